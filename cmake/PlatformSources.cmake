@@ -1,0 +1,22 @@
+# codexsync_platform_sources(out_var src_dir)
+# Collects src/<module>/*.cpp except main.cpp, keeping only the platform files
+# that fit the target: *_posix.cpp (not Windows), *_linux.cpp, *_macos.cpp,
+# *_win32.cpp. A new source file in a module needs no CMake edit.
+function(codexsync_platform_sources out_var src_dir)
+  file(GLOB_RECURSE all CONFIGURE_DEPENDS "${src_dir}/*/*.cpp")
+  set(kept)
+  foreach(f IN LISTS all)
+    get_filename_component(name "${f}" NAME_WE)
+    if(name MATCHES "_win32$" AND NOT WIN32)
+      continue()
+    elseif(name MATCHES "_posix$" AND WIN32)
+      continue()
+    elseif(name MATCHES "_macos$" AND NOT APPLE)
+      continue()
+    elseif(name MATCHES "_linux$" AND NOT CMAKE_SYSTEM_NAME STREQUAL "Linux")
+      continue()
+    endif()
+    list(APPEND kept "${f}")
+  endforeach()
+  set(${out_var} ${kept} PARENT_SCOPE)
+endfunction()

@@ -1,0 +1,40 @@
+#pragma once
+
+#include <chrono>
+#include <string>
+
+namespace codexsync::util {
+
+// The source of "now" for everything that names files by date or prunes by age,
+// so tests can move time. The system clock is the default.
+class Clock {
+public:
+  virtual ~Clock() = default;
+  virtual std::chrono::system_clock::time_point now() const = 0;
+};
+
+// Returns the process-wide system clock.
+const Clock& system_clock();
+
+// A clock that says what it is told (tests).
+class ManualClock final : public Clock {
+public:
+  explicit ManualClock(std::chrono::system_clock::time_point start) : m_now(start) {}
+  std::chrono::system_clock::time_point now() const override { return m_now; }
+  void set(std::chrono::system_clock::time_point t) { m_now = t; }
+  void advance(std::chrono::system_clock::duration d) { m_now += d; }
+
+private:
+  std::chrono::system_clock::time_point m_now;
+};
+
+// Local calendar date of `t` as "YYYY-MM-DD".
+std::string local_date(std::chrono::system_clock::time_point t);
+
+// UTC time of `t` as RFC 3339 with milliseconds: "2026-11-24T10:00:00.123Z".
+std::string utc_timestamp(std::chrono::system_clock::time_point t);
+
+// Local time of `t` as "YYYY-MM-DD HH:MM:SS.mmm" (text logs).
+std::string local_timestamp(std::chrono::system_clock::time_point t);
+
+} // namespace codexsync::util

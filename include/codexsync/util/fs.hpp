@@ -1,0 +1,49 @@
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <system_error>
+
+namespace codexsync::util {
+
+namespace fs = std::filesystem;
+
+// Returns the path as UTF-8 with '/' separators, for messages, logs and JSON.
+std::string display_path(const fs::path& path);
+
+// Returns a path from UTF-8 text (on Windows the text is converted to UTF-16).
+fs::path path_from_utf8(std::string_view text);
+
+// Removes a Windows extended-length prefix (`\\?\C:\x` -> `C:\x`,
+// `\\?\UNC\srv\share` -> `\\srv\share`); other text is returned unchanged.
+std::string strip_long_path_prefix(std::string_view text);
+
+// Returns the path with symlinks resolved for the part that exists, and `.`/`..`
+// folded for the rest (std::filesystem::weakly_canonical). Falls back to the
+// lexically normal absolute path when the OS refuses. Never throws.
+fs::path real_path(const fs::path& path);
+
+// Returns true when `inner` equals `outer` or lies below it, comparing real
+// paths component by component (case-insensitively on Windows and macOS,
+// whose default volumes are). Never throws.
+bool is_same_or_inside(const fs::path& inner, const fs::path& outer);
+
+// Returns true when both name the same folder after real_path().
+bool is_same_path(const fs::path& a, const fs::path& b);
+
+// Reads a whole file. Returns nullopt and sets `ec` on failure.
+std::optional<std::string> read_file(const fs::path& path, std::error_code& ec);
+
+// Writes `content` to `path` atomically: a temp file beside the destination,
+// flushed to disk, then renamed over it. On failure the destination is
+// untouched, the temp file is removed, and `ec` says why. `mode` is the POSIX
+// permission for a new file (ignored on Windows).
+void write_file_atomic(const fs::path& path, std::string_view content, std::error_code& ec,
+                       int mode = 0644);
+
+// Returns a short random hex string (for temp names and ids).
+std::string random_hex(std::size_t bytes);
+
+} // namespace codexsync::util

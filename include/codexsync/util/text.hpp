@@ -1,0 +1,37 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace codexsync::util {
+
+// Returns `text` with ASCII letters lower-cased; other bytes unchanged.
+std::string to_lower_ascii(std::string_view text);
+
+// Returns `text` without leading and trailing ASCII white space.
+std::string_view trim(std::string_view text);
+
+// Returns true when `text` starts / ends with `affix`.
+bool starts_with(std::string_view text, std::string_view affix);
+bool ends_with(std::string_view text, std::string_view affix);
+
+// Splits on `separator`; keeps empty pieces.
+std::vector<std::string> split(std::string_view text, char separator);
+
+// Returns `name` with every character outside [A-Za-z0-9._-] replaced by '-'
+// and leading/trailing '-' and '.' stripped; `fallback` when nothing is left.
+// Used for machine ids in file names.
+std::string sanitize_file_component(std::string_view name, std::string_view fallback);
+
+// Returns `items` joined with `separator`.
+std::string join(const std::vector<std::string>& items, std::string_view separator);
+
+#ifdef _WIN32
+// UTF-8 <-> UTF-16 at the Windows API boundary only. Invalid input is replaced
+// with U+FFFD rather than throwing.
+std::wstring wide_from_utf8(std::string_view text);
+std::string utf8_from_wide(std::wstring_view text);
+#endif
+
+} // namespace codexsync::util
