@@ -1,17 +1,183 @@
 #include <codexsync/cli/cli.hpp>
-#include <codexsync/core/exit_code.hpp>
+#include <codexsync/cli/command_table.hpp>
+#include <codexsync/core/error.hpp>
+#include <codexsync/log/log.hpp>
+#include <codexsync/util/fs.hpp>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include <iostream>
+#include <map>
 
 namespace codexsync::cli {
+namespace {
 
-int run(int /*argc*/, const char* const* /*argv*/, const util::Environment& /*env*/, Streams streams) {
-  streams.err << "codexsync: not built yet\n";
-  return to_int(ExitCode::runtime_error);
+constexpr std::string_view k_version = CODEXSYNC_VERSION;
+
+std::string exit_code_footer() {
+  std::string text = "Exit codes (they never change meaning):\n";
+  for (const auto code : {ExitCode::ok, ExitCode::runtime_error, ExitCode::conflict, ExitCode::agent_running,
+                          ExitCode::invalid_config, ExitCode::fail_safe}) {
+    text += fmt::format("  {}  {}\n", to_int(code), exit_code_meaning(code));
+  }
+  return text;
+}
+
+std::string main_footer() {
+  return "\nConfig file: -c FILE, else $CODEXSYNC_CONFIG, else the user config folder\n"
+         "(Linux $XDG_CONFIG_HOME/codexsync/config.toml, macOS ~/Library/Application Support/codexsync/"
+         "config.toml,\nWindows %APPDATA%\\codexsync\\config.toml), else ./config.toml.\n\n" +
+         exit_code_footer() +
+         "\nExample:\n  codexsync init-config --machine-id laptop --workspace-root ~/Dropbox/codexsync\n"
+         "  codexsync validate && codexsync doctor\n";
+}
+
+// Writes an error for a person on stderr and, with --json, a document for a
+// program on stdout.
+// Config problems already start with their "FILE:LINE:COL: " and are printed as they are.
+enum class Prefix { yes, no };
+
+int report_error(const Streams& streams, bool json, ExitCode code, const std::vector<std::string>& lines,
+                 std::string_view hint, Prefix prefix = Prefix::yes) {
+  for (const auto& line : lines) {
+    streams.err << (prefix == Prefix::yes ? "codexsync: error: " : "") << line << '\n';
+  }
+  if (!hint.empty()) {
+    streams.err << hint << '\n';
+  }
+  if (json) {
+    nlohmann::json doc{{"exit_code", to_int(code)}, {"error", exit_code_name(code)}, {"messages", lines}};
+    streams.out << doc.dump(2) << '\n';
+  }
+  return to_int(code);
+}
+
+// Builds the command tree on `app`; returns which CLI11 app runs which command.
+std::map<CLI::App*, commands::Command*> build_tree(CLI::App& app,
+                                                   const std::vector<std::unique_ptr<commands::Command>>& table) {
+  std::map<CLI::App*, commands::Command*> runs;
+  std::map<std::string, CLI::App*> groups;  // "backups" -> its app
+  for (const auto& command : table) {
+    CLI::App* parent = &app;
+    const auto words = command->path();
+    std::string prefix;
+    for (std::size_t i = 0; i + 1 < words.size(); ++i) {
+      prefix += words[i] + " ";
+      CLI::App*& group = groups[prefix];
+      if (group == nullptr) {
+        group = parent->add_subcommand(words[i], fmt::format("{} commands (see `codexsync {} --help`)", words[i],
+                                                             words[i]));
+        group->require_subcommand(1);
+        group->fallthrough();
+      }
+      parent = group;
+    }
+    auto* sub = parent->add_subcommand(words.back(), command->summary());
+    sub->footer("\nExample:\n  " + command->example() + "\n");
+    sub->fallthrough();
+    command->add_options(*sub);
+    runs[sub] = command.get();
+  }
+  return runs;
+}
+
+commands::Command* selected(CLI::App& app, const std::map<CLI::App*, commands::Command*>& runs) {
+  CLI::App* current = &app;
+  while (true) {
+    const auto subs = current->get_subcommands();
+    if (subs.empty()) {
+      break;
+    }
+    current = subs.front();
+  }
+  const auto it = runs.find(current);
+  return it == runs.end() ? nullptr : it->second;
+}
+
+std::string command_name(CLI::App& app) {
+  std::string name;
+  for (CLI::App* current = &app; !current->get_subcommands().empty();) {
+    current = current->get_subcommands().front();
+    name += (name.empty() ? "" : " ") + current->get_name();
+  }
+  return name;
+}
+
+} // namespace
+
+int run(int argc, const char* const* argv, const util::Environment& env, Streams streams) {
+  commands::GlobalOptions global;
+  std::string config_arg;
+  CLI::App app{"codexsync: carry an AI coding agent's local state between your machines through a cloud-synced "
+               "folder, only while the agent is closed, with a verified backup before every overwrite.",
+               "codexsync"};
+  app.option_defaults()->always_capture_default(false);
+  app.add_option("-c,--config", config_arg, "Config file (see below for where it is looked for)");
+  app.add_flag("-v,--verbose", global.verbose, "Debug logging");
+  app.add_flag("--json", global.json, "Machine-readable output on stdout");
+  app.set_version_flag("-V,--version", fmt::format("codexsync {}", k_version));
+  app.require_subcommand(1);
+  app.footer(main_footer());
+
+  const auto table = command_table();
+  const auto runs = build_tree(app, table);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() == 0) {  // --help, --version
+      return app.exit(e, streams.out, streams.err) == 0 ? to_int(ExitCode::ok) : to_int(ExitCode::invalid_config);
+    }
+    const auto sub = command_name(app);
+    if (sub.empty()) {
+      // Name the word that was taken for a command, rather than CLI11's "A subcommand is required".
+      for (const auto& word : app.remaining()) {
+        if (!word.empty() && word.front() != '-') {
+          return report_error(streams, global.json, ExitCode::invalid_config,
+                              {fmt::format("unknown command '{}'", word)}, "Run 'codexsync --help' for the commands.");
+        }
+      }
+    }
+    return report_error(streams, global.json, ExitCode::invalid_config, {e.what()},
+                        fmt::format("Run 'codexsync {}--help' for usage.", sub.empty() ? "" : sub + " "));
+  }
+  if (!config_arg.empty()) {
+    global.config_file = util::path_from_utf8(config_arg);
+  }
+
+  log::init_stderr(global.verbose ? log::Level::debug : log::Level::warning);
+  commands::Command* command = selected(app, runs);
+  if (command == nullptr) {
+    return report_error(streams, global.json, ExitCode::invalid_config, {"no command given"},
+                        "Run 'codexsync --help' for usage.");
+  }
+  commands::Context ctx(env, global, streams.out, streams.err);
+  int code = to_int(ExitCode::runtime_error);
+  try {
+    code = to_int(command->run(ctx));
+  } catch (const ConfigError& e) {
+    code = report_error(streams, global.json, e.code(), e.problems(),
+                        "codexsync: the config is invalid (exit 4); fix the lines above", Prefix::no);
+  } catch (const Error& e) {
+    code = report_error(streams, global.json, e.code(), {e.what()}, {});
+  } catch (const std::exception& e) {
+    code = report_error(streams, global.json, ExitCode::runtime_error,
+                        {fmt::format("unexpected failure: {}", e.what())},
+                        "This is a bug; please report it with the log file.");
+  }
+  log::shutdown();
+  return code;
 }
 
 int main_entry(int argc, char** argv) {
-  return run(argc, argv, util::Environment::current(), Streams{std::cout, std::cerr});
+  try {
+    return run(argc, argv, util::Environment::current(), Streams{std::cout, std::cerr});
+  } catch (...) {
+    std::cerr << "codexsync: error: unexpected failure before the command could start\n";
+    return to_int(ExitCode::runtime_error);
+  }
 }
 
 } // namespace codexsync::cli

@@ -43,6 +43,12 @@ std::optional<std::string> read_file(const fs::path& path, std::error_code& ec);
 void write_file_atomic(const fs::path& path, std::string_view content, std::error_code& ec,
                        int mode = 0644);
 
+enum class Access { read, write };
+
+// Returns true when this process may read (list) or write (create files in) the
+// existing folder `dir`, asking the OS without creating anything. Never throws.
+bool can_access_dir(const fs::path& dir, Access access);
+
 // Returns a short random hex string (for temp names and ids).
 std::string random_hex(std::size_t bytes);
 

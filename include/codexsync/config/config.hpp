@@ -1,0 +1,152 @@
+#pragma once
+
+#include <codexsync/util/environment.hpp>
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+// The configuration as a plain, validated struct. Only src/config/ includes toml++.
+namespace codexsync::config {
+
+namespace fs = std::filesystem;
+
+enum class SyncMode { cold };
+enum class Direction { bidirectional, to_cloud, to_local };
+enum class Compare { mtime, mtime_hash_fallback };
+enum class EqualMtimeAction { skip, prefer_local, prefer_cloud, manual_abort };
+enum class DeletePolicy { never, propagate };
+enum class SessionMode { all, last_date_only };
+enum class ConflictPolicy { manual_abort, prefer_cloud, prefer_local, prefer_newer_mtime };
+enum class Compression { none, zip };
+enum class ConfirmationMode { gui, console };
+enum class LogLevel { debug, info, warning, error };
+enum class LogFormat { text, json, logfmt };
+enum class ArchiveMode { text, zip };
+
+// Where a value came from in the file (1-based); line 0 when it was not in the file.
+struct SourcePos {
+  int line = 0;
+  int column = 0;
+};
+
+// Where local_state_dir was taken from.
+enum class StateDirSource { config, codex_home_env, home_default };
+
+struct Identity {
+  std::string machine_id;            // as written; empty when unset
+  std::string effective_machine_id;  // machine_id, else the host name; sanitised for file names
+};
+
+struct Paths {
+  std::optional<fs::path> workspace_root_dir;
+  fs::path local_state_dir;          // after the CODEX_HOME / ~/.codex fallback
+  StateDirSource local_state_dir_source = StateDirSource::config;
+  std::optional<fs::path> configured_local_state_dir;  // what the file said, when it said it
+  fs::path cloud_root_dir;
+  fs::path backup_dir;
+  fs::path temp_dir;
+};
+
+struct Sync {
+  SyncMode mode = SyncMode::cold;
+  Direction direction = Direction::bidirectional;
+  Compare compare = Compare::mtime;
+  std::int64_t time_tolerance_seconds = 0;
+  EqualMtimeAction equal_mtime_action = EqualMtimeAction::skip;
+  DeletePolicy delete_policy = DeletePolicy::never;
+  bool dry_run_default = true;
+  SessionMode session_mode = SessionMode::all;
+};
+
+struct Targets {
+  std::vector<std::string> include_roots;  // relative, '/'-separated, normalised
+};
+
+struct Filters {
+  std::vector<std::string> exclude_globs;
+};
+
+struct Conflict {
+  ConflictPolicy policy = ConflictPolicy::manual_abort;
+  bool report_conflicts = true;
+};
+
+struct Backup {
+  bool backup_before_overwrite = true;
+  std::int64_t retention_days = 30;
+  std::int64_t max_backups = 0;
+  Compression compression = Compression::none;
+};
+
+struct Safety {
+  bool require_codex_stopped = true;
+  bool fail_on_unknown = true;
+};
+
+struct ProcessDetection {
+  std::vector<std::string> process_names{"codex.exe", "codex", "codex-app-server"};
+  std::int64_t grace_period_seconds = 2;
+  bool allow_terminate_if_running = false;
+  bool manual_terminate_confirmation = true;
+  ConfirmationMode terminate_confirmation_mode = ConfirmationMode::gui;
+  std::int64_t terminate_timeout_seconds = 20;
+  // Keyed by "windows", "macos", "linux".
+  std::map<std::string, std::vector<std::string>> background_process_names;
+};
+
+struct State {
+  std::optional<fs::path> manifest_file;
+  std::int64_t data_version = 1;
+};
+
+struct Logging {
+  LogLevel level = LogLevel::info;
+  std::optional<fs::path> file;
+  LogFormat format = LogFormat::text;
+  std::int64_t retention_days = 7;
+  ArchiveMode archive_mode = ArchiveMode::zip;
+  std::int64_t max_file_size_mb = 10;
+};
+
+struct Config {
+  fs::path source_file;  // the file it was read from (absolute)
+  Identity identity;
+  Paths paths;
+  Sync sync;
+  Targets targets;
+  Filters filters;
+  Conflict conflict;
+  Backup backup;
+  Safety safety;
+  ProcessDetection process_detection;
+  State state;
+  Logging logging;
+  // "section.key" -> where it stood in the file, for messages about it.
+  std::map<std::string, SourcePos> positions;
+
+  // Returns "FILE:LINE:COL: " for a key ("FILE: " when the key was not in the file).
+  std::string where(const std::string& dotted_key) const;
+};
+
+// The per-OS defaults of [process_detection.background_process_names].
+std::map<std::string, std::vector<std::string>> default_background_process_names();
+
+// The enum <-> text tables; text is what the config file spells.
+std::string_view to_string(Direction v);
+std::string_view to_string(Compare v);
+std::string_view to_string(EqualMtimeAction v);
+std::string_view to_string(DeletePolicy v);
+std::string_view to_string(SessionMode v);
+std::string_view to_string(ConflictPolicy v);
+std::string_view to_string(Compression v);
+std::string_view to_string(ConfirmationMode v);
+std::string_view to_string(LogLevel v);
+std::string_view to_string(LogFormat v);
+std::string_view to_string(ArchiveMode v);
+std::string_view to_string(StateDirSource v);
+
+} // namespace codexsync::config

@@ -1,0 +1,37 @@
+#pragma once
+
+#include <codexsync/config/config.hpp>
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace codexsync::config {
+
+struct LoadResult {
+  Config config;
+  std::vector<std::string> warnings;  // "FILE:LINE:COL: warning: ..." (unknown keys, fallbacks)
+};
+
+// Parses and validates TOML text read from `file` (used for messages and as the
+// base of relative paths when workspace_root_dir is unset). Throws ConfigError
+// listing every problem as "FILE:LINE:COL: message"; unknown keys are warnings.
+LoadResult load_config_text(std::string_view text, const fs::path& file, const util::Environment& env);
+
+// Reads `file` and calls load_config_text. Throws ConfigError when the file
+// cannot be read (naming it and what to do).
+LoadResult load_config_file(const fs::path& file, const util::Environment& env);
+
+// Returns the problems that make the config unfit for a command that writes
+// (backup_before_overwrite = false, allow_terminate_if_running = true,
+// session_mode = "last_date_only"), each as "FILE:LINE:COL: message".
+std::vector<std::string> write_blockers(const Config& config);
+
+// Throws ConfigError when write_blockers() is not empty.
+void require_writable(const Config& config);
+
+// Returns every "section.key" the loader understands, in file order (for docs
+// and tests that keep the template and docs/configuration.md complete).
+std::vector<std::string> known_keys();
+
+} // namespace codexsync::config

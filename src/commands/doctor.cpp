@@ -1,0 +1,241 @@
+#include <codexsync/commands/command.hpp>
+#include <codexsync/config/load.hpp>
+#include <codexsync/core/error.hpp>
+#include <codexsync/util/fs.hpp>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <ostream>
+
+namespace codexsync::commands {
+namespace {
+
+namespace fs = std::filesystem;
+
+enum class Status { pass, warn, fail };
+
+std::string_view status_name(Status s) {
+  switch (s) {
+  case Status::pass: return "PASS";
+  case Status::warn: return "WARN";
+  case Status::fail: return "FAIL";
+  }
+  return "?";
+}
+
+struct Check {
+  std::string name;
+  Status status;
+  std::string message;
+};
+
+// Read-only checks of what a sync will need. Nothing is created or written.
+class Checks {
+public:
+  explicit Checks(const config::Config& cfg) : m_cfg(cfg) {}
+
+  std::vector<Check> run(const std::vector<std::string>& warnings) {
+    config_check(warnings);
+    blockers_check();
+    machine_check();
+    state_dir_check();
+    if (m_cfg.paths.workspace_root_dir) {
+      workspace_check(*m_cfg.paths.workspace_root_dir);
+    }
+    folder_check("cloud_root", m_cfg.paths.cloud_root_dir);
+    folder_check("backup_dir", m_cfg.paths.backup_dir);
+    folder_check("temp_dir", m_cfg.paths.temp_dir);
+    if (m_cfg.logging.file) {
+      folder_check("log_dir", m_cfg.logging.file->parent_path());
+    }
+    if (m_cfg.state.manifest_file) {
+      folder_check("manifest_dir", m_cfg.state.manifest_file->parent_path());
+    }
+    include_roots_check();
+    m_checks.push_back({"agent_process", Status::warn,
+                        "not checked: process detection has not landed yet; close the agent yourself before a "
+                        "sync"});
+    return std::move(m_checks);
+  }
+
+private:
+  void add(std::string name, Status status, std::string message) {
+    m_checks.push_back({std::move(name), status, std::move(message)});
+  }
+
+  void config_check(const std::vector<std::string>& warnings) {
+    if (warnings.empty()) {
+      add("config", Status::pass, util::display_path(m_cfg.source_file));
+    } else {
+      add("config", Status::warn,
+          fmt::format("{} with {} warning(s); run `codexsync validate` to see them",
+                      util::display_path(m_cfg.source_file), warnings.size()));
+    }
+  }
+
+  void blockers_check() {
+    const auto blockers = config::write_blockers(m_cfg);
+    if (blockers.empty()) {
+      add("config_writable", Status::pass, "no setting blocks a sync");
+      return;
+    }
+    for (const auto& blocker : blockers) {
+      add("config_writable", Status::fail, blocker);
+    }
+  }
+
+  void machine_check() {
+    if (m_cfg.identity.machine_id.empty()) {
+      add("machine_id", Status::warn,
+          fmt::format("identity.machine_id is not set; using the host name \"{}\". Set a permanent name",
+                      m_cfg.identity.effective_machine_id));
+    } else {
+      add("machine_id", Status::pass, m_cfg.identity.effective_machine_id);
+    }
+  }
+
+  void state_dir_check() {
+    const auto& dir = m_cfg.paths.local_state_dir;
+    std::error_code ec;
+    const auto where = fmt::format("{} (from {})", util::display_path(dir),
+                                   config::to_string(m_cfg.paths.local_state_dir_source));
+    if (!fs::exists(dir, ec)) {
+      add("local_state", Status::fail,
+          fmt::format("{} does not exist; set paths.local_state_dir to the agent's state folder", where));
+    } else if (!fs::is_directory(dir, ec)) {
+      add("local_state", Status::fail, fmt::format("{} is not a folder", where));
+    } else if (!util::can_access_dir(dir, util::Access::read)) {
+      add("local_state", Status::fail, fmt::format("{} cannot be read; check its permissions", where));
+    } else {
+      add("local_state", Status::pass, where);
+    }
+  }
+
+  void workspace_check(const fs::path& dir) {
+    std::error_code ec;
+    if (!fs::is_directory(dir, ec)) {
+      add("workspace_root", Status::fail,
+          fmt::format("{} does not exist; is the cloud client running and the drive mounted? Otherwise fix "
+                      "paths.workspace_root_dir",
+                      util::display_path(dir)));
+    } else {
+      add("workspace_root", Status::pass, util::display_path(dir));
+    }
+  }
+
+  // A folder codexsync writes: fine when it exists and is writable, or when the
+  // nearest existing parent is writable (the first sync creates it).
+  void folder_check(const std::string& name, const fs::path& dir) {
+    std::error_code ec;
+    if (fs::exists(dir, ec)) {
+      if (!fs::is_directory(dir, ec)) {
+        add(name, Status::fail, fmt::format("{} exists but is not a folder", util::display_path(dir)));
+      } else if (!util::can_access_dir(dir, util::Access::write)) {
+        add(name, Status::fail, fmt::format("{} is not writable; check its permissions", util::display_path(dir)));
+      } else {
+        add(name, Status::pass, util::display_path(dir));
+      }
+      return;
+    }
+    auto parent = dir.parent_path();
+    while (!parent.empty() && !fs::exists(parent, ec) && parent != parent.root_path()) {
+      parent = parent.parent_path();
+    }
+    if (!parent.empty() && fs::is_directory(parent, ec) && util::can_access_dir(parent, util::Access::write)) {
+      add(name, Status::warn,
+          fmt::format("{} does not exist yet; the first sync creates it", util::display_path(dir)));
+    } else {
+      add(name, Status::fail,
+          fmt::format("{} does not exist and cannot be created (nearest folder {} is missing or not writable)",
+                      util::display_path(dir), util::display_path(parent)));
+    }
+  }
+
+  void include_roots_check() {
+    std::vector<std::string> missing;
+    for (const auto& root : m_cfg.targets.include_roots) {
+      std::error_code ec;
+      if (!fs::exists(m_cfg.paths.local_state_dir / util::path_from_utf8(root), ec)) {
+        missing.push_back(root);
+      }
+    }
+    if (missing.empty()) {
+      add("include_roots", Status::pass, fmt::format("{} root(s) present", m_cfg.targets.include_roots.size()));
+    } else {
+      std::string list;
+      for (const auto& root : missing) {
+        list += (list.empty() ? "" : ", ") + root;
+      }
+      add("include_roots", Status::warn, fmt::format("not in the agent's state folder (nothing to sync there): {}", list));
+    }
+  }
+
+  const config::Config& m_cfg;
+  std::vector<Check> m_checks;
+};
+
+class DoctorCommand final : public Command {
+public:
+  explicit DoctorCommand(std::string name) : m_name(std::move(name)) {}
+
+  std::vector<std::string> path() const override { return {m_name}; }
+  std::string summary() const override {
+    return m_name == "doctor" ? "Check that everything a sync needs is in place (read-only)"
+                              : "The same checks as doctor, run before a sync";
+  }
+  std::string example() const override { return fmt::format("codexsync {} --json", m_name); }
+  void add_options(CLI::App& app) override { (void)app; }
+
+  ExitCode run(Context& ctx) override {
+    std::vector<Check> checks;
+    try {
+      const auto& cfg = ctx.config();
+      checks = Checks(cfg).run(ctx.config_warnings());
+    } catch (const ConfigError& e) {
+      // An unusable config is itself the finding; report it in the table.
+      for (const auto& problem : e.problems()) {
+        checks.push_back({"config", Status::fail, problem});
+      }
+    }
+    Status worst = Status::pass;
+    for (const auto& check : checks) {
+      worst = std::max(worst, check.status);
+    }
+    const auto code = worst == Status::fail ? ExitCode::fail_safe : ExitCode::ok;
+    print(ctx, checks, worst, code);
+    return code;
+  }
+
+private:
+  static void print(Context& ctx, const std::vector<Check>& checks, Status worst, ExitCode code) {
+    if (ctx.global().json) {
+      nlohmann::json list = nlohmann::json::array();
+      for (const auto& check : checks) {
+        list.push_back({{"name", check.name}, {"status", status_name(check.status)}, {"message", check.message}});
+      }
+      nlohmann::json doc{{"checks", list}, {"result", status_name(worst)}, {"exit_code", to_int(code)}};
+      ctx.out() << doc.dump(2) << '\n';
+      return;
+    }
+    std::size_t width = 0;
+    for (const auto& check : checks) {
+      width = std::max(width, check.name.size());
+    }
+    for (const auto& check : checks) {
+      ctx.out() << fmt::format("{}  {:<{}}  {}\n", status_name(check.status), check.name, width, check.message);
+    }
+    ctx.out() << fmt::format("Result: {}{}\n", status_name(worst),
+                             worst == Status::fail ? " (exit 5: fix the FAIL lines, then run again)" : "");
+  }
+
+  std::string m_name;
+};
+
+} // namespace
+
+std::unique_ptr<Command> make_doctor() { return std::make_unique<DoctorCommand>("doctor"); }
+std::unique_ptr<Command> make_preflight() { return std::make_unique<DoctorCommand>("preflight"); }
+
+} // namespace codexsync::commands

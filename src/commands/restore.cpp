@@ -1,0 +1,34 @@
+#include <codexsync/commands/command.hpp>
+
+#include "not_available.hpp"
+
+#include <CLI/CLI.hpp>
+
+namespace codexsync::commands {
+namespace {
+
+class RestoreCommand final : public Command {
+public:
+  std::vector<std::string> path() const override { return {"restore"}; }
+  std::string summary() const override { return "Put files back from a verified backup snapshot"; }
+  std::string example() const override { return "codexsync restore --from machine-a-20261124T100000Z --target local --apply"; }
+  void add_options(CLI::App& app) override {
+    app.add_option("--from", m_from, "Snapshot name (default: the newest complete one)");
+    app.add_option("--target", m_target, "Where to restore to")->check(CLI::IsMember({"local", "cloud"}));
+    auto* dry_run = app.add_flag("--dry-run", m_dry_run, "Only show what would be restored (the default)");
+    app.add_flag("--apply", m_apply, "Write the restored files")->excludes(dry_run);
+  }
+  ExitCode run(Context& /*ctx*/) override { not_available("restore", "backup restore"); }
+
+private:
+  std::string m_from;
+  std::string m_target = "local";
+  bool m_dry_run = false;
+  bool m_apply = false;
+};
+
+} // namespace
+
+std::unique_ptr<Command> make_restore() { return std::make_unique<RestoreCommand>(); }
+
+} // namespace codexsync::commands

@@ -1,0 +1,139 @@
+#include <codexsync/config/config.hpp>
+#include <codexsync/util/fs.hpp>
+
+#include <fmt/format.h>
+
+namespace codexsync::config {
+
+std::string Config::where(const std::string& dotted_key) const {
+  const auto file = util::display_path(source_file);
+  auto it = positions.find(dotted_key);
+  if (it == positions.end()) {
+    // Fall back to the section header, then to the top of the file.
+    const auto dot = dotted_key.rfind('.');
+    if (dot != std::string::npos) {
+      it = positions.find(dotted_key.substr(0, dot));
+    }
+  }
+  if (it == positions.end() || it->second.line == 0) {
+    return fmt::format("{}:1:1: ", file);
+  }
+  return fmt::format("{}:{}:{}: ", file, it->second.line, it->second.column);
+}
+
+std::map<std::string, std::vector<std::string>> default_background_process_names() {
+  return {
+    {"windows", {"codex-windows-sandbox", "codex-windows-sandbox-setup", "codex-command-runner"}},
+    {"macos", {"ChatGPT.app/Contents/MacOS/", "codex-app-server", "codex-execve-wrapper", "codex-code-mode-host"}},
+    {"linux",
+     {"/usr/lib/chatgpt/", "/@openai/codex/", "codex-app-server", "codex-linux-sandbox", "codex-execve-wrapper",
+      "codex-code-mode-host"}},
+  };
+}
+
+std::string_view to_string(Direction v) {
+  switch (v) {
+  case Direction::bidirectional: return "bidirectional";
+  case Direction::to_cloud: return "to_cloud";
+  case Direction::to_local: return "to_local";
+  }
+  return "?";
+}
+
+std::string_view to_string(Compare v) {
+  switch (v) {
+  case Compare::mtime: return "mtime";
+  case Compare::mtime_hash_fallback: return "mtime_hash_fallback";
+  }
+  return "?";
+}
+
+std::string_view to_string(EqualMtimeAction v) {
+  switch (v) {
+  case EqualMtimeAction::skip: return "skip";
+  case EqualMtimeAction::prefer_local: return "prefer_local";
+  case EqualMtimeAction::prefer_cloud: return "prefer_cloud";
+  case EqualMtimeAction::manual_abort: return "manual_abort";
+  }
+  return "?";
+}
+
+std::string_view to_string(DeletePolicy v) {
+  switch (v) {
+  case DeletePolicy::never: return "never";
+  case DeletePolicy::propagate: return "propagate";
+  }
+  return "?";
+}
+
+std::string_view to_string(SessionMode v) {
+  switch (v) {
+  case SessionMode::all: return "all";
+  case SessionMode::last_date_only: return "last_date_only";
+  }
+  return "?";
+}
+
+std::string_view to_string(ConflictPolicy v) {
+  switch (v) {
+  case ConflictPolicy::manual_abort: return "manual_abort";
+  case ConflictPolicy::prefer_cloud: return "prefer_cloud";
+  case ConflictPolicy::prefer_local: return "prefer_local";
+  case ConflictPolicy::prefer_newer_mtime: return "prefer_newer_mtime";
+  }
+  return "?";
+}
+
+std::string_view to_string(Compression v) {
+  switch (v) {
+  case Compression::none: return "none";
+  case Compression::zip: return "zip";
+  }
+  return "?";
+}
+
+std::string_view to_string(ConfirmationMode v) {
+  switch (v) {
+  case ConfirmationMode::gui: return "gui";
+  case ConfirmationMode::console: return "console";
+  }
+  return "?";
+}
+
+std::string_view to_string(LogLevel v) {
+  switch (v) {
+  case LogLevel::debug: return "DEBUG";
+  case LogLevel::info: return "INFO";
+  case LogLevel::warning: return "WARNING";
+  case LogLevel::error: return "ERROR";
+  }
+  return "?";
+}
+
+std::string_view to_string(LogFormat v) {
+  switch (v) {
+  case LogFormat::text: return "text";
+  case LogFormat::json: return "json";
+  case LogFormat::logfmt: return "logfmt";
+  }
+  return "?";
+}
+
+std::string_view to_string(ArchiveMode v) {
+  switch (v) {
+  case ArchiveMode::text: return "text";
+  case ArchiveMode::zip: return "zip";
+  }
+  return "?";
+}
+
+std::string_view to_string(StateDirSource v) {
+  switch (v) {
+  case StateDirSource::config: return "config";
+  case StateDirSource::codex_home_env: return "CODEX_HOME";
+  case StateDirSource::home_default: return "~/.codex";
+  }
+  return "?";
+}
+
+} // namespace codexsync::config
