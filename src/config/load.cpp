@@ -530,21 +530,28 @@ void read_all(Reader& r, PathResolver& resolver, Config& c, const util::Environm
   read_state_and_logging(r, resolver, c);
 }
 
+SourcePos key_pos(const toml::key& key, const toml::node& value) {
+  const auto& begin = key.source().begin;
+  return begin.line != 0 ? SourcePos{static_cast<int>(begin.line), static_cast<int>(begin.column)} : pos_of(value);
+}
+
+// Warns, in file order, about every section and key the loader did not read.
 void warn_unknown_keys(Reader& r, const toml::table& root) {
   std::set<std::string, std::less<>> known(r.known().begin(), r.known().end());
   std::set<std::string, std::less<>> sections;
   for (const auto& key : known) {
     sections.insert(key.substr(0, key.rfind('.')));
   }
+  std::vector<std::pair<SourcePos, std::string>> found;
   for (const auto& [key, value] : root) {
     const std::string section(key.str());
     if (std::find(k_foreign_sections.begin(), k_foreign_sections.end(), section) != k_foreign_sections.end()) {
-      r.warning(pos_of(value), fmt::format("[{}] is a codexSync 0.2 feature that codexsync does not have; ignored",
-                                           section));
+      found.emplace_back(key_pos(key, value),
+                         fmt::format("[{}] is a codexSync 0.2 feature that codexsync does not have; ignored", section));
       continue;
     }
     if (sections.count(section) == 0U) {
-      r.warning(pos_of(value), fmt::format("unknown section or key '{}' (ignored)", section));
+      found.emplace_back(key_pos(key, value), fmt::format("unknown section or key '{}' (ignored)", section));
       continue;
     }
     const auto* table = value.as_table();
@@ -554,9 +561,15 @@ void warn_unknown_keys(Reader& r, const toml::table& root) {
     for (const auto& [sub, sub_value] : *table) {
       const auto dotted = fmt::format("{}.{}", section, sub.str());
       if (known.count(dotted) == 0U && sections.count(dotted) == 0U) {
-        r.warning(pos_of(sub_value), fmt::format("unknown key '{}' (ignored)", dotted));
+        found.emplace_back(key_pos(sub, sub_value), fmt::format("unknown key '{}' (ignored)", dotted));
       }
     }
+  }
+  std::stable_sort(found.begin(), found.end(), [](const auto& a, const auto& b) {
+    return std::pair{a.first.line, a.first.column} < std::pair{b.first.line, b.first.column};
+  });
+  for (const auto& [pos, message] : found) {
+    r.warning(pos, message);
   }
 }
 

@@ -1,0 +1,90 @@
+#include "support/catch.hpp"
+#include "support/temp_dir.hpp"
+
+#include <codexsync/util/file_lock.hpp>
+#include <codexsync/util/fs.hpp>
+
+#include <filesystem>
+
+using namespace codexsync::util;
+using codexsync::test::TempDir;
+
+TEST_CASE("strip_long_path_prefix handles drive and UNC forms", "[util]") {
+  CHECK(strip_long_path_prefix("\\\\?\\C:\\Users\\me") == "C:\\Users\\me");
+  CHECK(strip_long_path_prefix("\\\\?\\UNC\\srv\\share\\x") == "\\\\srv\\share\\x");
+  CHECK(strip_long_path_prefix("//?/C:/x") == "C:/x");
+  CHECK(strip_long_path_prefix("/home/me") == "/home/me");
+}
+
+TEST_CASE("is_same_or_inside compares whole components of real paths", "[util]") {
+  TempDir dir;
+  dir.mkdir("a/b");
+  dir.mkdir("ab");
+  CHECK(is_same_or_inside(dir / "a/b", dir / "a"));
+  CHECK(is_same_or_inside(dir / "a", dir / "a"));
+  CHECK(is_same_or_inside(dir / "a/./b/../b", dir / "a"));
+  CHECK(is_same_or_inside(dir / "a/not-yet/created", dir / "a"));
+  CHECK_FALSE(is_same_or_inside(dir / "ab", dir / "a"));
+  CHECK_FALSE(is_same_or_inside(dir / "a", dir / "a/b"));
+  CHECK(is_same_path(dir / "a/b/..", dir / "a"));
+#ifndef _WIN32
+  std::filesystem::create_directory_symlink(dir / "a", dir / "link");
+  CHECK(is_same_or_inside(dir / "link/b", dir / "a"));
+  CHECK(is_same_path(dir / "link", dir / "a"));
+#endif
+}
+
+TEST_CASE("write_file_atomic replaces whole files and leaves no temp file", "[util]") {
+  TempDir dir;
+  const auto target = dir / "f.txt";
+  std::error_code ec;
+  write_file_atomic(target, "first", ec);
+  REQUIRE_FALSE(ec);
+  write_file_atomic(target, "second", ec);
+  REQUIRE_FALSE(ec);
+  CHECK(codexsync::test::read_text(target) == "second");
+  int entries = 0;
+  for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator(dir.path())) {
+    ++entries;
+  }
+  CHECK(entries == 1);
+}
+
+TEST_CASE("write_file_atomic reports a missing folder and writes nothing", "[util]") {
+  TempDir dir;
+  std::error_code ec;
+  write_file_atomic(dir / "no/such/folder/f.txt", "x", ec);
+  CHECK(ec);
+  CHECK_FALSE(std::filesystem::exists(dir / "no"));
+}
+
+TEST_CASE("read_file returns the bytes or an error", "[util]") {
+  TempDir dir;
+  std::error_code ec;
+  const auto text = read_file(dir.write("x.bin", std::string("a\0b", 3)), ec);
+  REQUIRE(text);
+  CHECK(*text == std::string("a\0b", 3));
+  CHECK_FALSE(read_file(dir / "missing", ec));
+  CHECK(ec);
+}
+
+TEST_CASE("FileLock excludes a second holder until released", "[util]") {
+  TempDir dir;
+  const auto lock_path = dir / "x.lock";
+  FileLock first;
+  FileLock second;
+  std::error_code ec;
+  REQUIRE(first.acquire(lock_path, LockWait::try_once, ec));
+  CHECK_FALSE(second.acquire(lock_path, LockWait::try_once, ec));
+  CHECK_FALSE(ec);
+  first.release();
+  CHECK(second.acquire(lock_path, LockWait::try_once, ec));
+  CHECK(second.held());
+}
+
+TEST_CASE("can_access_dir asks without writing", "[util]") {
+  TempDir dir;
+  CHECK(can_access_dir(dir.path(), Access::read));
+  CHECK(can_access_dir(dir.path(), Access::write));
+  CHECK_FALSE(can_access_dir(dir / "missing", Access::read));
+}
