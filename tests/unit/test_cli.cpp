@@ -1,0 +1,169 @@
+#include "support/catch.hpp"
+#include "support/config_fixture.hpp"
+
+#include <codexsync/cli/cli.hpp>
+#include <codexsync/cli/command_table.hpp>
+#include <codexsync/core/exit_code.hpp>
+#include <codexsync/util/text.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <sstream>
+
+using namespace codexsync;
+
+namespace {
+
+struct Result {
+  int code;
+  std::string out;
+  std::string err;
+};
+
+Result run_cli(std::vector<std::string> args, const util::Environment& env) {
+  args.insert(args.begin(), "codexsync");
+  std::vector<const char*> argv;
+  for (const auto& arg : args) {
+    argv.push_back(arg.c_str());
+  }
+  std::ostringstream out;
+  std::ostringstream err;
+  const int code = cli::run(static_cast<int>(argv.size()), argv.data(), env, cli::Streams{out, err});
+  return {code, out.str(), err.str()};
+}
+
+} // namespace
+
+TEST_CASE("--help and -V exit 0; help lists every command and the exit codes", "[cli]") {
+  test::ConfigFixture f;
+  const auto help = run_cli({"--help"}, f.env);
+  CHECK(help.code == 0);
+  for (const auto& command : cli::command_table()) {
+    CHECK_THAT(help.out, CS_CONTAINS(command->path().front()));
+  }
+  CHECK_THAT(help.out, CS_CONTAINS("5  fail-safe abort"));
+  const auto version = run_cli({"-V"}, f.env);
+  CHECK(version.code == 0);
+  CHECK_THAT(version.out, CS_CONTAINS("codexsync " CODEXSYNC_VERSION));
+}
+
+TEST_CASE("every command has --help with an example", "[cli]") {
+  test::ConfigFixture f;
+  for (const auto& command : cli::command_table()) {
+    auto args = command->path();
+    INFO(args.front());
+    args.emplace_back("--help");
+    const auto result = run_cli(args, f.env);
+    CHECK(result.code == 0);
+    CHECK_THAT(result.out, CS_CONTAINS("Example:\n  codexsync "));
+  }
+}
+
+TEST_CASE("argument errors exit 4 with a one-line hint", "[cli]") {
+  test::ConfigFixture f;
+  const std::vector<std::vector<std::string>> cases{
+    {},
+    {"frobnicate"},
+    {"--no-such-flag", "validate"},
+    {"validate", "--no-such-flag"},
+    {"sync", "--apply", "--dry-run"},
+    {"restore", "--target", "elsewhere"},
+    {"-c"},
+    {"backups"},
+    {"backups", "shred"},
+  };
+  for (const auto& args : cases) {
+    INFO(util::join(args, " "));
+    const auto result = run_cli(args, f.env);
+    CHECK(result.code == to_int(ExitCode::invalid_config));
+    CHECK_THAT(result.err, CS_CONTAINS("codexsync: error: "));
+    CHECK_THAT(result.err, CS_CONTAINS("--help"));
+  }
+  CHECK_THAT(run_cli({"frobnicate"}, f.env).err, CS_CONTAINS("unknown command 'frobnicate'"));
+}
+
+TEST_CASE("commands whose machinery has not landed say so with exit 1", "[cli]") {
+  test::ConfigFixture f;
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"plan"}, {"sync", "--apply"}, {"restore"}, {"backups", "list"}, {"status"}}) {
+    INFO(args.front());
+    const auto result = run_cli(args, f.env);
+    CHECK(result.code == to_int(ExitCode::runtime_error));
+    CHECK_THAT(result.err, CS_CONTAINS("is not available in this version"));
+    CHECK_THAT(result.err, CS_CONTAINS("Nothing was read or written"));
+  }
+}
+
+TEST_CASE("init-config then validate: the written file is valid", "[cli]") {
+  test::ConfigFixture f;
+  const auto file = (f.dir / "cfg/config.toml").string();
+  const auto init = run_cli({"init-config", "--output", file, "--machine-id", "box", "--local-state-dir",
+                             (f.dir / "home/.codex").string(), "--workspace-root", "cloud"},
+                            f.env);
+  REQUIRE(init.code == 0);
+  const auto validate = run_cli({"--json", "-c", file, "validate"}, f.env);
+  CHECK(validate.err.empty());
+  REQUIRE(validate.code == 0);
+  const auto doc = nlohmann::json::parse(validate.out);
+  CHECK(doc["valid"] == true);
+  CHECK(doc["machine_id"] == "box");
+  // A relative --workspace-root is taken from the working folder.
+  CHECK(doc["cloud_root_dir"] == (f.dir / "cloud/sync").generic_string());
+}
+
+TEST_CASE("init-config never overwrites without --force, and keeps the old file with it", "[cli]") {
+  test::ConfigFixture f;
+  const auto file = f.dir.write("config.toml", "# mine\n");
+  const auto refused = run_cli({"init-config", "--output", file.string()}, f.env);
+  CHECK(refused.code == to_int(ExitCode::invalid_config));
+  CHECK(test::read_text(file) == "# mine\n");
+  const auto forced = run_cli({"init-config", "--output", file.string(), "--force"}, f.env);
+  CHECK(forced.code == 0);
+  CHECK_THAT(test::read_text(file), CS_CONTAINS("[identity]"));
+  bool kept = false;
+  for (const auto& entry : std::filesystem::directory_iterator(f.dir.path())) {
+    if (entry.path().filename().string().rfind("config.toml.bak-", 0) == 0) {
+      kept = test::read_text(entry.path()) == "# mine\n";
+    }
+  }
+  CHECK(kept);
+}
+
+TEST_CASE("validate: config errors exit 4 as FILE:LINE:COL lines, also as JSON", "[cli]") {
+  test::ConfigFixture f;
+  const auto file = f.dir.write("bad.toml", "[sync]\ndry_run_default = \"false\"\n" + f.base());
+  const auto result = run_cli({"--json", "-c", file.string(), "validate"}, f.env);
+  CHECK(result.code == to_int(ExitCode::invalid_config));
+  CHECK_THAT(result.err, CS_CONTAINS(file.string() + ":2:19: sync.dry_run_default must be true or false"));
+  const auto doc = nlohmann::json::parse(result.out);
+  CHECK(doc["exit_code"] == 4);
+  CHECK(doc["messages"].size() == 1);
+}
+
+TEST_CASE("validate refuses a config that would block every write", "[cli]") {
+  test::ConfigFixture f;
+  const auto file = f.dir.write("c.toml", f.base() + "[backup]\nbackup_before_overwrite = false\n");
+  const auto result = run_cli({"-c", file.string(), "validate"}, f.env);
+  CHECK(result.code == to_int(ExitCode::invalid_config));
+  CHECK_THAT(result.err, CS_CONTAINS("backup.backup_before_overwrite = false is refused"));
+}
+
+TEST_CASE("doctor: PASS/WARN exits 0, any FAIL exits 5, and it writes nothing", "[cli]") {
+  test::ConfigFixture f;
+  const auto file = f.dir.write("c.toml", f.base());
+  auto result = run_cli({"-c", file.string(), "doctor"}, f.env);
+  CHECK(result.code == 0);
+  CHECK_THAT(result.out, CS_CONTAINS("PASS  local_state"));
+  CHECK_FALSE(std::filesystem::exists(f.dir / "cloud/sync"));  // only reported, never created
+
+  std::filesystem::remove_all(f.dir / "cloud");
+  result = run_cli({"--json", "-c", file.string(), "preflight"}, f.env);
+  CHECK(result.code == to_int(ExitCode::fail_safe));
+  const auto doc = nlohmann::json::parse(result.out);
+  CHECK(doc["result"] == "FAIL");
+  bool workspace_failed = false;
+  for (const auto& check : doc["checks"]) {
+    workspace_failed = workspace_failed || (check["name"] == "workspace_root" && check["status"] == "FAIL");
+  }
+  CHECK(workspace_failed);
+}
