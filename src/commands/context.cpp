@@ -66,6 +66,8 @@ void Context::start_file_logging() {
   const auto& cfg = config();
   log::Settings settings;
   settings.level = m_global.verbose ? log::Level::debug : to_log_level(cfg.logging.level);
+  // The terminal gets warnings and errors; the file gets the configured level.
+  settings.stderr_level = m_global.verbose ? log::Level::debug : log::Level::warning;
   settings.machine = cfg.identity.effective_machine_id;
   if (cfg.logging.file) {
     log::FileSettings file;

@@ -1,6 +1,7 @@
 #include <codexsync/commands/command.hpp>
 #include <codexsync/config/load.hpp>
 #include <codexsync/core/error.hpp>
+#include <codexsync/log/log.hpp>
 #include <codexsync/util/fs.hpp>
 
 #include <CLI/CLI.hpp>
@@ -193,6 +194,9 @@ public:
     try {
       const auto& cfg = ctx.config();
       checks = Checks(cfg).run(ctx.config_warnings());
+      if (m_name == "preflight") {
+        start_log(ctx, checks);
+      }
     } catch (const ConfigError& e) {
       // An unusable config is itself the finding; report it in the table.
       for (const auto& problem : e.problems()) {
@@ -204,11 +208,29 @@ public:
       worst = std::max(worst, check.status);
     }
     const auto code = worst == Status::fail ? ExitCode::fail_safe : ExitCode::ok;
+    if (m_name == "preflight") {
+      // Rows at info: the table on stdout already shows them to a person.
+      for (const auto& check : checks) {
+        log::info(check.message, {{"check", check.name}, {"status", std::string(status_name(check.status))}});
+      }
+      log::write(worst == Status::fail ? log::Level::error : log::Level::info, "preflight finished",
+                 {{"result", std::string(status_name(worst))}, {"exit_code", std::to_string(to_int(code))}});
+    }
     print(ctx, checks, worst, code);
     return code;
   }
 
 private:
+  // preflight is what scheduled runs call: it leaves its findings in the log
+  // file. doctor is for a person at the terminal and writes nothing at all.
+  static void start_log(Context& ctx, std::vector<Check>& checks) {
+    try {
+      ctx.start_file_logging();
+    } catch (const Error& e) {
+      checks.push_back({"log_file", Status::fail, e.what()});
+    }
+  }
+
   static void print(Context& ctx, const std::vector<Check>& checks, Status worst, ExitCode code) {
     if (ctx.global().json) {
       nlohmann::json list = nlohmann::json::array();

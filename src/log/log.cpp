@@ -6,11 +6,13 @@
 #include <spdlog/logger.h>
 #include <spdlog/sinks/base_sink.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <exception>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -107,17 +109,23 @@ State& state() {
   return instance;
 }
 
-// Called with the state's mutex held.
-void install(State& s, Level level, std::shared_ptr<FileSink> file) {
+// Called with the state's mutex held. `stderr_level` defaults to `level`.
+void install(State& s, Level level, std::shared_ptr<FileSink> file, std::optional<Level> stderr_level = {}) {
   if (s.file && s.file != file) {
     s.file->close();
   }
-  std::vector<spdlog::sink_ptr> sinks{std::make_shared<StderrSink>()};
+  const Level to_stderr = stderr_level.value_or(level);
+  auto stderr_sink = std::make_shared<StderrSink>();
+  stderr_sink->set_level(to_spdlog(to_stderr));
+  std::vector<spdlog::sink_ptr> sinks{stderr_sink};
+  Level lowest = to_stderr;
   if (file) {
+    file->set_level(to_spdlog(level));
+    lowest = std::min(lowest, level);
     sinks.push_back(file);
   }
   auto logger = std::make_shared<spdlog::logger>("codexsync", sinks.begin(), sinks.end());
-  logger->set_level(to_spdlog(level));
+  logger->set_level(to_spdlog(lowest));
   logger->flush_on(spdlog::level::trace);
   // Report a broken log file once per logger instead of on every record.
   auto reported = std::make_shared<std::atomic<bool>>(false);
@@ -128,7 +136,7 @@ void install(State& s, Level level, std::shared_ptr<FileSink> file) {
   });
   s.logger = std::move(logger);
   s.file = std::move(file);
-  s.level = level;
+  s.level = to_stderr;  // what stays once the file is gone (shutdown)
 }
 
 std::shared_ptr<spdlog::logger> current_logger() {
@@ -179,7 +187,7 @@ void configure(const Settings& settings, const util::Clock& clock) {
   }
   auto& s = state();
   std::lock_guard guard(s.mutex);
-  install(s, settings.level, std::move(file));
+  install(s, settings.level, std::move(file), settings.stderr_level);
 }
 
 void shutdown() {

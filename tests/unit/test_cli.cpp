@@ -34,7 +34,7 @@ Result run_cli(std::vector<std::string> args, const util::Environment& env) {
 
 } // namespace
 
-TEST_CASE("--help and -V exit 0; help lists every command and the exit codes", "[cli]") {
+TEST_CASE("--help and -V exit 0, help lists every command and the exit codes", "[cli]") {
   test::ConfigFixture f;
   const auto help = run_cli({"--help"}, f.env);
   CHECK(help.code == 0);
@@ -166,4 +166,29 @@ TEST_CASE("doctor: PASS/WARN exits 0, any FAIL exits 5, and it writes nothing", 
     workspace_failed = workspace_failed || (check["name"] == "workspace_root" && check["status"] == "FAIL");
   }
   CHECK(workspace_failed);
+}
+
+TEST_CASE("preflight leaves its findings in the log file, doctor does not", "[cli]") {
+  test::ConfigFixture f;
+  const auto file = f.dir.write("c.toml", f.base() + "[logging]\nfile = \"${workspace_root}/logs/cs.log\"\n"
+                                                     "format = \"json\"\n");
+  REQUIRE(run_cli({"-c", file.string(), "doctor"}, f.env).code == 0);
+  CHECK_FALSE(std::filesystem::exists(f.dir / "cloud/logs"));
+
+  const auto result = run_cli({"-c", file.string(), "preflight"}, f.env);
+  REQUIRE(result.code == 0);
+  CHECK(result.err.empty());  // the terminal gets the table only
+  std::vector<std::filesystem::path> logs;
+  for (const auto& entry : std::filesystem::directory_iterator(f.dir / "cloud/logs")) {
+    if (entry.path().extension() == ".log") {
+      logs.push_back(entry.path());
+    }
+  }
+  REQUIRE(logs.size() == 1);
+  CHECK_THAT(logs[0].filename().string(), CS_CONTAINS("cs-machine-a-"));
+  const auto text = test::read_text(logs[0]);
+  const auto last = nlohmann::json::parse(text.substr(text.rfind('\n', text.size() - 2) + 1));
+  CHECK(last["msg"] == "preflight finished");
+  CHECK(last["machine"] == "machine-a");
+  CHECK(last["result"] == "WARN");
 }

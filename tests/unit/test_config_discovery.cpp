@@ -67,7 +67,7 @@ TEST_CASE("a relative -c is taken from the working folder", "[config][discovery]
   CHECK(discover_config(std::filesystem::path("sub/c.toml"), f.env).path == f.dir / "work/sub/c.toml");
 }
 
-TEST_CASE("XDG_CONFIG_HOME moves the user config folder; a relative one is ignored", "[config][discovery]") {
+TEST_CASE("XDG_CONFIG_HOME moves the user config folder, a relative one is ignored", "[config][discovery]") {
   DiscoveryFixture f;
   const auto xdg_file = f.dir.write("xdg/codexsync/config.toml", "");
   f.env.vars["XDG_CONFIG_HOME"] = (f.dir / "xdg").string();

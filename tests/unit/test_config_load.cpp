@@ -301,7 +301,7 @@ TEST_CASE("background_process_names accepts only windows, macos and linux", "[co
   CHECK_THAT(error, CS_CONTAINS("background_process_names.bsd is not allowed"));
 }
 
-TEST_CASE("process_names are lower-cased and de-duplicated; an empty list is refused", "[config]") {
+TEST_CASE("process_names are lower-cased and de-duplicated, an empty list is refused", "[config]") {
   ConfigFixture f;
   const auto c = f.load("[process_detection]\nprocess_names = [\"Codex.EXE\", \"codex.exe\", \" codex \"]\n" +
                         f.base())
@@ -419,7 +419,7 @@ TEST_CASE("the shipped template loads, validates and uses every known key", "[co
   }
 }
 
-TEST_CASE("a codexSync 0.1 config loads unchanged; its unsafe settings block writes", "[config]") {
+TEST_CASE("a codexSync 0.1 config loads unchanged and its unsafe settings block writes", "[config]") {
   ConfigFixture f;
   // The shape of the 0.1 template: Windows paths, 0.1 defaults, termination on.
   const std::string text = R"([identity]

@@ -122,6 +122,30 @@ TEST_CASE("with a json file, stderr stays human text and both honour the level",
   CHECK(test::read_text(tmp / "stderr.txt") ==
         "codexsync: warning: deleted a file action=delete path=sessions/a.jsonl side=cloud reason=gone\n");
 }
+
+TEST_CASE("a separate stderr threshold keeps info in the file and off the terminal", "[log]") {
+  test::TempDir tmp;
+  util::ManualClock clock(k_start);
+  Session session;
+  const auto base = tmp / "logs/codexsync.log";
+  {
+    StderrToFile capture(tmp / "stderr.txt");
+    auto settings = json_settings(base, Level::info);
+    settings.stderr_level = Level::warning;
+    configure(settings, clock);
+    info("checked", {{"check", "config"}});
+    warn("careful");
+    debug("nowhere");
+    shutdown();
+    info("after shutdown, still below the stderr threshold");
+  }
+  CHECK(test::read_text(tmp / "stderr.txt") == "codexsync: warning: careful\n");
+  const auto records = records_in(log_file_name(base, "machine-a", "2026-03-21", 0));
+  REQUIRE(records.size() == 2);
+  CHECK(records[0]["msg"] == "checked");
+  CHECK(records[0]["check"] == "config");
+  CHECK(records[1]["level"] == "WARNING");
+}
 #endif
 
 TEST_CASE("file_action writes one record with action, path, side and extra fields", "[log]") {

@@ -12,7 +12,7 @@ TEST_CASE("sanitize_file_component keeps safe characters and replaces the rest",
   CHECK(sanitize_file_component("Émile.pc", "x") == "mile.pc");
 }
 
-TEST_CASE("split keeps empty pieces; trim removes ASCII space", "[util]") {
+TEST_CASE("split keeps empty pieces, trim removes ASCII space", "[util]") {
   CHECK(split("a,,b", ',') == std::vector<std::string>{"a", "", "b"});
   CHECK(trim("  x y \n") == "x y");
   CHECK(to_lower_ascii("AbC-Ä") == "abc-Ä");

@@ -34,7 +34,8 @@ struct FileSettings {
 };
 
 struct Settings {
-  Level level = Level::info;         // threshold for the file and for stderr
+  Level level = Level::info;         // threshold for the file (and for stderr unless set below)
+  std::optional<Level> stderr_level; // a separate threshold for stderr, e.g. warnings only
   std::optional<FileSettings> file;  // no file logging when empty
   std::string machine;               // the `machine` field of json/logfmt records
 };
