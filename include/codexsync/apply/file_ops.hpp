@@ -1,0 +1,52 @@
+#pragma once
+
+#include <codexsync/core/index.hpp>
+#include <codexsync/util/clock.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string_view>
+
+// The only code that changes files in the agent's folder or the cloud mirror.
+namespace codexsync::apply {
+
+// Copies `source` over `dest` so that `dest` is always wholly old or wholly new:
+//  1. stat the source (size, mtime, file id);
+//  2. copy it to a hidden temp file beside `dest`
+//     (`.<name>.codexsync-tmp-<12 hex>`), hashing in the same pass;
+//  3. fsync the temp file; stat the source again: any change in size, mtime or
+//     file id -> FailSafeError ("changed while being copied; run again"), temp removed;
+//  4. set the temp file's mtime to the source's;
+//  5. rename it over `dest` (retrying Windows sharing violations, EBUSY, EACCES
+//     on Windows with bounded backoff, ~5 s in all), fsync the folder.
+// Creates `dest`'s missing parent folders. Works across volumes (nothing is
+// renamed between folders). Returns the state of `dest` with its sha256.
+// Throws RuntimeError naming the path on I/O errors (ENOSPC, EACCES, EROFS...);
+// the temp file is removed on every failure and `dest` is untouched.
+FileState copy_file_atomic(const std::filesystem::path& source, const std::filesystem::path& dest);
+
+// Removes `file` (retrying transient errors), then removes the parent folders
+// it leaves empty, up to but not including `stop_at`. A file already gone is
+// fine. Throws RuntimeError naming the path on failure.
+void remove_file(const std::filesystem::path& file, const std::filesystem::path& stop_at);
+
+// Deletes codexsync temp files (see copy_file_atomic) older than `min_age`
+// below `root`, without following links. Never touches any other name.
+// Returns how many were removed; errors are skipped.
+std::size_t sweep_temp_files(const std::filesystem::path& root, std::chrono::seconds min_age,
+                             const util::Clock& clock = util::system_clock());
+
+// Free bytes available to this user on the volume holding `path` (or its
+// nearest existing parent); nullopt when the OS will not say.
+std::optional<std::uint64_t> free_space(const std::filesystem::path& path);
+
+// Test-only fault injection. When the environment variable
+// CODEXSYNC_TEST_FAULT equals `point` (or `point:N`, the N-th time it is
+// reached, 1-based), the process dies on the spot (std::_Exit(86)), as a kill
+// would. Harmless when unset. Points used by the engine are documented in
+// docs/architecture.md.
+void fault_point(std::string_view point);
+
+} // namespace codexsync::apply

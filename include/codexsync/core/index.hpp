@@ -1,0 +1,49 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+// What the scanner sees on one side and what the planner reasons about. Paths
+// are relative to the side's root, '/'-separated, UTF-8, never "." or "..".
+namespace codexsync {
+
+enum class Side { local, cloud };
+
+// "local" or "cloud".
+std::string_view side_name(Side side);
+
+// The other side.
+constexpr Side other(Side side) { return side == Side::local ? Side::cloud : Side::local; }
+
+struct FileState {
+  std::uint64_t size = 0;
+  std::int64_t mtime_ns = 0;           // since the Unix epoch
+  std::optional<std::string> sha256;   // lower-case hex, when known
+
+  // Same size and mtime within `tolerance_ns`; hashes, when both are known, must agree too.
+  bool same_as(const FileState& other, std::int64_t tolerance_ns) const;
+};
+
+// A path the scanner saw but will not sync, and why (a link, a credential, ...).
+struct SkippedPath {
+  std::string path;
+  std::string reason;
+};
+
+struct Index {
+  std::map<std::string, FileState> files;
+  std::vector<SkippedPath> skipped;
+
+  const FileState* find(const std::string& path) const {
+    const auto it = files.find(path);
+    return it == files.end() ? nullptr : &it->second;
+  }
+  // True when at least one file lies at or below `root` (an include root).
+  bool has_files_under(std::string_view root) const;
+};
+
+} // namespace codexsync

@@ -1,0 +1,42 @@
+#pragma once
+
+#include <codexsync/core/index.hpp>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace codexsync::scan {
+
+struct ScanOptions {
+  std::vector<std::string> include_roots;   // normalised, relative (config::Targets)
+  std::vector<std::string> exclude_globs;
+};
+
+// Walks `base` under each include root and returns every regular file that may
+// be synced, with size and mtime (no hashing). Never follows symlinks or
+// Windows junctions/reparse points, never leaves `base`; those, and everything
+// that must never be indexed whatever the config says, are listed in
+// Index::skipped with a reason:
+//   - credential files at any depth: auth.json, .credentials.json,
+//     credentials.json, oauth_creds.json, token.json, cap_sid, .env, and
+//     anything under a .sandbox-secrets/ folder;
+//   - native executables (ELF, PE "MZ"+"PE\0\0", Mach-O in either byte order,
+//     universal/fat binaries), detected from the first bytes;
+//   - SQLite databases (by the "SQLite format 3\0" header, or names ending in
+//     .sqlite/.sqlite3/.db with their -wal, -shm, -journal companions);
+//   - codexsync's own temp files (see apply: ".<name>.codexsync-tmp-<hex>").
+// Excluded-by-glob paths are not listed (they are the user's choice). A missing
+// root is not an error. A missing `base` yields an empty index. An unreadable
+// folder or file is listed as skipped ("unreadable: <reason>") and the scan goes
+// on; the caller decides whether that is fatal.
+Index scan_tree(const std::filesystem::path& base, const ScanOptions& options);
+
+// True for the names scan_tree never indexes as credentials (exposed for tests
+// and for restore, which refuses to write them).
+bool is_credential_path(std::string_view relative_path);
+
+// True when `name` is one of codexsync's own temp files.
+bool is_own_temp_name(std::string_view name);
+
+} // namespace codexsync::scan

@@ -1,0 +1,33 @@
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <system_error>
+
+namespace codexsync::util {
+
+enum class FileType { regular, directory, symlink, reparse_point, other };
+
+// What one lstat (POSIX) / GetFileInformationByHandle without following
+// reparse points (Windows) tells. Links are reported as links, never followed.
+struct FileStat {
+  FileType type = FileType::other;
+  std::uint64_t size = 0;
+  std::int64_t mtime_ns = 0;  // since the Unix epoch
+  std::uint64_t device = 0;   // st_dev / volume serial number
+  std::uint64_t inode = 0;    // st_ino / file index
+  bool read_only = false;     // Windows read-only attribute; false on POSIX
+
+  // Same file on disk (device and inode).
+  bool same_file(const FileStat& other) const { return device == other.device && inode == other.inode; }
+};
+
+// Returns the stat of `path` without following a final link; nullopt and `ec`
+// set when it does not exist or cannot be read.
+std::optional<FileStat> stat_no_follow(const std::filesystem::path& path, std::error_code& ec);
+
+// Sets the modification time of `path` (a regular file) to `mtime_ns`.
+void set_mtime_ns(const std::filesystem::path& path, std::int64_t mtime_ns, std::error_code& ec);
+
+} // namespace codexsync::util

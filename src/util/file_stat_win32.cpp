@@ -1,0 +1,75 @@
+#include <codexsync/util/file_stat.hpp>
+
+#include <windows.h>
+
+namespace codexsync::util {
+namespace {
+
+// 100 ns intervals between 1601-01-01 and 1970-01-01.
+constexpr std::int64_t k_epoch_delta = 116444736000000000LL;
+
+std::int64_t to_unix_ns(const FILETIME& ft) {
+  const auto ticks = (static_cast<std::int64_t>(ft.dwHighDateTime) << 32) | ft.dwLowDateTime;
+  return (ticks - k_epoch_delta) * 100;
+}
+
+FILETIME from_unix_ns(std::int64_t ns) {
+  const auto ticks = ns / 100 + k_epoch_delta;
+  FILETIME ft;
+  ft.dwLowDateTime = static_cast<DWORD>(ticks & 0xffffffffLL);
+  ft.dwHighDateTime = static_cast<DWORD>(ticks >> 32);
+  return ft;
+}
+
+} // namespace
+
+std::optional<FileStat> stat_no_follow(const std::filesystem::path& path, std::error_code& ec) {
+  ec.clear();
+  HANDLE handle = CreateFileW(path.c_str(), FILE_READ_ATTRIBUTES,
+                              FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, nullptr, OPEN_EXISTING,
+                              FILE_FLAG_BACKUP_SEMANTICS | FILE_FLAG_OPEN_REPARSE_POINT, nullptr);
+  if (handle == INVALID_HANDLE_VALUE) {
+    ec = std::error_code(static_cast<int>(GetLastError()), std::system_category());
+    return std::nullopt;
+  }
+  BY_HANDLE_FILE_INFORMATION info{};
+  const BOOL ok = GetFileInformationByHandle(handle, &info);
+  const DWORD error = GetLastError();
+  CloseHandle(handle);
+  if (!ok) {
+    ec = std::error_code(static_cast<int>(error), std::system_category());
+    return std::nullopt;
+  }
+  FileStat out;
+  if ((info.dwFileAttributes & FILE_ATTRIBUTE_REPARSE_POINT) != 0) {
+    out.type = FileType::reparse_point;  // symlink, junction, cloud placeholder...
+  } else if ((info.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY) != 0) {
+    out.type = FileType::directory;
+  } else {
+    out.type = FileType::regular;
+  }
+  out.size = (static_cast<std::uint64_t>(info.nFileSizeHigh) << 32) | info.nFileSizeLow;
+  out.mtime_ns = to_unix_ns(info.ftLastWriteTime);
+  out.device = info.dwVolumeSerialNumber;
+  out.inode = (static_cast<std::uint64_t>(info.nFileIndexHigh) << 32) | info.nFileIndexLow;
+  out.read_only = (info.dwFileAttributes & FILE_ATTRIBUTE_READONLY) != 0;
+  return out;
+}
+
+void set_mtime_ns(const std::filesystem::path& path, std::int64_t mtime_ns, std::error_code& ec) {
+  ec.clear();
+  HANDLE handle = CreateFileW(path.c_str(), FILE_WRITE_ATTRIBUTES,
+                              FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, nullptr, OPEN_EXISTING,
+                              FILE_FLAG_BACKUP_SEMANTICS, nullptr);
+  if (handle == INVALID_HANDLE_VALUE) {
+    ec = std::error_code(static_cast<int>(GetLastError()), std::system_category());
+    return;
+  }
+  const FILETIME ft = from_unix_ns(mtime_ns);
+  if (!SetFileTime(handle, nullptr, nullptr, &ft)) {
+    ec = std::error_code(static_cast<int>(GetLastError()), std::system_category());
+  }
+  CloseHandle(handle);
+}
+
+} // namespace codexsync::util
