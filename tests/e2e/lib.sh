@@ -1,0 +1,490 @@
+# shellcheck shell=bash
+# shellcheck disable=SC2034 # the layout names and CASE_DIR are for the test scripts
+# Helpers for the end-to-end tests. Each tests/e2e/test_<name>.sh checks one
+# behaviour of the real binary and starts with:
+#
+#   source "$(dirname "$0")/lib.sh"
+#
+# CTest runs every script with `bash` and these variables set:
+#   CODEXSYNC            the binary to test; a value that is not a file is split
+#                        into words, so `wine /path/codexsync.exe` works
+#   CODEXSYNC_TEST_TMP   build/test-tmp; every sandbox is made below it
+#   CODEXSYNC_SOURCE_DIR the source tree
+#   CODEXSYNC_HELPERS    test-only helper programs
+# To run one script by hand:
+#   CODEXSYNC=$PWD/build/codexsync CODEXSYNC_TEST_TMP=$PWD/build/test-tmp bash tests/e2e/test_x.sh
+#
+# What sourcing does:
+#   - `set -euo pipefail`; an unexpected failing command names its line;
+#   - makes the sandbox $T = $CODEXSYNC_TEST_TMP/e2e-<name>-XXXX and `cd`s there;
+#     it is removed when the script passes and kept (its path printed) when not;
+#   - isolates the environment: HOME=$T/home, XDG_CONFIG_HOME=$T/home/.config,
+#     CODEX_HOME, CODEXSYNC_CONFIG, APPDATA (and the other Windows homes) unset,
+#     so no real ~/.codex or real config is ever read or written.
+#
+# Layout names (created by the helpers below, not by sourcing):
+#   $MACHINE_A $STATE_A $CONFIG_A   $T/machine-a, its .codex, its codexsync.toml
+#   $MACHINE_B $STATE_B $CONFIG_B   the same for machine B
+#   $CLOUD                          $T/cloud, the cloud-synced folder
+#
+# Needs bash 4+, GNU find, sha256sum; timeout(1) is used when present.
+
+set -euo pipefail
+set -o errtrace
+
+cs_die_setup() {
+  printf 'e2e setup: %s\n' "$*" >&2
+  exit 1
+}
+
+[[ -n "${CODEXSYNC:-}" ]] || cs_die_setup "CODEXSYNC is not set; it names the codexsync binary to test"
+[[ -n "${CODEXSYNC_TEST_TMP:-}" ]] ||
+  cs_die_setup "CODEXSYNC_TEST_TMP is not set; refusing to make a sandbox anywhere but <build>/test-tmp"
+CODEXSYNC_TEST_TMP="${CODEXSYNC_TEST_TMP%/}"
+[[ "$CODEXSYNC_TEST_TMP" == /*/test-tmp ]] ||
+  cs_die_setup "CODEXSYNC_TEST_TMP=$CODEXSYNC_TEST_TMP is not an absolute path ending in /test-tmp; refusing to run"
+
+if [[ -f "$CODEXSYNC" ]]; then
+  CS_BIN=("$CODEXSYNC")
+else
+  read -r -a CS_BIN <<<"$CODEXSYNC"
+fi
+CS_TIMEOUT=()
+if command -v timeout >/dev/null 2>&1; then
+  CS_TIMEOUT=(timeout 60)
+fi
+
+CS_TEST_NAME="$(basename "$0" .sh)"
+CS_TEST_NAME="${CS_TEST_NAME#test_}"
+mkdir -p "$CODEXSYNC_TEST_TMP"
+T="$(mktemp -d "$CODEXSYNC_TEST_TMP/e2e-$CS_TEST_NAME-XXXX")"
+T="$(cd "$T" && pwd -P)"
+CS_RUN="$T/.run" # captured output; left out of tree snapshots
+mkdir -p "$CS_RUN" "$T/home/.config"
+
+CS_KNOWN_BUG=""
+CS_FAILED_CASES=()
+
+cs_on_err() {
+  printf 'e2e: unexpected failure at %s line %s: %s\n' "$(basename "$3")" "$1" "$2" >&2
+}
+
+cs_on_exit() {
+  local rc=$?
+  if [[ $rc -eq 0 ]]; then
+    cd /
+    rm -rf "$T"
+    return
+  fi
+  if [[ -n "$CS_KNOWN_BUG" ]]; then
+    printf 'e2e: this test documents a known bug in codexsync: %s\n' "$CS_KNOWN_BUG" >&2
+  fi
+  printf 'e2e: %s FAILED (exit %s); sandbox kept: %s\n' "$CS_TEST_NAME" "$rc" "$T" >&2
+}
+
+trap 'cs_on_err "$LINENO" "$BASH_COMMAND" "${BASH_SOURCE[0]}"' ERR
+trap cs_on_exit EXIT
+
+export HOME="$T/home"
+export XDG_CONFIG_HOME="$T/home/.config"
+unset CODEX_HOME CODEXSYNC_CONFIG APPDATA LOCALAPPDATA USERPROFILE XDG_DATA_HOME XDG_STATE_HOME XDG_CACHE_HOME
+cd "$T"
+
+MACHINE_A="$T/machine-a"
+STATE_A="$MACHINE_A/.codex"
+CONFIG_A="$MACHINE_A/codexsync.toml"
+MACHINE_B="$T/machine-b"
+STATE_B="$MACHINE_B/.codex"
+CONFIG_B="$MACHINE_B/codexsync.toml"
+CLOUD="$T/cloud"
+
+# ---------------------------------------------------------------------------
+# Marking a test
+
+# Says that this test documents the correct behaviour where the binary has a
+# known bug; printed when the test fails.
+known_bug() { CS_KNOWN_BUG="$*"; }
+
+# ---------------------------------------------------------------------------
+# Machines and the cloud folder
+
+# make_machine a|b [--empty]: creates $T/machine-<x>/.codex with what an agent
+# leaves there (sessions, skills, credentials, its own config); --empty makes
+# only the folder.
+make_machine() {
+  local which="$1" state
+  state="$(state_dir "$which")"
+  mkdir -p "$state"
+  if [[ "${2:-}" == --empty ]]; then
+    return
+  fi
+  mkdir -p "$state/sessions/2026/11/20" "$state/skills/review" "$state/plugins"
+  printf '{"type":"session_meta","id":"%s-1"}\n' "$which" >"$state/sessions/2026/11/20/rollout-2026-11-20T10-00-00-$which.jsonl"
+  printf '{"id":"%s-1","thread_name":"first"}\n' "$which" >"$state/session_index.jsonl"
+  printf '# review skill of machine %s\n' "$which" >"$state/skills/review/SKILL.md"
+  printf '{"OPENAI_API_KEY":"sk-test-%s"}\n' "$which" >"$state/auth.json"
+  printf 'model = "gpt-5"\n' >"$state/config.toml"
+}
+
+# make_cloud: creates the (empty) cloud-synced folder $CLOUD.
+make_cloud() { mkdir -p "$CLOUD"; }
+
+machine_dir() {
+  case "$1" in
+    a) printf '%s' "$MACHINE_A" ;;
+    b) printf '%s' "$MACHINE_B" ;;
+    *) cs_die_setup "unknown machine '$1' (use a or b)" ;;
+  esac
+}
+state_dir() { printf '%s/.codex' "$(machine_dir "$1")"; }
+config_of() { printf '%s/codexsync.toml' "$(machine_dir "$1")"; }
+
+# ---------------------------------------------------------------------------
+# Configs
+
+# toml_str TEXT: TEXT as a TOML string (a literal string when it can be one).
+toml_str() {
+  local s="$1"
+  if [[ "$s" != *"'"* && "$s" != *$'\n'* ]]; then
+    printf "'%s'" "$s"
+  else
+    s="${s//\\/\\\\}"
+    s="${s//\"/\\\"}"
+    printf '"%s"' "$s"
+  fi
+}
+
+# init_config_for a|b [more init-config options]: writes $CONFIG_A/$CONFIG_B with
+# `codexsync init-config` (machine id machine-<x>, its state dir, $CLOUD as the
+# workspace root) and fails the test unless that succeeds.
+init_config_for() {
+  local which="$1"
+  shift
+  run_cs init-config --output "$(config_of "$which")" --machine-id "machine-$which" \
+    --local-state-dir "$(state_dir "$which")" --workspace-root "$CLOUD" "$@"
+  assert_exit 0
+  assert_file_exists "$(config_of "$which")"
+}
+
+# minimal_config a|b: prints a small valid config for the machine. These
+# variables, when set, replace a value (TOML text, quotes included):
+#   CFG_WORKSPACE (empty: no workspace_root_dir line), CFG_STATE, CFG_CLOUD,
+#   CFG_BACKUP, CFG_TEMP, CFG_ROOTS (the include_roots list)
+# Append further [sections] after it; [identity], [paths] and [targets] are taken.
+minimal_config() {
+  local which="$1"
+  local workspace state cloud backup temp roots
+  # shellcheck disable=SC2016 # the placeholder is codexsync's, not the shell's
+  local placeholder='${workspace_root}'
+  workspace="$(toml_str "$CLOUD")"
+  state="$(toml_str "$(state_dir "$which")")"
+  cloud="'$placeholder/sync'"
+  backup="'$placeholder/backups'"
+  temp="'$placeholder/.tmp'"
+  roots='["sessions", "skills"]'
+  [[ -v CFG_WORKSPACE ]] && workspace="$CFG_WORKSPACE"
+  [[ -v CFG_STATE ]] && state="$CFG_STATE"
+  [[ -v CFG_CLOUD ]] && cloud="$CFG_CLOUD"
+  [[ -v CFG_BACKUP ]] && backup="$CFG_BACKUP"
+  [[ -v CFG_TEMP ]] && temp="$CFG_TEMP"
+  [[ -v CFG_ROOTS ]] && roots="$CFG_ROOTS"
+  printf '[identity]\nmachine_id = "machine-%s"\n\n[paths]\n' "$which"
+  if [[ -n "$workspace" ]]; then
+    printf 'workspace_root_dir = %s\n' "$workspace"
+  fi
+  printf 'local_state_dir = %s\n' "$state"
+  printf 'cloud_root_dir = %s\n' "$cloud"
+  printf 'backup_dir = %s\n' "$backup"
+  printf 'temp_dir = %s\n' "$temp"
+  printf '\n[targets]\ninclude_roots = %s\n' "$roots"
+}
+
+# write_file PATH: writes stdin to PATH, making its folder.
+write_file() {
+  mkdir -p "$(dirname "$1")"
+  cat >"$1"
+}
+
+# ---------------------------------------------------------------------------
+# Running codexsync
+
+CS_EXIT=""
+CS_STDOUT=""
+CS_STDERR=""
+CS_LAST_CMD="(codexsync has not run yet)"
+CS_LAST_ENV=""
+
+cs_quote() {
+  local out="" word
+  for word in "$@"; do
+    out+="$(printf '%q' "$word") "
+  done
+  printf '%s' "${out% }"
+}
+
+# run_cs ARGS...: runs codexsync with ARGS (stdin from /dev/null) and never
+# aborts the test. Sets CS_EXIT, CS_STDOUT, CS_STDERR; the raw output is in
+# $CS_RUN/stdout and $CS_RUN/stderr. Environment changes for one run:
+#   CODEXSYNC_CONFIG=x run_cs validate
+run_cs() {
+  CS_LAST_CMD="$(cs_quote "${CS_BIN[@]}" "$@")"
+  CS_LAST_ENV="cwd=$PWD HOME=${HOME-<unset>} XDG_CONFIG_HOME=${XDG_CONFIG_HOME-<unset>} CODEXSYNC_CONFIG=${CODEXSYNC_CONFIG-<unset>} CODEX_HOME=${CODEX_HOME-<unset>}"
+  CS_EXIT=0
+  "${CS_TIMEOUT[@]}" "${CS_BIN[@]}" "$@" >"$CS_RUN/stdout" 2>"$CS_RUN/stderr" </dev/null || CS_EXIT=$?
+  CS_STDOUT="$(cat "$CS_RUN/stdout")"
+  CS_STDERR="$(cat "$CS_RUN/stderr")"
+}
+
+# ---------------------------------------------------------------------------
+# Assertions. Each prints what was expected, what came out and the command,
+# then fails the test (or, inside run_case, the case).
+
+cs_fail() {
+  {
+    printf 'FAIL: %s\n' "$1"
+    shift
+    local line
+    for line in "$@"; do
+      printf '  %s\n' "$line"
+    done
+    printf '  command:   %s\n' "$CS_LAST_CMD"
+    printf '  env:       %s\n' "$CS_LAST_ENV"
+    printf '  exit code: %s\n' "$CS_EXIT"
+    printf '  --- stdout ---\n'
+    sed 's/^/  | /' "$CS_RUN/stdout" 2>/dev/null || true
+    printf '  --- stderr ---\n'
+    sed 's/^/  | /' "$CS_RUN/stderr" 2>/dev/null || true
+    printf '  --------------\n'
+  } >&2
+  exit 1
+}
+
+assert_exit() {
+  local want="$1"
+  if [[ "$CS_EXIT" != "$want" ]]; then
+    local note=""
+    if [[ "$CS_EXIT" == 124 && ${#CS_TIMEOUT[@]} -gt 0 ]]; then
+      note=" (timed out after 60 s)"
+    fi
+    cs_fail "expected exit code $want, got $CS_EXIT$note"
+  fi
+}
+
+cs_contains() { [[ "$1" == *"$2"* ]]; }
+
+assert_stdout_contains() {
+  cs_contains "$CS_STDOUT" "$1" || cs_fail "expected stdout to contain: $1"
+}
+assert_stderr_contains() {
+  cs_contains "$CS_STDERR" "$1" || cs_fail "expected stderr to contain: $1"
+}
+assert_stdout_not_contains() {
+  ! cs_contains "$CS_STDOUT" "$1" || cs_fail "expected stdout NOT to contain: $1"
+}
+assert_stderr_not_contains() {
+  ! cs_contains "$CS_STDERR" "$1" || cs_fail "expected stderr NOT to contain: $1"
+}
+# Either stream: for facts whose stream the contract does not fix.
+assert_output_contains() {
+  cs_contains "$CS_STDOUT$CS_STDERR" "$1" || cs_fail "expected stdout or stderr to contain: $1"
+}
+# REGEX is an extended regular expression (grep -E) matched against each line;
+# put paths into one with $(re "$PATH").
+re() { printf '%s' "$1" | sed 's/[][\\.^$*+?(){}|]/\\&/g'; }
+assert_stdout_matches() {
+  grep -Eq -- "$1" "$CS_RUN/stdout" || cs_fail "expected a stdout line to match the regex: $1"
+}
+assert_stderr_matches() {
+  grep -Eq -- "$1" "$CS_RUN/stderr" || cs_fail "expected a stderr line to match the regex: $1"
+}
+assert_stdout_not_matches() {
+  ! grep -Eq -- "$1" "$CS_RUN/stdout" || cs_fail "expected no stdout line to match the regex: $1"
+}
+assert_stdout_empty() {
+  [[ -z "$CS_STDOUT" ]] || cs_fail "expected empty stdout"
+}
+assert_stderr_empty() {
+  [[ -z "$CS_STDERR" ]] || cs_fail "expected empty stderr"
+}
+
+# assert_stdout_json: stdout is one JSON document (checked with python3 or jq
+# when either is installed, otherwise only its outer braces).
+assert_stdout_json() {
+  local parsed=0
+  if command -v python3 >/dev/null 2>&1 && python3 -c 'import sys' >/dev/null 2>&1; then
+    python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$CS_RUN/stdout" 2>/dev/null ||
+      cs_fail "expected stdout to be a JSON document (python3 json.load failed)"
+    parsed=1
+  elif command -v jq >/dev/null 2>&1; then
+    jq -e . "$CS_RUN/stdout" >/dev/null 2>&1 || cs_fail "expected stdout to be a JSON document (jq failed)"
+    parsed=1
+  fi
+  if [[ $parsed -eq 0 ]]; then
+    [[ "$CS_STDOUT" == "{"*"}" ]] || cs_fail "expected stdout to be a JSON object"
+  fi
+}
+
+assert_file_exists() {
+  [[ -f "$1" ]] || cs_fail "expected a file at $1" "its folder holds: $(find "$(dirname "$1")" -maxdepth 1 2>&1 | tr '\n' ' ')"
+}
+assert_dir_exists() {
+  [[ -d "$1" ]] || cs_fail "expected a folder at $1"
+}
+# assert_no_file PATH: nothing at all (file, folder or link) is at PATH.
+assert_no_file() {
+  [[ ! -e "$1" && ! -L "$1" ]] || cs_fail "expected nothing at $1, but it exists"
+}
+assert_file_contains() {
+  [[ -f "$1" ]] || cs_fail "expected a file at $1 (to contain: $2)"
+  grep -Fq -- "$2" "$1" || cs_fail "expected $1 to contain: $2" "it holds: $(head -c 2000 "$1")"
+}
+
+# snapshot_tree NAME DIR...: records every entry under the DIRs (type, size,
+# mode, mtime, link target) and the SHA-256 of every file; the sandbox's
+# captured output ($T/.run) is left out.
+cs_tree_listing() {
+  local dir
+  for dir in "$@"; do
+    printf '== %s\n' "$dir"
+    if [[ ! -e "$dir" ]]; then
+      printf '(does not exist)\n'
+      continue
+    fi
+    (
+      cd "$dir"
+      find . -path ./.run -prune -o -printf '%p %y %s %m %T@ -> %l\n' | LC_ALL=C sort
+      find . -path ./.run -prune -o -type f -print0 | LC_ALL=C sort -z | xargs -0r sha256sum
+    )
+  done
+}
+snapshot_tree() {
+  local name="$1"
+  shift
+  printf '%s\n' "$@" >"$CS_RUN/snapshot-$name.dirs"
+  cs_tree_listing "$@" >"$CS_RUN/snapshot-$name"
+}
+# assert_tree_unchanged NAME: the DIRs given to snapshot_tree NAME are exactly as
+# they were (nothing created, removed, written or touched).
+assert_tree_unchanged() {
+  local name="$1" dirs=()
+  mapfile -t dirs <"$CS_RUN/snapshot-$name.dirs"
+  cs_tree_listing "${dirs[@]}" >"$CS_RUN/snapshot-$name.after"
+  if ! cmp -s "$CS_RUN/snapshot-$name" "$CS_RUN/snapshot-$name.after"; then
+    local diff_text
+    diff_text="$(diff -u "$CS_RUN/snapshot-$name" "$CS_RUN/snapshot-$name.after" | head -40 || true)"
+    cs_fail "expected the tree(s) ${dirs[*]} to be unchanged since snapshot '$name'" "$diff_text"
+  fi
+}
+
+# ---------------------------------------------------------------------------
+# Table-driven tests: each case runs in its own subshell and folder
+# ($CASE_DIR, also the working folder), is reported on its own, and a failing
+# case does not stop the others. End the script with finish_cases.
+
+run_case() {
+  local name="$1" rc=0
+  shift
+  local dir="$T/cases/${name//[^A-Za-z0-9._-]/_}"
+  mkdir -p "$dir"
+  trap - ERR
+  set +e
+  (
+    set -e
+    trap 'cs_on_err "$LINENO" "$BASH_COMMAND" "${BASH_SOURCE[0]}"' ERR
+    CASE_DIR="$dir"
+    cd "$dir"
+    "$@"
+  )
+  rc=$?
+  set -e
+  trap 'cs_on_err "$LINENO" "$BASH_COMMAND" "${BASH_SOURCE[0]}"' ERR
+  if [[ $rc -eq 0 ]]; then
+    printf 'ok   %s\n' "$name"
+  else
+    printf 'FAIL %s\n' "$name" >&2
+    CS_FAILED_CASES+=("$name")
+  fi
+}
+
+finish_cases() {
+  if [[ ${#CS_FAILED_CASES[@]} -gt 0 ]]; then
+    printf 'e2e: %d case(s) failed: %s\n' "${#CS_FAILED_CASES[@]}" "${CS_FAILED_CASES[*]}" >&2
+    exit 1
+  fi
+}
+
+# ---------------------------------------------------------------------------
+# A codexSync 0.1 config, as its template shipped it and a Windows user filled
+# it in: Windows paths in literal strings, the \\?\ prefix, every 0.1 key.
+# v01_config ALLOW_TERMINATE SESSION_MODE: e.g. `v01_config true last_date_only`
+# gives the 0.1 template's unsafe values, `v01_config false all` safe ones.
+v01_config() {
+  cat <<TOML
+# codexSync 0.1 configuration
+[identity]
+machine_id = "work-pc"
+
+[paths]
+workspace_root_dir = '\\\\?\\D:\\GDrive\\codexSync'
+local_state_dir = 'C:\\Users\\me\\.codex'
+cloud_root_dir = "\${workspace_root}/sync"
+backup_dir = "\${workspace_root}/backups"
+temp_dir = "\${workspace_root}/.tmp"
+
+[sync]
+mode = "cold"
+direction = "bidirectional"
+compare = "mtime"
+time_tolerance_seconds = 2
+equal_mtime_action = "skip"
+delete_policy = "never"
+dry_run_default = true
+session_mode = "$2"
+
+[targets]
+include_roots = ["sessions", "session_index.jsonl", "skills", ".codex-global-state.json"]
+
+[filters]
+exclude_globs = ["**/*.lock", "**/*.tmp", "**/*.temp", "**/tmp/**", "**/cache/**"]
+
+[conflict]
+policy = "manual_abort"
+report_conflicts = true
+
+[backup]
+backup_before_overwrite = true
+retention_days = 30
+max_backups = 0
+compression = "none"
+
+[safety]
+require_codex_stopped = true
+fail_on_unknown = true
+
+[process_detection]
+process_names = ["codex.exe", "codex"]
+grace_period_seconds = 2
+allow_terminate_if_running = $1
+manual_terminate_confirmation = true
+terminate_confirmation_mode = "gui"
+terminate_timeout_seconds = 20
+
+[process_detection.background_process_names]
+windows = ["codex-windows-sandbox"]
+
+[state]
+manifest_file = "\${workspace_root}/state/manifest.json"
+data_version = 1
+# lease_file = "\${workspace_root}/state/lease.json"
+# history_dir = "\${workspace_root}/state/history"
+# lease_ttl_seconds = 300
+
+[logging]
+level = "INFO"
+file = "\${workspace_root}/logs/codexsync.log"
+format = "text"
+retention_days = 7
+archive_mode = "zip"
+max_file_size_mb = 10
+TOML
+}

@@ -1,0 +1,17 @@
+# When the agent's state folder is missing (the configured one and the
+# ~/.codex fallback), doctor shows a FAIL row for it, exits 5, and does not
+# create it.
+source "$(dirname "$0")/lib.sh"
+
+make_cloud
+mkdir -p "$MACHINE_A"
+minimal_config a | write_file "$CONFIG_A" # $STATE_A is never made
+snapshot_tree before "$T"
+
+run_cs -c "$CONFIG_A" doctor
+assert_exit 5
+assert_stdout_matches '^FAIL +local_state +.*does not exist'
+assert_stdout_matches '^Result: FAIL'
+assert_no_file "$STATE_A"
+assert_no_file "$HOME/.codex"
+assert_tree_unchanged before
