@@ -109,6 +109,12 @@ private:
       add("local_state", Status::fail, fmt::format("{} is not a folder", where));
     } else if (!util::can_access_dir(dir, util::Access::read)) {
       add("local_state", Status::fail, fmt::format("{} cannot be read; check its permissions", where));
+    } else if (m_cfg.paths.configured_local_state_dir &&
+               m_cfg.paths.local_state_dir_source != config::StateDirSource::config) {
+      add("local_state", Status::warn,
+          fmt::format("{}: paths.local_state_dir {} does not exist, so this folder is used instead; fix the "
+                      "setting if that is not the agent's folder",
+                      where, util::display_path(*m_cfg.paths.configured_local_state_dir)));
     } else {
       add("local_state", Status::pass, where);
     }
@@ -191,9 +197,12 @@ public:
 
   ExitCode run(Context& ctx) override {
     std::vector<Check> checks;
+    // A config problem is the user's to fix, not a "retry later": exit 4, as validate does.
+    bool config_invalid = false;
     try {
       const auto& cfg = ctx.config();
       checks = Checks(cfg).run(ctx.config_warnings());
+      config_invalid = !config::write_blockers(cfg).empty();
       if (m_name == "preflight") {
         start_log(ctx, checks);
       }
@@ -202,12 +211,15 @@ public:
       for (const auto& problem : e.problems()) {
         checks.push_back({"config", Status::fail, problem});
       }
+      config_invalid = true;
     }
     Status worst = Status::pass;
     for (const auto& check : checks) {
       worst = std::max(worst, check.status);
     }
-    const auto code = worst == Status::fail ? ExitCode::fail_safe : ExitCode::ok;
+    const auto code = config_invalid            ? ExitCode::invalid_config
+                      : worst == Status::fail ? ExitCode::fail_safe
+                                              : ExitCode::ok;
     if (m_name == "preflight") {
       // Rows at info: the table on stdout already shows them to a person.
       for (const auto& check : checks) {
@@ -248,8 +260,10 @@ private:
     for (const auto& check : checks) {
       ctx.out() << fmt::format("{}  {:<{}}  {}\n", status_name(check.status), check.name, width, check.message);
     }
-    ctx.out() << fmt::format("Result: {}{}\n", status_name(worst),
-                             worst == Status::fail ? " (exit 5: fix the FAIL lines, then run again)" : "");
+    const auto hint = code == ExitCode::invalid_config ? " (exit 4: fix the config, then run again)"
+                      : code == ExitCode::fail_safe    ? " (exit 5: fix the FAIL lines, then run again)"
+                                                       : "";
+    ctx.out() << fmt::format("Result: {}{}\n", status_name(worst), hint);
   }
 
   std::string m_name;

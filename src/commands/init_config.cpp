@@ -77,15 +77,7 @@ public:
     }
     std::optional<fs::path> kept;
     if (exists) {
-      auto stamp = util::utc_timestamp(ctx.clock().now()).substr(0, 19);
-      std::replace(stamp.begin(), stamp.end(), ':', '-'); // ':' is not allowed in Windows names
-      kept = target;
-      kept->concat(".bak-" + stamp);
-      fs::copy_file(target, *kept, fs::copy_options::overwrite_existing, ec);
-      if (ec) {
-        throw RuntimeError(fmt::format("cannot keep a copy of {} at {} ({}); nothing was changed",
-                                       util::display_path(target), util::display_path(*kept), ec.message()));
-      }
+      kept = keep_copy(target, ctx.clock());
     }
     util::write_file_atomic(target, text, ec, 0600);
     if (ec) {
@@ -97,6 +89,29 @@ public:
   }
 
 private:
+  // Copies the existing file to `<file>.bak-<UTC time>[-N]`, never over an
+  // earlier copy. Throws RuntimeError (nothing changed) when it cannot.
+  static fs::path keep_copy(const fs::path& target, const util::Clock& clock) {
+    auto stamp = util::utc_timestamp(clock.now()).substr(0, 19);
+    std::replace(stamp.begin(), stamp.end(), ':', '-');  // ':' is not allowed in Windows names
+    std::error_code ec;
+    for (int n = 0; n < 1000; ++n) {
+      auto kept = target;
+      kept.concat(".bak-" + stamp + (n == 0 ? std::string() : "-" + std::to_string(n)));
+      if (fs::exists(kept, ec)) {
+        continue;
+      }
+      fs::copy_file(target, kept, fs::copy_options::none, ec);
+      if (ec) {
+        throw RuntimeError(fmt::format("cannot keep a copy of {} at {} ({}); nothing was changed",
+                                       util::display_path(target), util::display_path(kept), ec.message()));
+      }
+      return kept;
+    }
+    throw RuntimeError(fmt::format("too many kept copies of {}; remove old .bak- files and run again",
+                                   util::display_path(target)));
+  }
+
   static void report(Context& ctx, const fs::path& target, const std::optional<fs::path>& kept,
                      const config::Config& cfg) {
     if (ctx.global().json) {

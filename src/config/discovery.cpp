@@ -18,6 +18,16 @@ bool is_file(const fs::path& path) {
   return fs::exists(path, ec) && !fs::is_directory(path, ec);
 }
 
+bool is_folder(const fs::path& path) {
+  std::error_code ec;
+  return fs::is_directory(path, ec);
+}
+
+std::string named_folder(const fs::path& path, std::string_view how) {
+  return fmt::format("{}: is a folder, not a config file ({}); name the config.toml inside it",
+                     util::display_path(path), how);
+}
+
 std::string missing_named_file(const fs::path& path, std::string_view how) {
   return fmt::format("{}: config file not found ({}); create it with `codexsync init-config --output {}` or fix "
                      "the path",
@@ -39,6 +49,9 @@ std::string_view to_string(ConfigOrigin origin) {
 Discovery discover_config(const std::optional<fs::path>& explicit_file, const util::Environment& env) {
   if (explicit_file) {
     const auto path = absolute_from(*explicit_file, env);
+    if (is_folder(path)) {
+      throw ConfigError({named_folder(path, "given with -c")});
+    }
     if (!is_file(path)) {
       throw ConfigError({missing_named_file(path, "given with -c")});
     }
@@ -46,6 +59,9 @@ Discovery discover_config(const std::optional<fs::path>& explicit_file, const ut
   }
   if (auto from_env = env.get("CODEXSYNC_CONFIG")) {
     const auto path = absolute_from(util::path_from_utf8(*from_env), env);
+    if (is_folder(path)) {
+      throw ConfigError({named_folder(path, "named by $CODEXSYNC_CONFIG")});
+    }
     if (!is_file(path)) {
       throw ConfigError({missing_named_file(path, "named by $CODEXSYNC_CONFIG")});
     }

@@ -1,8 +1,6 @@
 # `-c DIR` naming a folder exits 4 and says it is a folder, rather than
 # "not found" plus advice (`init-config --output DIR`) that cannot work.
 source "$(dirname "$0")/lib.sh"
-known_bug "-c with a folder reports 'config file not found' and suggests 'init-config --output <folder>'; \
-the loader's 'is a folder, not a config file' message is unreachable because discovery rejects folders first"
 
 mkdir -p "$T/settings"
 

@@ -4,8 +4,6 @@
 # with its FILE:LINE:COL. Exit 5 means "fail-safe abort: retry later"; a script
 # that retries on 5 would retry a broken config forever.
 source "$(dirname "$0")/lib.sh"
-known_bug "doctor/preflight exit 5 (fail-safe) for config problems that validate and every other command report \
-as exit 4; src/commands/doctor.cpp turns ConfigError and write blockers into FAIL rows and then exits 5"
 
 make_machine a
 make_cloud

@@ -2,9 +2,6 @@
 # original file: the first run keeps it as <file>.bak-<time>; the second must
 # not overwrite that copy with the first run's template.
 source "$(dirname "$0")/lib.sh"
-known_bug "init-config --force names the kept copy <file>.bak-<UTC time to the second> and copies over an \
-existing one (copy_options::overwrite_existing), so a second --force within the same second destroys the \
-only copy of the user's original config"
 
 mkdir -p "$MACHINE_A"
 # Both runs must fall into one second for the test to mean something; retry
