@@ -135,9 +135,7 @@ public:
       return;
     }
     if (i->get() < min || i->get() > max) {
-      const auto range = max == std::numeric_limits<std::int64_t>::max()
-                           ? fmt::format("at least {}", min)
-                           : fmt::format("between {} and {}", min, max);
+      const auto range = min == max ? fmt::format("{}", min) : fmt::format("between {} and {}", min, max);
       error(pos_of(*value), fmt::format("{}.{} must be {}, not {}", section, key, range, i->get()));
       return;
     }
@@ -238,6 +236,10 @@ public:
         const auto end = text.find('}', at);
         m_reader.error(pos, fmt::format("{}.{} uses {}, but the only substitution is ${{workspace_root}}", section,
                                         key, text.substr(at, end == std::string::npos ? end : end - at + 1)));
+        return std::nullopt;
+      }
+      if (section == "paths" && key == "workspace_root_dir") {
+        m_reader.error(pos, "paths.workspace_root_dir cannot use ${workspace_root}: it is what that stands for");
         return std::nullopt;
       }
       if (!m_workspace) {
@@ -371,9 +373,11 @@ void read_paths(Reader& r, PathResolver& resolver, Config& c, const util::Enviro
   } else if (auto home = util::home_dir(env)) {
     c.paths.local_state_dir = (*home / ".codex").lexically_normal();
     c.paths.local_state_dir_source = StateDirSource::home_default;
-  } else if (!c.paths.configured_local_state_dir) {
-    r.error(SourcePos{}, "cannot find the agent's state folder: paths.local_state_dir is not set, and neither "
-                         "CODEX_HOME nor HOME is set; set paths.local_state_dir");
+  } else {
+    r.error(c.positions.count("paths.local_state_dir") != 0U ? c.positions["paths.local_state_dir"] : SourcePos{},
+            "cannot find the agent's state folder: paths.local_state_dir is not set or does not exist, and "
+            "neither CODEX_HOME nor HOME is set; set paths.local_state_dir to an existing folder");
+    return;
   }
   if (c.paths.configured_local_state_dir && c.paths.local_state_dir_source != StateDirSource::config) {
     r.warning(c.positions["paths.local_state_dir"],
@@ -668,7 +672,10 @@ LoadResult load_config_text(std::string_view text, const fs::path& file, const u
     check_path_relations(reader, c);
   }
   if (!reader.errors().empty()) {
-    throw ConfigError(std::move(reader.errors()));
+    // Warnings too: a misspelt key is often why a value is missing.
+    auto problems = std::move(reader.errors());
+    problems.insert(problems.end(), reader.warnings().begin(), reader.warnings().end());
+    throw ConfigError(std::move(problems));
   }
   result.warnings = std::move(reader.warnings());
   return result;

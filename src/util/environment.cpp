@@ -1,4 +1,5 @@
 #include <codexsync/util/environment.hpp>
+#include <codexsync/util/text.hpp>
 
 #include <cstdlib>
 #include <system_error>
@@ -34,14 +35,21 @@ std::optional<std::string> Environment::get(std::string_view name) const {
   if (!inherit) {
     return std::nullopt;
   }
+#ifdef _WIN32
+  // The wide environment, so non-ASCII user names survive; UTF-8 inside.
+  const wchar_t* value = _wgetenv(wide_from_utf8(name).c_str()); // NOLINT(concurrency-mt-unsafe)
+  if (value == nullptr || *value == L'\0') {
+    return std::nullopt;
+  }
+  return utf8_from_wide(value);
+#else
   const std::string key(name);
-  // std::getenv returns the ANSI value on Windows; the UTF-8 manifest of the
-  // executable makes that UTF-8 (see docs/architecture.md).
   const char* value = std::getenv(key.c_str()); // NOLINT(concurrency-mt-unsafe)
   if (value == nullptr || *value == '\0') {
     return std::nullopt;
   }
   return std::string(value);
+#endif
 }
 
 Environment Environment::current() {

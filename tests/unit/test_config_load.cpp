@@ -161,7 +161,7 @@ TEST_CASE("negative or out-of-range counts are errors", "[config]") {
   for (const auto& c : cases) {
     INFO(c);
     const auto error = load_error(f, c + f.base());
-    CHECK((contains(error, "must be at least") || contains(error, "must be between")));
+    CHECK((contains(error, "must be between") || contains(error, "data_version must be 1, not 2")));
   }
 }
 
@@ -493,4 +493,20 @@ max_file_size_mb = 10
   REQUIRE(blockers.size() == 2);
   CHECK_THAT(blockers[0], CS_CONTAINS("allow_terminate_if_running"));
   CHECK_THAT(blockers[1], CS_CONTAINS("last_date_only"));
+}
+
+TEST_CASE("with no state folder setting and no HOME or CODEX_HOME, the config is refused", "[config]") {
+  ConfigFixture f;
+  f.env.vars.erase("HOME");
+  auto text = f.base();
+  const auto pos = text.find(".codex'");
+  text.replace(pos, 7, ".codex-gone'");
+  text.replace(text.find("[paths]\nworkspace_root_dir = '"), 30, "[paths]\nworkspace_root_dir = '");
+  CHECK_THAT(load_error(f, text), CS_CONTAINS("cannot find the agent's state folder"));
+}
+
+TEST_CASE("warnings are shown along with errors", "[config]") {
+  ConfigFixture f;
+  const auto error = load_error(f, "[sync]\ndirection = \"x\"\ndry_run_defualt = false\n" + f.base());
+  CHECK_THAT(error, CS_CONTAINS("unknown key 'sync.dry_run_defualt'"));
 }
