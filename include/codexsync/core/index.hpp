@@ -46,4 +46,13 @@ struct Index {
   bool has_files_under(std::string_view root) const;
 };
 
+// What this machine saw of one path on both sides at its last successful sync.
+struct BaselineEntry {
+  std::optional<FileState> local;
+  std::optional<FileState> cloud;
+};
+
+// Path -> entry. Empty means "first sync": nothing is ever deleted from it.
+using Baseline = std::map<std::string, BaselineEntry>;
+
 } // namespace codexsync

@@ -1,0 +1,106 @@
+#pragma once
+
+#include <codexsync/config/config.hpp>
+#include <codexsync/core/index.hpp>
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+// The planner: a pure function of (local index, cloud index, this machine's
+// baseline, options) -> actions, each with a reason. No I/O, no clock, no
+// logging. The decision table is in docs/architecture.md and in plan.cpp.
+namespace codexsync::plan {
+
+enum class ActionKind {
+  copy_to_cloud,  // local -> cloud (new file or overwrite)
+  copy_to_local,  // cloud -> local
+  delete_cloud,   // deleted locally since the last sync, proven: delete the cloud copy
+  delete_local,   // deleted in the cloud since the last sync, proven: delete the local copy
+  conflict,       // left open by the policy: nothing is written while any exists
+  held,           // would write the side `direction` protects; kept for a later two-way run
+  kept_apart,     // differs with equal times and equal_mtime_action = "skip": left as it is
+};
+
+// "copy → cloud", "conflict", ...: the word the plan output shows.
+std::string_view kind_label(ActionKind kind);
+// "copy_to_cloud", ...: the name used in --json and logs.
+std::string_view kind_name(ActionKind kind);
+
+struct Action {
+  ActionKind kind = ActionKind::conflict;
+  std::string path;
+  std::string reason;
+  std::optional<FileState> local;  // the current states, as scanned
+  std::optional<FileState> cloud;
+  // For `held`: what it would have done.
+  std::optional<ActionKind> held_kind;
+
+  // True for copies and deletes (the actions apply carries out).
+  bool writes() const;
+  // The side written by a copy or delete.
+  Side destination() const;
+  // The side read by a copy.
+  Side source() const { return other(destination()); }
+  // True when a copy replaces an existing file or a delete removes one: such a
+  // file is backed up first.
+  bool replaces_existing() const;
+  // Bytes a copy moves (0 for the rest).
+  std::uint64_t bytes() const;
+};
+
+struct Options {
+  config::Direction direction = config::Direction::bidirectional;
+  config::Compare compare = config::Compare::mtime;
+  std::int64_t tolerance_ns = 0;
+  config::EqualMtimeAction equal_mtime_action = config::EqualMtimeAction::skip;
+  config::DeletePolicy delete_policy = config::DeletePolicy::never;
+  config::ConflictPolicy conflict_policy = config::ConflictPolicy::manual_abort;
+  std::vector<std::string> include_roots;  // to tell a vanished root from a deletion
+};
+
+// Returns the planner options a config asks for.
+Options options_from(const config::Config& cfg);
+
+struct Plan {
+  std::vector<Action> actions;  // sorted by path
+
+  std::size_t count(ActionKind kind) const;
+  std::uint64_t bytes_to(Side side) const;
+  bool has_conflicts() const { return count(ActionKind::conflict) > 0; }
+  bool has_writes() const;
+};
+
+// Paths whose contents must be hashed on both sides before make_plan can
+// decide them: present on both sides with equal sizes, and either their times
+// differ beyond the tolerance (identical content is then "in sync", not a
+// conflict or a copy) or compare = "mtime_hash_fallback" (equal times are then
+// confirmed by content). The caller fills FileState::sha256 for these,
+// reusing the baseline's hash where size and mtime still match it.
+std::vector<std::string> hash_candidates(const Index& local, const Index& cloud, const Options& options);
+
+// Builds the plan. Paths in sync produce no action.
+Plan make_plan(const Index& local, const Index& cloud, const Baseline& baseline, const Options& options);
+
+// What a copy left on both sides (sha256 of the content, the copied mtime).
+struct Applied {
+  std::map<std::string, FileState> copied;   // path -> state now on both sides
+  std::set<std::string> deleted;             // paths now gone from both sides
+};
+
+// The baseline to save after a run: paths in sync take their current states,
+// applied copies the copied state, applied deletions disappear, and every
+// conflict, held, kept-apart or not-applied path keeps its old entry (so the
+// next run sees the same difference again).
+Baseline next_baseline(const Index& local, const Index& cloud, const Baseline& old, const Plan& plan,
+                       const Applied& applied, std::int64_t tolerance_ns);
+
+// Groups of two or more paths (across both sides) that differ only in letter
+// case or Unicode normalisation, which a case-insensitive or normalising
+// filesystem would store as one file.
+std::vector<std::vector<std::string>> name_collisions(const Index& local, const Index& cloud);
+
+} // namespace codexsync::plan

@@ -1,0 +1,485 @@
+#include <codexsync/plan/plan.hpp>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace codexsync::plan {
+namespace {
+
+using config::ConflictPolicy;
+using config::DeletePolicy;
+using config::Direction;
+using config::EqualMtimeAction;
+
+std::string describe(const FileState& s) { return fmt::format("{} bytes", s.size); }
+
+// True when the two states are the same file content by what is known: equal
+// size, and then equal hashes when both are known, else times within tolerance.
+bool same_content(const FileState& a, const FileState& b, std::int64_t tolerance_ns) {
+  if (a.size != b.size) {
+    return false;
+  }
+  if (a.sha256 && b.sha256) {
+    return *a.sha256 == *b.sha256;
+  }
+  return a.same_as(b, tolerance_ns);
+}
+
+// Did this side change since the baseline? A side the baseline never saw
+// counts as changed when present; a side it saw and that is gone counts as
+// changed (deleted).
+bool changed_since(const FileState* now, const std::optional<FileState>& then, std::int64_t tolerance_ns) {
+  if (now == nullptr) {
+    return then.has_value();
+  }
+  if (!then) {
+    return true;
+  }
+  // Size and time decide; a hash only confirms "unchanged" when both are known.
+  if (now->size != then->size) {
+    return true;
+  }
+  if (now->sha256 && then->sha256) {
+    return *now->sha256 != *then->sha256;
+  }
+  return !now->same_as(*then, tolerance_ns);
+}
+
+std::string root_of(const std::string& path, const std::vector<std::string>& roots) {
+  for (const auto& root : roots) {
+    if (path == root || (path.size() > root.size() && path.compare(0, root.size(), root) == 0 &&
+                         path[root.size()] == '/')) {
+      return root;
+    }
+  }
+  return {};
+}
+
+class Planner {
+public:
+  Planner(const Index& local, const Index& cloud, const Baseline& baseline, const Options& options)
+    : m_local(local), m_cloud(cloud), m_baseline(baseline), m_options(options) {}
+
+  Plan run() {
+    std::set<std::string> paths;
+    for (const auto& [path, state] : m_local.files) {
+      paths.insert(path);
+    }
+    for (const auto& [path, state] : m_cloud.files) {
+      paths.insert(path);
+    }
+    std::set<std::string> colliding;
+    for (const auto& group : name_collisions(m_local, m_cloud)) {
+      for (const auto& path : group) {
+        colliding.insert(path);
+        add(ActionKind::conflict, path,
+            fmt::format("names differ only in letter case or Unicode form ({}); a case-insensitive or "
+                        "normalising disk would keep one file. Rename one of them",
+                        fmt::join(group, ", ")));
+      }
+    }
+    for (const auto& path : paths) {
+      if (colliding.count(path) == 0U) {
+        decide(path);
+      }
+    }
+    Plan plan;
+    plan.actions = std::move(m_actions);
+    std::stable_sort(plan.actions.begin(), plan.actions.end(),
+                     [](const Action& a, const Action& b) { return a.path < b.path; });
+    return plan;
+  }
+
+private:
+  void add(ActionKind kind, const std::string& path, std::string reason) {
+    Action action;
+    action.kind = kind;
+    action.path = path;
+    action.reason = std::move(reason);
+    if (const auto* l = m_local.find(path)) {
+      action.local = *l;
+    }
+    if (const auto* c = m_cloud.find(path)) {
+      action.cloud = *c;
+    }
+    // `direction` protects one side: a write to it is held for a later two-way run.
+    if (action.writes()) {
+      const auto protected_side = m_options.direction == Direction::to_cloud   ? std::optional<Side>(Side::local)
+                                  : m_options.direction == Direction::to_local ? std::optional<Side>(Side::cloud)
+                                                                               : std::nullopt;
+      if (protected_side && action.destination() == *protected_side) {
+        action.held_kind = action.kind;
+        action.kind = ActionKind::held;
+        action.reason = fmt::format("direction = {} leaves the {} side alone ({})",
+                                    config::to_string(m_options.direction), side_name(*protected_side),
+                                    action.reason);
+      }
+    }
+    m_actions.push_back(std::move(action));
+  }
+
+  void copy_towards(Side destination, const std::string& path, std::string reason) {
+    add(destination == Side::cloud ? ActionKind::copy_to_cloud : ActionKind::copy_to_local, path,
+        std::move(reason));
+  }
+
+  void decide(const std::string& path) {
+    const auto* l = m_local.find(path);
+    const auto* c = m_cloud.find(path);
+    const auto it = m_baseline.find(path);
+    const BaselineEntry* base = it == m_baseline.end() ? nullptr : &it->second;
+    const auto tol = m_options.tolerance_ns;
+
+    if (l != nullptr && c != nullptr) {
+      if (same_content(*l, *c, tol)) {
+        return;  // in sync (identical content, whatever the times say)
+      }
+      both_present_differ(path, *l, *c, base);
+      return;
+    }
+    if (l != nullptr) {
+      one_side_only(path, Side::local, *l, base);
+    } else if (c != nullptr) {
+      one_side_only(path, Side::cloud, *c, base);
+    }
+  }
+
+  void both_present_differ(const std::string& path, const FileState& l, const FileState& c,
+                           const BaselineEntry* base) {
+    const auto tol = m_options.tolerance_ns;
+    if (base != nullptr) {
+      const bool local_changed = changed_since(&l, base->local, tol);
+      const bool cloud_changed = changed_since(&c, base->cloud, tol);
+      if (local_changed && !cloud_changed) {
+        copy_towards(Side::cloud, path, "changed here since the last sync; the cloud copy did not");
+        return;
+      }
+      if (cloud_changed && !local_changed) {
+        copy_towards(Side::local, path, "changed in the cloud since the last sync; this copy did not");
+        return;
+      }
+      if (local_changed && cloud_changed) {
+        both_changed(path, l, c);
+        return;
+      }
+      // Neither changed, yet they differ (a held or kept-apart path): decide as if new.
+    }
+    no_history(path, l, c);
+  }
+
+  void both_changed(const std::string& path, const FileState& l, const FileState& c) {
+    const auto what = fmt::format("changed on both sides since the last sync (here {}, cloud {})", describe(l),
+                                  describe(c));
+    switch (m_options.conflict_policy) {
+    case ConflictPolicy::prefer_local:
+      copy_towards(Side::cloud, path, what + "; conflict.policy = prefer_local");
+      return;
+    case ConflictPolicy::prefer_cloud:
+      copy_towards(Side::local, path, what + "; conflict.policy = prefer_cloud");
+      return;
+    case ConflictPolicy::prefer_newer_mtime:
+      if (l.mtime_ns > c.mtime_ns + m_options.tolerance_ns) {
+        copy_towards(Side::cloud, path, what + "; this copy is newer (prefer_newer_mtime)");
+      } else if (c.mtime_ns > l.mtime_ns + m_options.tolerance_ns) {
+        copy_towards(Side::local, path, what + "; the cloud copy is newer (prefer_newer_mtime)");
+      } else {
+        add(ActionKind::conflict, path, what + " with the same time; cannot tell which is newer");
+      }
+      return;
+    case ConflictPolicy::manual_abort:
+      add(ActionKind::conflict, path, what + "; conflict.policy = manual_abort");
+      return;
+    }
+  }
+
+  // No usable history: the newer time wins beyond the tolerance; within it,
+  // equal_mtime_action decides.
+  void no_history(const std::string& path, const FileState& l, const FileState& c) {
+    const auto tol = m_options.tolerance_ns;
+    if (l.mtime_ns > c.mtime_ns + tol) {
+      copy_towards(Side::cloud, path, "differs, no sync history for it; this copy is newer");
+      return;
+    }
+    if (c.mtime_ns > l.mtime_ns + tol) {
+      copy_towards(Side::local, path, "differs, no sync history for it; the cloud copy is newer");
+      return;
+    }
+    const auto what = fmt::format("differs with the same time (here {}, cloud {})", describe(l), describe(c));
+    switch (m_options.equal_mtime_action) {
+    case EqualMtimeAction::skip:
+      add(ActionKind::kept_apart, path, what + "; equal_mtime_action = skip leaves both as they are");
+      return;
+    case EqualMtimeAction::prefer_local:
+      copy_towards(Side::cloud, path, what + "; equal_mtime_action = prefer_local");
+      return;
+    case EqualMtimeAction::prefer_cloud:
+      copy_towards(Side::local, path, what + "; equal_mtime_action = prefer_cloud");
+      return;
+    case EqualMtimeAction::manual_abort:
+      add(ActionKind::conflict, path, what + "; equal_mtime_action = manual_abort");
+      return;
+    }
+  }
+
+  void one_side_only(const std::string& path, Side present, const FileState& state, const BaselineEntry* base) {
+    const Side missing = other(present);
+    const auto& missing_then = missing == Side::local ? base->local : base->cloud;
+    const bool missing_was_there = base != nullptr && (missing == Side::local ? base->local : base->cloud);
+    (void)missing_then;
+    if (!missing_was_there) {
+      copy_towards(missing, path, fmt::format("new {}", present == Side::local ? "here" : "in the cloud"));
+      return;
+    }
+    // The missing side had it at the last sync: it was deleted there.
+    const auto& present_then = present == Side::local ? base->local : base->cloud;
+    const Index& missing_index = missing == Side::local ? m_local : m_cloud;
+    const auto root = root_of(path, m_options.include_roots);
+    const auto gone_from = missing == Side::local ? "here" : "in the cloud";
+    if (m_options.delete_policy == DeletePolicy::never) {
+      copy_towards(missing, path,
+                   fmt::format("deleted {} since the last sync; delete_policy = never puts it back", gone_from));
+      return;
+    }
+    if (!root.empty() && !missing_index.has_files_under(root)) {
+      add(ActionKind::conflict, path,
+          fmt::format("the whole of \"{}\" is missing {}: that looks like a disconnected or emptied folder, "
+                      "not deletions; nothing is deleted",
+                      root, gone_from));
+      return;
+    }
+    if (changed_since(&state, present_then, m_options.tolerance_ns)) {
+      copy_towards(missing, path,
+                   fmt::format("deleted {} but changed on the other side since the last sync; the change wins",
+                               gone_from));
+      return;
+    }
+    add(missing == Side::local ? ActionKind::delete_cloud : ActionKind::delete_local, path,
+        fmt::format("deleted {} since the last sync, unchanged on the other side", gone_from));
+  }
+
+  const Index& m_local;
+  const Index& m_cloud;
+  const Baseline& m_baseline;
+  const Options& m_options;
+  std::vector<Action> m_actions;
+};
+
+} // namespace
+
+std::string_view kind_label(ActionKind kind) {
+  switch (kind) {
+  case ActionKind::copy_to_cloud: return "copy -> cloud";
+  case ActionKind::copy_to_local: return "copy -> local";
+  case ActionKind::delete_cloud: return "delete cloud";
+  case ActionKind::delete_local: return "delete local";
+  case ActionKind::conflict: return "CONFLICT";
+  case ActionKind::held: return "held";
+  case ActionKind::kept_apart: return "kept apart";
+  }
+  return "?";
+}
+
+std::string_view kind_name(ActionKind kind) {
+  switch (kind) {
+  case ActionKind::copy_to_cloud: return "copy_to_cloud";
+  case ActionKind::copy_to_local: return "copy_to_local";
+  case ActionKind::delete_cloud: return "delete_cloud";
+  case ActionKind::delete_local: return "delete_local";
+  case ActionKind::conflict: return "conflict";
+  case ActionKind::held: return "held";
+  case ActionKind::kept_apart: return "kept_apart";
+  }
+  return "?";
+}
+
+bool Action::writes() const {
+  return kind == ActionKind::copy_to_cloud || kind == ActionKind::copy_to_local ||
+         kind == ActionKind::delete_cloud || kind == ActionKind::delete_local;
+}
+
+Side Action::destination() const {
+  const auto k = kind == ActionKind::held && held_kind ? *held_kind : kind;
+  return (k == ActionKind::copy_to_cloud || k == ActionKind::delete_cloud) ? Side::cloud : Side::local;
+}
+
+bool Action::replaces_existing() const {
+  if (!writes()) {
+    return false;
+  }
+  return destination() == Side::local ? local.has_value() : cloud.has_value();
+}
+
+std::uint64_t Action::bytes() const {
+  if (kind == ActionKind::copy_to_cloud && local) {
+    return local->size;
+  }
+  if (kind == ActionKind::copy_to_local && cloud) {
+    return cloud->size;
+  }
+  return 0;
+}
+
+Options options_from(const config::Config& cfg) {
+  Options o;
+  o.direction = cfg.sync.direction;
+  o.compare = cfg.sync.compare;
+  o.tolerance_ns = cfg.sync.time_tolerance_seconds * 1'000'000'000LL;
+  o.equal_mtime_action = cfg.sync.equal_mtime_action;
+  o.delete_policy = cfg.sync.delete_policy;
+  o.conflict_policy = cfg.conflict.policy;
+  o.include_roots = cfg.targets.include_roots;
+  return o;
+}
+
+std::size_t Plan::count(ActionKind kind) const {
+  return static_cast<std::size_t>(
+    std::count_if(actions.begin(), actions.end(), [kind](const Action& a) { return a.kind == kind; }));
+}
+
+std::uint64_t Plan::bytes_to(Side side) const {
+  std::uint64_t total = 0;
+  for (const auto& action : actions) {
+    if (action.writes() && action.destination() == side) {
+      total += action.bytes();
+    }
+  }
+  return total;
+}
+
+bool Plan::has_writes() const {
+  return std::any_of(actions.begin(), actions.end(), [](const Action& a) { return a.writes(); });
+}
+
+std::vector<std::string> hash_candidates(const Index& local, const Index& cloud, const Options& options) {
+  std::vector<std::string> out;
+  for (const auto& [path, l] : local.files) {
+    const auto* c = cloud.find(path);
+    if (c == nullptr || c->size != l.size) {
+      continue;
+    }
+    const bool same_time = l.same_as(*c, options.tolerance_ns);
+    if (!same_time || options.compare == config::Compare::mtime_hash_fallback) {
+      out.push_back(path);
+    }
+  }
+  return out;
+}
+
+Plan make_plan(const Index& local, const Index& cloud, const Baseline& baseline, const Options& options) {
+  return Planner(local, cloud, baseline, options).run();
+}
+
+Baseline next_baseline(const Index& local, const Index& cloud, const Baseline& old, const Plan& plan,
+                       const Applied& applied, std::int64_t tolerance_ns) {
+  (void)tolerance_ns;
+  Baseline next;
+  std::map<std::string, const Action*> by_path;
+  for (const auto& action : plan.actions) {
+    by_path[action.path] = &action;
+  }
+  const auto keep_old = [&](const std::string& path) {
+    if (const auto it = old.find(path); it != old.end()) {
+      next[path] = it->second;
+    }
+  };
+  std::set<std::string> paths;
+  for (const auto& [path, state] : local.files) {
+    paths.insert(path);
+  }
+  for (const auto& [path, state] : cloud.files) {
+    paths.insert(path);
+  }
+  for (const auto& [path, entry] : old) {
+    paths.insert(path);
+  }
+  for (const auto& path : paths) {
+    if (applied.deleted.count(path) != 0U) {
+      continue;
+    }
+    if (const auto it = applied.copied.find(path); it != applied.copied.end()) {
+      next[path] = BaselineEntry{it->second, it->second};
+      continue;
+    }
+    if (by_path.count(path) != 0U) {
+      keep_old(path);  // conflict, held, kept apart, or a write that did not happen
+      continue;
+    }
+    const auto* l = local.find(path);
+    const auto* c = cloud.find(path);
+    if (l != nullptr && c != nullptr) {
+      next[path] = BaselineEntry{*l, *c};  // in sync
+    }
+    // Gone from both sides: forgotten.
+  }
+  return next;
+}
+
+namespace {
+
+// Appends the base letter of a precomposed Latin letter (U+00C0..U+017F), so
+// "é" and "e" + U+0301 give the same key; returns false for other code points.
+bool fold_latin(char32_t cp, std::string& out) {
+  static constexpr std::string_view k_latin1 = "aaaaaaaceeeeiiiidnooooo*ouuuuyts"  // U+00C0..U+00DF
+                                               "aaaaaaaceeeeiiiidnooooo/ouuuuyty"; // U+00E0..U+00FF
+  static constexpr std::string_view k_ext_a =
+    "aaaaaaccccccccddddeeeeeeeeeegggggggghhhhiiiiiiiiiiiijjkkklllllllllnnnnnnnnnoooooooorrrrrrssssssssttttttuuuuu"
+    "uuuuuuuuuuuwwyyyzzzzzzs";  // U+0100..U+017F
+  if (cp >= 0xC0 && cp <= 0xFF) {
+    out += k_latin1[cp - 0xC0];
+    return true;
+  }
+  if (cp >= 0x100 && cp <= 0x17F && cp - 0x100 < k_ext_a.size()) {
+    out += k_ext_a[cp - 0x100];
+    return true;
+  }
+  return false;
+}
+
+// A key equal for names a case-insensitive, normalising filesystem would merge:
+// ASCII lower-cased, Latin accents folded, combining marks dropped.
+std::string collision_key(const std::string& path) {
+  std::string key;
+  key.reserve(path.size());
+  for (std::size_t i = 0; i < path.size();) {
+    const auto b = static_cast<unsigned char>(path[i]);
+    if (b < 0x80) {
+      key += static_cast<char>(b >= 'A' && b <= 'Z' ? b - 'A' + 'a' : b);
+      ++i;
+      continue;
+    }
+    std::size_t len = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1;
+    len = std::min(len, path.size() - i);
+    char32_t cp = len == 1 ? b : (b & (0x7F >> len));
+    for (std::size_t k = 1; k < len; ++k) {
+      cp = (cp << 6) | (static_cast<unsigned char>(path[i + k]) & 0x3F);
+    }
+    if (cp >= 0x300 && cp <= 0x36F) {
+      // combining mark: dropped
+    } else if (!fold_latin(cp, key)) {
+      key.append(path, i, len);
+    }
+    i += len;
+  }
+  return key;
+}
+
+} // namespace
+
+std::vector<std::vector<std::string>> name_collisions(const Index& local, const Index& cloud) {
+  std::map<std::string, std::set<std::string>> groups;
+  for (const auto* index : {&local, &cloud}) {
+    for (const auto& [path, state] : index->files) {
+      groups[collision_key(path)].insert(path);
+    }
+  }
+  std::vector<std::vector<std::string>> out;
+  for (const auto& [key, paths] : groups) {
+    if (paths.size() > 1) {
+      out.emplace_back(paths.begin(), paths.end());
+    }
+  }
+  return out;
+}
+
+} // namespace codexsync::plan

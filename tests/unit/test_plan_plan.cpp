@@ -1,0 +1,314 @@
+#include "support/catch.hpp"
+
+#include <codexsync/plan/plan.hpp>
+
+using namespace codexsync;
+using namespace codexsync::plan;
+using config::ConflictPolicy;
+using config::DeletePolicy;
+using config::Direction;
+using config::EqualMtimeAction;
+
+namespace {
+
+constexpr std::int64_t k_s = 1'000'000'000;
+
+// A file state: size, mtime in seconds, optional hash.
+FileState st(std::uint64_t size, std::int64_t seconds, std::optional<std::string> hash = std::nullopt) {
+  return FileState{size, seconds * k_s, std::move(hash)};
+}
+
+struct Row {
+  std::string name;
+  std::optional<FileState> base_local;   // baseline; no entry when both are empty
+  std::optional<FileState> base_cloud;
+  std::optional<FileState> local;        // current
+  std::optional<FileState> cloud;
+  std::optional<ActionKind> expected;    // nullopt: in sync, no action
+  std::string reason;                    // a piece of the expected reason
+  ConflictPolicy policy = ConflictPolicy::manual_abort;
+  EqualMtimeAction equal = EqualMtimeAction::skip;
+  DeletePolicy deletes = DeletePolicy::never;
+  Direction direction = Direction::bidirectional;
+  std::int64_t tolerance_s = 0;
+};
+
+Plan plan_one(const Row& row, const std::string& path = "skills/a.md") {
+  Index local;
+  Index cloud;
+  Baseline baseline;
+  if (row.local) {
+    local.files[path] = *row.local;
+  }
+  if (row.cloud) {
+    cloud.files[path] = *row.cloud;
+  }
+  // Another file keeps the include root populated on both sides.
+  local.files["skills/other.md"] = st(1, 1);
+  cloud.files["skills/other.md"] = st(1, 1);
+  if (row.base_local || row.base_cloud) {
+    baseline[path] = BaselineEntry{row.base_local, row.base_cloud};
+  }
+  Options options;
+  options.conflict_policy = row.policy;
+  options.equal_mtime_action = row.equal;
+  options.delete_policy = row.deletes;
+  options.direction = row.direction;
+  options.tolerance_ns = row.tolerance_s * k_s;
+  options.include_roots = {"skills"};
+  return make_plan(local, cloud, baseline, options);
+}
+
+void check_row(const Row& row) {
+  INFO("row: " << row.name);
+  const auto plan = plan_one(row);
+  if (!row.expected) {
+    CHECK(plan.actions.empty());
+    return;
+  }
+  REQUIRE(plan.actions.size() == 1);
+  const auto& action = plan.actions.front();
+  CHECK(kind_name(action.kind) == kind_name(*row.expected));
+  CHECK_THAT(action.reason, CS_CONTAINS(row.reason));
+}
+
+} // namespace
+
+TEST_CASE("decision table: files present on both sides", "[plan]") {
+  const auto v1 = st(10, 100);
+  const std::vector<Row> rows{
+    {"identical on both sides", v1, v1, v1, v1, std::nullopt, ""},
+    {"identical, no history", {}, {}, v1, v1, std::nullopt, ""},
+    {"only local changed", v1, v1, st(12, 200), v1, ActionKind::copy_to_cloud, "changed here since the last sync"},
+    {"only cloud changed", v1, v1, v1, st(12, 200), ActionKind::copy_to_local, "changed in the cloud since"},
+    {"clock skew: the local change is older than the cloud copy, still wins", v1, v1, st(12, 50), v1,
+     ActionKind::copy_to_cloud, "changed here since the last sync"},
+    {"clock skew: the cloud change is older, still wins", v1, v1, v1, st(12, 50), ActionKind::copy_to_local,
+     "changed in the cloud since"},
+    {"same size, new time only locally: content decides (hash differs)", st(10, 100, "aa"), st(10, 100, "aa"),
+     st(10, 300, "bb"), st(10, 100, "aa"), ActionKind::copy_to_cloud, "changed here"},
+    {"both changed to identical content: just recorded", v1, v1, st(12, 200, "cc"), st(12, 300, "cc"),
+     std::nullopt, ""},
+    {"both changed, manual_abort", v1, v1, st(12, 200), st(13, 300), ActionKind::conflict,
+     "changed on both sides since the last sync (here 12 bytes, cloud 13 bytes); conflict.policy = manual_abort"},
+    {"both changed, prefer_local", v1, v1, st(12, 200), st(13, 300), ActionKind::copy_to_cloud, "prefer_local",
+     ConflictPolicy::prefer_local},
+    {"both changed, prefer_cloud", v1, v1, st(12, 300), st(13, 200), ActionKind::copy_to_local, "prefer_cloud",
+     ConflictPolicy::prefer_cloud},
+    {"both changed, prefer_newer_mtime, local newer", v1, v1, st(12, 300), st(13, 200),
+     ActionKind::copy_to_cloud, "this copy is newer", ConflictPolicy::prefer_newer_mtime},
+    {"both changed, prefer_newer_mtime, cloud newer", v1, v1, st(12, 200), st(13, 300),
+     ActionKind::copy_to_local, "the cloud copy is newer", ConflictPolicy::prefer_newer_mtime},
+    {"both changed, prefer_newer_mtime, same time: conflict", v1, v1, st(12, 300), st(13, 300),
+     ActionKind::conflict, "cannot tell which is newer", ConflictPolicy::prefer_newer_mtime},
+    {"no history: local newer", {}, {}, st(12, 300), st(13, 200), ActionKind::copy_to_cloud,
+     "no sync history for it; this copy is newer"},
+    {"no history: cloud newer", {}, {}, st(12, 200), st(13, 300), ActionKind::copy_to_local,
+     "the cloud copy is newer"},
+    {"no history: times within tolerance, skip keeps them apart", {}, {}, st(12, 300), st(13, 301),
+     ActionKind::kept_apart, "equal_mtime_action = skip", ConflictPolicy::manual_abort, EqualMtimeAction::skip,
+     DeletePolicy::never, Direction::bidirectional, 2},
+    {"no history: beyond tolerance, newer wins", {}, {}, st(12, 300), st(13, 303), ActionKind::copy_to_local,
+     "the cloud copy is newer", ConflictPolicy::manual_abort, EqualMtimeAction::skip, DeletePolicy::never,
+     Direction::bidirectional, 2},
+    {"no history: equal times, prefer_local", {}, {}, st(12, 300), st(13, 300), ActionKind::copy_to_cloud,
+     "equal_mtime_action = prefer_local", ConflictPolicy::manual_abort, EqualMtimeAction::prefer_local},
+    {"no history: equal times, prefer_cloud", {}, {}, st(12, 300), st(13, 300), ActionKind::copy_to_local,
+     "equal_mtime_action = prefer_cloud", ConflictPolicy::manual_abort, EqualMtimeAction::prefer_cloud},
+    {"no history: equal times, manual_abort", {}, {}, st(12, 300), st(13, 300), ActionKind::conflict,
+     "equal_mtime_action = manual_abort", ConflictPolicy::manual_abort, EqualMtimeAction::manual_abort},
+    {"neither changed yet they differ (after a held run): decided as if new", v1, st(13, 300), v1, st(13, 300),
+     ActionKind::copy_to_local, "the cloud copy is newer"},
+    {"tolerance hides a time-only change", v1, v1, st(10, 101), v1, std::nullopt, "", ConflictPolicy::manual_abort,
+     EqualMtimeAction::skip, DeletePolicy::never, Direction::bidirectional, 2},
+  };
+  for (const auto& row : rows) {
+    check_row(row);
+  }
+}
+
+TEST_CASE("decision table: a file on one side only", "[plan]") {
+  const auto v1 = st(10, 100);
+  const auto v2 = st(12, 200);
+  const std::vector<Row> rows{
+    {"new locally", {}, {}, v1, {}, ActionKind::copy_to_cloud, "new here"},
+    {"new in the cloud", {}, {}, {}, v1, ActionKind::copy_to_local, "new in the cloud"},
+    {"baseline saw only the local side: the cloud never had it", v1, {}, v1, {}, ActionKind::copy_to_cloud,
+     "new here"},
+    {"deleted in the cloud, delete_policy = never: put back", v1, v1, v1, {}, ActionKind::copy_to_cloud,
+     "delete_policy = never puts it back"},
+    {"deleted locally, delete_policy = never: put back", v1, v1, {}, v1, ActionKind::copy_to_local,
+     "delete_policy = never puts it back"},
+    {"deleted in the cloud with proof: delete locally", v1, v1, v1, {}, ActionKind::delete_local,
+     "deleted in the cloud since the last sync, unchanged on the other side", ConflictPolicy::manual_abort,
+     EqualMtimeAction::skip, DeletePolicy::propagate},
+    {"deleted locally with proof: delete in the cloud", v1, v1, {}, v1, ActionKind::delete_cloud,
+     "deleted here since the last sync", ConflictPolicy::manual_abort, EqualMtimeAction::skip,
+     DeletePolicy::propagate},
+    {"deleted in the cloud but changed locally: the change wins", v1, v1, v2, {}, ActionKind::copy_to_cloud,
+     "the change wins", ConflictPolicy::manual_abort, EqualMtimeAction::skip, DeletePolicy::propagate},
+    {"deleted locally but changed in the cloud: the change wins", v1, v1, {}, v2, ActionKind::copy_to_local,
+     "the change wins", ConflictPolicy::manual_abort, EqualMtimeAction::skip, DeletePolicy::propagate},
+    {"propagate, but the baseline never saw the cloud side: a copy, not a delete", v1, {}, v1, {},
+     ActionKind::copy_to_cloud, "new here", ConflictPolicy::manual_abort, EqualMtimeAction::skip,
+     DeletePolicy::propagate},
+    {"propagate, first sync (no baseline): a copy", {}, {}, v1, {}, ActionKind::copy_to_cloud, "new here",
+     ConflictPolicy::manual_abort, EqualMtimeAction::skip, DeletePolicy::propagate},
+  };
+  for (const auto& row : rows) {
+    check_row(row);
+  }
+}
+
+TEST_CASE("decision table: direction holds writes to the protected side", "[plan]") {
+  const auto v1 = st(10, 100);
+  const std::vector<Row> rows{
+    {"to_cloud holds a pull", v1, v1, v1, st(12, 200), ActionKind::held, "direction = to_cloud leaves the local",
+     ConflictPolicy::manual_abort, EqualMtimeAction::skip, DeletePolicy::never, Direction::to_cloud},
+    {"to_cloud still pushes", v1, v1, st(12, 200), v1, ActionKind::copy_to_cloud, "changed here",
+     ConflictPolicy::manual_abort, EqualMtimeAction::skip, DeletePolicy::never, Direction::to_cloud},
+    {"to_local holds a push", v1, v1, st(12, 200), v1, ActionKind::held, "direction = to_local leaves the cloud",
+     ConflictPolicy::manual_abort, EqualMtimeAction::skip, DeletePolicy::never, Direction::to_local},
+    {"to_local holds a cloud deletion", v1, v1, {}, v1, ActionKind::held, "leaves the cloud side alone",
+     ConflictPolicy::manual_abort, EqualMtimeAction::skip, DeletePolicy::propagate, Direction::to_local},
+    {"to_cloud keeps a conflict a conflict", v1, v1, st(12, 200), st(13, 300), ActionKind::conflict,
+     "manual_abort", ConflictPolicy::manual_abort, EqualMtimeAction::skip, DeletePolicy::never,
+     Direction::to_cloud},
+  };
+  for (const auto& row : rows) {
+    check_row(row);
+  }
+  Row held{"held", v1, v1, v1, st(12, 200), ActionKind::held, "", ConflictPolicy::manual_abort,
+           EqualMtimeAction::skip, DeletePolicy::never, Direction::to_cloud};
+  const auto plan = plan_one(held);
+  REQUIRE(plan.actions.size() == 1);
+  CHECK(plan.actions[0].held_kind == ActionKind::copy_to_local);
+  CHECK_FALSE(plan.actions[0].writes());
+  CHECK_FALSE(plan.has_writes());
+}
+
+TEST_CASE("an include root missing entirely on one side is a conflict, not deletions", "[plan]") {
+  Index local;
+  Index cloud;
+  Baseline baseline;
+  for (const auto* name : {"skills/a.md", "skills/b.md"}) {
+    local.files[name] = st(1, 1);
+    baseline[name] = BaselineEntry{st(1, 1), st(1, 1)};
+  }
+  Options options;
+  options.delete_policy = DeletePolicy::propagate;
+  options.include_roots = {"skills"};
+  auto plan = make_plan(local, cloud, baseline, options);
+  REQUIRE(plan.actions.size() == 2);
+  for (const auto& action : plan.actions) {
+    CHECK(action.kind == ActionKind::conflict);
+    CHECK_THAT(action.reason, CS_CONTAINS("the whole of \"skills\" is missing in the cloud"));
+  }
+  // One file deleted inside a populated root is a deletion.
+  cloud.files["skills/b.md"] = st(1, 1);
+  plan = make_plan(local, cloud, baseline, options);
+  REQUIRE(plan.actions.size() == 1);
+  CHECK(plan.actions[0].kind == ActionKind::delete_local);
+  CHECK(plan.actions[0].path == "skills/a.md");
+}
+
+TEST_CASE("names that differ only in case or Unicode form are conflicts", "[plan]") {
+  Index local;
+  Index cloud;
+  local.files["rules/A.md"] = st(1, 1);
+  cloud.files["rules/a.md"] = st(1, 1);
+  local.files["skills/caf\xC3\xA9.md"] = st(1, 1);   // NFC é
+  cloud.files["skills/cafe\xCC\x81.md"] = st(1, 1);  // NFD e + U+0301
+  local.files["skills/plain.md"] = st(1, 1);
+  const auto plan = make_plan(local, cloud, {}, Options{});
+  REQUIRE(plan.actions.size() == 5);
+  CHECK(plan.count(ActionKind::conflict) == 4);
+  for (const auto& action : plan.actions) {
+    if (action.path == "skills/plain.md") {
+      CHECK(action.kind == ActionKind::copy_to_cloud);  // unaffected
+    } else {
+      CHECK(action.kind == ActionKind::conflict);
+      CHECK_THAT(action.reason, CS_CONTAINS("differ only in letter case or Unicode form"));
+    }
+  }
+  CHECK(name_collisions(local, cloud).size() == 2);
+}
+
+TEST_CASE("hash candidates: equal sizes with different times, or all equal sizes under hash fallback", "[plan]") {
+  Index local;
+  Index cloud;
+  local.files["same"] = st(5, 100);
+  cloud.files["same"] = st(5, 100);
+  local.files["moved-time"] = st(5, 100);
+  cloud.files["moved-time"] = st(5, 200);
+  local.files["other-size"] = st(5, 100);
+  cloud.files["other-size"] = st(6, 200);
+  local.files["one-side"] = st(5, 100);
+  Options options;
+  CHECK(hash_candidates(local, cloud, options) == std::vector<std::string>{"moved-time"});
+  options.compare = config::Compare::mtime_hash_fallback;
+  CHECK(hash_candidates(local, cloud, options) == std::vector<std::string>{"moved-time", "same"});
+}
+
+TEST_CASE("mtime_hash_fallback: equal times but different hashes differ", "[plan]") {
+  Index local;
+  Index cloud;
+  local.files["skills/a.md"] = st(5, 100, "aa");
+  cloud.files["skills/a.md"] = st(5, 100, "bb");
+  Options options;
+  options.compare = config::Compare::mtime_hash_fallback;
+  options.equal_mtime_action = EqualMtimeAction::manual_abort;
+  const auto plan = make_plan(local, cloud, {}, options);
+  REQUIRE(plan.actions.size() == 1);
+  CHECK(plan.actions[0].kind == ActionKind::conflict);
+}
+
+TEST_CASE("actions report destination, replacement and bytes", "[plan]") {
+  Index local;
+  Index cloud;
+  local.files["skills/new.md"] = st(7, 100);
+  local.files["skills/changed.md"] = st(9, 300);
+  cloud.files["skills/changed.md"] = st(4, 100);
+  Baseline baseline{{"skills/changed.md", BaselineEntry{st(4, 100), st(4, 100)}}};
+  const auto plan = make_plan(local, cloud, baseline, Options{});
+  REQUIRE(plan.actions.size() == 2);
+  const auto& changed = plan.actions[0];
+  const auto& created = plan.actions[1];
+  CHECK(changed.path == "skills/changed.md");
+  CHECK(changed.destination() == Side::cloud);
+  CHECK(changed.replaces_existing());
+  CHECK(changed.bytes() == 9);
+  CHECK(created.path == "skills/new.md");
+  CHECK_FALSE(created.replaces_existing());
+  CHECK(plan.bytes_to(Side::cloud) == 16);
+  CHECK(plan.bytes_to(Side::local) == 0);
+  CHECK(plan.count(ActionKind::copy_to_cloud) == 2);
+}
+
+TEST_CASE("next_baseline: in-sync paths, applied copies and deletions, kept entries", "[plan]") {
+  Index local;
+  Index cloud;
+  local.files["in-sync"] = st(1, 1);
+  cloud.files["in-sync"] = st(1, 1);
+  local.files["copied"] = st(2, 2);
+  local.files["conflict"] = st(3, 3);
+  cloud.files["conflict"] = st(4, 4);
+  local.files["not-applied"] = st(5, 5);
+  Baseline old{{"conflict", BaselineEntry{st(9, 9), st(9, 9)}},
+               {"deleted", BaselineEntry{st(6, 6), st(6, 6)}},
+               {"gone-both", BaselineEntry{st(7, 7), st(7, 7)}}};
+  cloud.files["deleted"] = st(6, 6);
+  Options options;
+  options.delete_policy = DeletePolicy::propagate;
+  const auto plan = make_plan(local, cloud, old, options);
+  Applied applied;
+  applied.copied["copied"] = st(2, 2, "hh");
+  applied.deleted.insert("deleted");
+  const auto next = next_baseline(local, cloud, old, plan, applied, 0);
+  CHECK(next.at("in-sync").local->size == 1);
+  CHECK(next.at("copied").cloud->sha256 == "hh");
+  CHECK(next.at("conflict").local->size == 9);  // old entry kept: the difference stays visible
+  CHECK(next.count("deleted") == 0);
+  CHECK(next.count("gone-both") == 0);
+  CHECK(next.count("not-applied") == 0);        // planned but not done: no history invented
+}
