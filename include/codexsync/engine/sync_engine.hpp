@@ -1,0 +1,63 @@
+#pragma once
+
+#include <codexsync/config/config.hpp>
+#include <codexsync/core/index.hpp>
+#include <codexsync/plan/plan.hpp>
+#include <codexsync/state/baseline_store.hpp>
+#include <codexsync/state/journal.hpp>
+#include <codexsync/util/clock.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+// One sync run: look (scan, hash what must be compared, plan), then act
+// (journal, verified backups, atomic copies and deletes, baseline last).
+namespace codexsync::engine {
+
+struct Prepared {
+  Index local;
+  Index cloud;
+  state::BaselineFile baseline_file;
+  state::LoadedBaseline baseline;
+  plan::Options options;
+  plan::Plan plan;
+  std::vector<state::JournalRecord> open_journals;  // this machine's unfinished runs
+};
+
+// Scans both sides, hashes the planner's candidates (reusing the baseline's
+// hash where size and mtime still match it) and builds the plan. Reads only.
+// Throws FailSafeError when the cloud root and the agent folder overlap, or
+// when a side cannot be read.
+Prepared prepare(const config::Config& cfg);
+
+struct Progress {
+  std::size_t files_done = 0;
+  std::size_t files_total = 0;
+  std::uint64_t bytes_done = 0;
+  std::uint64_t bytes_total = 0;
+};
+
+struct ApplyReport {
+  std::string journal_id;
+  std::string snapshot;                    // "" when nothing had to be backed up
+  std::size_t copied = 0;
+  std::size_t deleted = 0;
+  std::size_t backed_up = 0;
+  std::uint64_t bytes_copied = 0;
+  std::vector<std::string> changed_meanwhile;  // left for the next run
+  std::vector<std::string> closed_journals;    // earlier unfinished runs this one settled
+  std::vector<std::string> pruned_snapshots;
+};
+
+// Carries out a prepared plan that has no conflicts. Every replaced or deleted
+// file is first copied into one verified snapshot; each write re-checks that
+// both sides still look as planned. Throws FailSafeError (exit 5) when free
+// space is short, a backup cannot be verified, or the lock is held; throws
+// RuntimeError on I/O failures. Either way every file is wholly old or wholly
+// new, and the journal says how far the run got.
+ApplyReport apply(const config::Config& cfg, const Prepared& prepared, const util::Clock& clock,
+                  const std::function<void(const Progress&)>& on_progress = {});
+
+} // namespace codexsync::engine

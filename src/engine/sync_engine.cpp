@@ -1,0 +1,370 @@
+#include <codexsync/apply/file_ops.hpp>
+#include <codexsync/backup/snapshot.hpp>
+#include <codexsync/core/error.hpp>
+#include <codexsync/engine/sync_engine.hpp>
+#include <codexsync/log/log.hpp>
+#include <codexsync/scan/scanner.hpp>
+#include <codexsync/util/file_lock.hpp>
+#include <codexsync/util/file_stat.hpp>
+#include <codexsync/util/fs.hpp>
+#include <codexsync/util/sha256.hpp>
+
+#include <fmt/format.h>
+
+#include <set>
+
+namespace codexsync::engine {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr std::uint64_t k_space_margin = 64ULL * 1024 * 1024;
+
+fs::path side_root(const config::Config& cfg, Side side) {
+  return side == Side::local ? cfg.paths.local_state_dir : cfg.paths.cloud_root_dir;
+}
+
+fs::path file_on(const config::Config& cfg, Side side, const std::string& path) {
+  return side_root(cfg, side) / util::path_from_utf8(path);
+}
+
+// Fills FileState::sha256 for the planner's candidates, reusing the baseline's
+// hash when size and mtime still match what it recorded.
+void hash_candidates(const config::Config& cfg, Prepared& p) {
+  for (const auto& path : plan::hash_candidates(p.local, p.cloud, p.options)) {
+    const auto base = p.baseline.baseline.find(path);
+    for (const auto side : {Side::local, Side::cloud}) {
+      auto& state = (side == Side::local ? p.local : p.cloud).files.at(path);
+      if (state.sha256) {
+        continue;
+      }
+      if (base != p.baseline.baseline.end()) {
+        const auto& then = side == Side::local ? base->second.local : base->second.cloud;
+        if (then && then->sha256 && then->size == state.size && then->mtime_ns == state.mtime_ns) {
+          state.sha256 = then->sha256;
+          continue;
+        }
+      }
+      std::error_code ec;
+      auto hash = util::sha256_file(file_on(cfg, side, path), ec);
+      if (ec) {
+        throw RuntimeError(fmt::format("cannot read {} to compare it ({}); check its permissions",
+                                       util::display_path(file_on(cfg, side, path)), ec.message()));
+      }
+      state.sha256 = std::move(hash);
+    }
+  }
+}
+
+void check_roots(const config::Config& cfg) {
+  const auto& local = cfg.paths.local_state_dir;
+  const auto& cloud = cfg.paths.cloud_root_dir;
+  if (util::is_same_or_inside(local, cloud) || util::is_same_or_inside(cloud, local)) {
+    throw FailSafeError(fmt::format("the cloud mirror {} and the agent's folder {} are the same or nested; "
+                                    "refusing to sync. Fix paths.cloud_root_dir",
+                                    util::display_path(cloud), util::display_path(local)));
+  }
+  std::error_code ec;
+  if (!fs::is_directory(local, ec)) {
+    throw FailSafeError(fmt::format("the agent's folder {} does not exist; nothing was written. Set "
+                                    "paths.local_state_dir, or start the agent once so it creates it",
+                                    util::display_path(local)));
+  }
+}
+
+// The first unreadable path of a side, if any: a side we cannot fully see is
+// not planned from.
+void refuse_unreadable(const Index& index, Side side) {
+  for (const auto& skipped : index.skipped) {
+    if (skipped.reason.rfind("unreadable", 0) == 0) {
+      throw FailSafeError(fmt::format("cannot read {} on the {} side ({}); nothing was written. Fix its "
+                                      "permissions and run again",
+                                      skipped.path, side_name(side), skipped.reason));
+    }
+  }
+}
+
+void check_free_space(const config::Config& cfg, const plan::Plan& plan) {
+  std::uint64_t backup_bytes = 0;
+  for (const auto& action : plan.actions) {
+    if (action.replaces_existing()) {
+      const auto& existing = action.destination() == Side::local ? action.local : action.cloud;
+      backup_bytes += existing ? existing->size : 0;
+    }
+  }
+  struct Need {
+    fs::path where;
+    std::uint64_t bytes;
+    const char* what;
+  };
+  const std::vector<Need> needs{{cfg.paths.local_state_dir, plan.bytes_to(Side::local), "the agent's folder"},
+                                {cfg.paths.cloud_root_dir, plan.bytes_to(Side::cloud), "the cloud mirror"},
+                                {cfg.paths.backup_dir, backup_bytes, "the backup folder"}};
+  for (const auto& need : needs) {
+    if (need.bytes == 0) {
+      continue;
+    }
+    const auto free = apply::free_space(need.where);
+    if (free && *free < need.bytes + k_space_margin) {
+      throw FailSafeError(fmt::format("not enough free space for {} {}: {} MiB needed (with a 64 MiB margin), "
+                                      "{} MiB free; nothing was written. Free some space and run again",
+                                      need.what, util::display_path(need.where),
+                                      (need.bytes + k_space_margin) >> 20U, *free >> 20U));
+    }
+  }
+}
+
+// The destination and source still look as the plan saw them?
+bool unchanged_since_plan(const config::Config& cfg, Side side, const std::string& path,
+                          const std::optional<FileState>& planned) {
+  std::error_code ec;
+  const auto now = util::stat_no_follow(file_on(cfg, side, path), ec);
+  if (!planned) {
+    return !now;  // planned absent: must still be absent
+  }
+  return now && now->type == util::FileType::regular && now->size == planned->size &&
+         now->mtime_ns == planned->mtime_ns;
+}
+
+class Runner {
+public:
+  Runner(const config::Config& cfg, const Prepared& prepared, const util::Clock& clock,
+         const std::function<void(const Progress&)>& on_progress)
+    : m_cfg(cfg), m_prepared(prepared), m_clock(clock), m_on_progress(on_progress) {}
+
+  ApplyReport run() {
+    const auto& plan = m_prepared.plan;
+    if (plan.has_conflicts()) {
+      throw ConflictError("the plan has open conflicts; nothing was written");  // callers check first
+    }
+    lock();
+    check_free_space(m_cfg, plan);
+    for (const auto& root : {m_cfg.paths.local_state_dir, m_cfg.paths.cloud_root_dir}) {
+      if (const auto swept = apply::sweep_temp_files(root, std::chrono::hours(1), m_clock); swept > 0) {
+        log::info("removed leftover temp files of an earlier run", {{"count", std::to_string(swept)},
+                                                                    {"root", util::display_path(root)}});
+      }
+    }
+    std::vector<const plan::Action*> writes;
+    for (const auto& action : plan.actions) {
+      if (action.writes()) {
+        writes.push_back(&action);
+        m_progress.files_total += 1;
+        m_progress.bytes_total += action.bytes();
+      }
+    }
+    state::Journal journal = begin_journal(writes);
+    m_report.journal_id = journal.record().id;
+    try {
+      backup_existing(writes, journal);
+      apply::fault_point("engine.after_backup");
+      journal.set_state(state::JournalState::committing);
+      for (const auto* action : writes) {
+        carry_out(*action);
+      }
+      apply::fault_point("engine.before_baseline");
+      const auto next = plan::next_baseline(m_prepared.local, m_prepared.cloud, m_prepared.baseline.baseline, plan,
+                                            m_applied, m_prepared.options.tolerance_ns);
+      state::save_baseline(m_prepared.baseline_file, next);
+      apply::fault_point("engine.after_baseline");
+      journal.set_state(state::JournalState::committed);
+    } catch (const std::exception& e) {
+      try {
+        journal.set_state(state::JournalState::failed, e.what());
+      } catch (const std::exception&) {
+        // The journal stays in its last state; the next run sees it as open.
+      }
+      throw;
+    }
+    settle_earlier_runs();
+    prune();
+    return std::move(m_report);
+  }
+
+private:
+  void lock() {
+    const auto dir = m_cfg.paths.temp_dir / "locks";
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    const auto path = dir / (m_cfg.identity.effective_machine_id + ".lock");
+    if (!m_lock.acquire(path, util::LockWait::try_once, ec)) {
+      if (ec) {
+        throw RuntimeError(fmt::format("cannot open the lock file {} ({}); check permissions",
+                                       util::display_path(path), ec.message()));
+      }
+      throw FailSafeError(fmt::format("another codexsync run on this machine holds {}; nothing was written. "
+                                      "Wait for it to finish and run again",
+                                      util::display_path(path)));
+    }
+  }
+
+  state::Journal begin_journal(const std::vector<const plan::Action*>& writes) {
+    state::JournalRecord record;
+    record.machine = m_cfg.identity.effective_machine_id;
+    record.command = "sync";
+    record.local_root = util::display_path(m_cfg.paths.local_state_dir);
+    record.cloud_root = util::display_path(m_cfg.paths.cloud_root_dir);
+    for (const auto* action : writes) {
+      state::JournalAction a;
+      a.kind = std::string(plan::kind_name(action->kind));
+      a.path = action->path;
+      a.destination = action->destination();
+      a.existed = action->replaces_existing();
+      if (action->kind == plan::ActionKind::copy_to_cloud) {
+        a.new_state = action->local;
+      } else if (action->kind == plan::ActionKind::copy_to_local) {
+        a.new_state = action->cloud;
+      }
+      record.actions.push_back(std::move(a));
+    }
+    return state::Journal::begin(m_cfg.paths.temp_dir, std::move(record), m_clock);
+  }
+
+  void backup_existing(const std::vector<const plan::Action*>& writes, state::Journal& journal) {
+    backup::SnapshotWriter snapshot(m_cfg.paths.backup_dir, m_cfg.identity.effective_machine_id,
+                                    m_cfg.backup.compression == config::Compression::zip ? backup::Compression::zip
+                                                                                         : backup::Compression::none,
+                                    m_clock);
+    for (const auto* action : writes) {
+      if (!action->replaces_existing()) {
+        continue;
+      }
+      const auto side = action->destination();
+      const auto path = file_on(m_cfg, side, action->path);
+      const auto entry = snapshot.add(side, action->path, path);
+      log::file_action(log::Level::info, "backup", action->path, side_name(side), "backed up before it is replaced",
+                       {{"snapshot", snapshot.name()}, {"sha256", entry.sha256}});
+      ++m_report.backed_up;
+      apply::fault_point("engine.backup_file");
+    }
+    if (!snapshot.empty()) {
+      snapshot.commit();
+      m_report.snapshot = snapshot.name();
+      journal.set_snapshot(snapshot.name());
+    }
+    journal.set_state(state::JournalState::backed_up);
+  }
+
+  void carry_out(const plan::Action& action) {
+    const auto dest_side = action.destination();
+    const auto& planned_dest = dest_side == Side::local ? action.local : action.cloud;
+    const bool is_delete =
+      action.kind == plan::ActionKind::delete_local || action.kind == plan::ActionKind::delete_cloud;
+    const auto& planned_source = dest_side == Side::local ? action.cloud : action.local;
+    if (!unchanged_since_plan(m_cfg, dest_side, action.path, planned_dest) ||
+        (!is_delete && !unchanged_since_plan(m_cfg, other(dest_side), action.path, planned_source))) {
+      log::file_action(log::Level::warning, "skip", action.path, side_name(dest_side),
+                       "changed while this run was working; left for the next run");
+      m_report.changed_meanwhile.push_back(action.path);
+      return;
+    }
+    const auto dest = file_on(m_cfg, dest_side, action.path);
+    if (is_delete) {
+      apply::remove_file(dest, side_root(m_cfg, dest_side));
+      log::file_action(log::Level::warning, "delete", action.path, side_name(dest_side),
+                       "deleted (a verified copy is in the backup)", {{"reason", action.reason}});
+      m_applied.deleted.insert(action.path);
+      ++m_report.deleted;
+    } else {
+      const auto source = file_on(m_cfg, other(dest_side), action.path);
+      try {
+        const auto state = apply::copy_file_atomic(source, dest);
+        m_applied.copied[action.path] = state;
+      } catch (const FailSafeError& e) {
+        // The source changed under the copy: the destination is untouched.
+        log::file_action(log::Level::warning, "skip", action.path, side_name(dest_side), e.what());
+        m_report.changed_meanwhile.push_back(action.path);
+        return;
+      }
+      log::file_action(log::Level::info, planned_dest ? "overwrite" : "copy", action.path, side_name(dest_side),
+                       planned_dest ? "replaced (the old version is in the backup)" : "copied",
+                       {{"bytes", std::to_string(action.bytes())}, {"reason", action.reason}});
+      ++m_report.copied;
+      m_report.bytes_copied += action.bytes();
+      m_progress.bytes_done += action.bytes();
+    }
+    ++m_progress.files_done;
+    if (m_on_progress) {
+      m_on_progress(m_progress);
+    }
+    apply::fault_point("engine.after_write");
+  }
+
+  // This machine's earlier unfinished runs are settled by this one: its plan
+  // started from what they left, so the folders have converged.
+  void settle_earlier_runs() {
+    for (const auto& record : m_prepared.open_journals) {
+      try {
+        state::close_journal(record, state::JournalState::closed,
+                             fmt::format("settled by run {}, which converged from what this run left",
+                                         m_report.journal_id),
+                             m_clock);
+        m_report.closed_journals.push_back(record.id);
+      } catch (const std::exception& e) {
+        log::warn(fmt::format("could not close the earlier run's journal: {}", e.what()), {{"journal", record.id}});
+      }
+    }
+  }
+
+  void prune() {
+    std::set<std::string> keep;
+    for (const auto& record : state::list_journals(m_cfg.paths.temp_dir)) {
+      if (record.open() && !record.snapshot.empty()) {
+        keep.insert(record.snapshot);  // an unfinished run may need it for a rollback
+      }
+    }
+    if (!m_report.snapshot.empty()) {
+      keep.insert(m_report.snapshot);
+    }
+    m_report.pruned_snapshots = backup::prune_snapshots(
+      m_cfg.paths.backup_dir, m_cfg.identity.effective_machine_id, static_cast<int>(m_cfg.backup.retention_days),
+      static_cast<int>(m_cfg.backup.max_backups), keep, m_clock);
+    for (const auto& name : m_report.pruned_snapshots) {
+      log::info("removed an old backup snapshot", {{"snapshot", name}});
+    }
+  }
+
+  const config::Config& m_cfg;
+  const Prepared& m_prepared;
+  const util::Clock& m_clock;
+  const std::function<void(const Progress&)>& m_on_progress;
+  util::FileLock m_lock;
+  plan::Applied m_applied;
+  Progress m_progress;
+  ApplyReport m_report;
+};
+
+} // namespace
+
+Prepared prepare(const config::Config& cfg) {
+  check_roots(cfg);
+  Prepared p;
+  p.options = plan::options_from(cfg);
+  const scan::ScanOptions scan_options{cfg.targets.include_roots, cfg.filters.exclude_globs};
+  p.local = scan::scan_tree(cfg.paths.local_state_dir, scan_options);
+  p.cloud = scan::scan_tree(cfg.paths.cloud_root_dir, scan_options);
+  refuse_unreadable(p.local, Side::local);
+  refuse_unreadable(p.cloud, Side::cloud);
+  p.baseline_file = state::BaselineFile{
+    state::baseline_path(cfg.paths.temp_dir, cfg.state.manifest_file, cfg.identity.effective_machine_id),
+    cfg.identity.effective_machine_id, cfg.paths.local_state_dir, cfg.paths.cloud_root_dir};
+  p.baseline = state::load_baseline(p.baseline_file);
+  if (!p.baseline.usable && p.baseline.note.rfind("first sync", 0) != 0) {
+    log::warn(p.baseline.note);
+  }
+  for (auto& record : state::list_journals(cfg.paths.temp_dir)) {
+    if (record.open() && record.machine == cfg.identity.effective_machine_id) {
+      p.open_journals.push_back(std::move(record));
+    }
+  }
+  hash_candidates(cfg, p);
+  p.plan = plan::make_plan(p.local, p.cloud, p.baseline.baseline, p.options);
+  return p;
+}
+
+ApplyReport apply(const config::Config& cfg, const Prepared& prepared, const util::Clock& clock,
+                  const std::function<void(const Progress&)>& on_progress) {
+  return Runner(cfg, prepared, clock, on_progress).run();
+}
+
+} // namespace codexsync::engine
