@@ -1,0 +1,470 @@
+#include <codexsync/core/error.hpp>
+#include <codexsync/scan/glob.hpp>
+#include <codexsync/scan/scanner.hpp>
+#include <codexsync/util/file_stat.hpp>
+#include <codexsync/util/fs.hpp>
+
+#include "platform.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+#include <utility>
+
+namespace codexsync::scan {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Credential names, compared without regard to ASCII case: Windows and macOS
+// volumes would happily sync `Auth.json` over `auth.json`.
+constexpr std::array<std::string_view, 7> k_credential_names = {
+    "auth.json", ".credentials.json", "credentials.json", "oauth_creds.json", "token.json", "cap_sid",
+    ".env"};
+constexpr std::string_view k_secrets_folder = ".sandbox-secrets";
+
+constexpr std::array<std::string_view, 3> k_sqlite_suffixes = {".sqlite", ".sqlite3", ".db"};
+constexpr std::array<std::string_view, 3> k_sqlite_companions = {"-wal", "-shm", "-journal"};
+
+constexpr std::string_view k_temp_marker = ".codexsync-tmp-";
+constexpr std::size_t k_temp_hex_digits = 12;
+
+// Enough for every signature below, e_lfanew of a PE file included.
+constexpr std::size_t k_header_size = 64;
+constexpr std::size_t k_pe_offset_field = 0x3c;
+// A fat Mach-O header and a Java class file share the magic 0xcafebabe; the
+// next 32 bits are the architecture count (a handful) or the class file
+// version (major >= 45), so counts below this mean Mach-O.
+constexpr std::uint32_t k_max_fat_arches = 30;
+
+constexpr std::string_view k_reason_credential = "credential file: never synced";
+constexpr std::string_view k_reason_secrets = "credentials folder: never synced";
+constexpr std::string_view k_reason_native = "native executable: never synced";
+constexpr std::string_view k_reason_sqlite = "SQLite database: never synced";
+constexpr std::string_view k_reason_temp = "codexsync temp file: never synced";
+constexpr std::string_view k_reason_symlink = "symlink: not followed";
+constexpr std::string_view k_reason_reparse = "junction or reparse point: not followed";
+constexpr std::string_view k_reason_special = "not a regular file: never synced";
+constexpr std::string_view k_reason_bad_name = "name is not valid Unicode: not synced";
+
+char lower_ascii(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
+bool equals_ignore_case(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(),
+                                            [](char x, char y) { return lower_ascii(x) == lower_ascii(y); });
+}
+
+bool ends_with_ignore_case(std::string_view text, std::string_view suffix) {
+  return text.size() >= suffix.size() && equals_ignore_case(text.substr(text.size() - suffix.size()), suffix);
+}
+
+bool is_separator(char c) { return c == '/' || c == '\\'; }
+
+std::string_view last_segment(std::string_view path) {
+  std::size_t start = path.size();
+  while (start > 0 && !is_separator(path[start - 1])) {
+    --start;
+  }
+  return path.substr(start);
+}
+
+bool is_credential_name(std::string_view name) {
+  return std::any_of(k_credential_names.begin(), k_credential_names.end(),
+                     [&](std::string_view credential) { return equals_ignore_case(name, credential); });
+}
+
+bool is_secrets_folder_name(std::string_view name) { return equals_ignore_case(name, k_secrets_folder); }
+
+// `x.sqlite`, `x.sqlite3`, `x.db` and their -wal/-shm/-journal companions.
+bool is_sqlite_name(std::string_view name) {
+  for (const auto companion : k_sqlite_companions) {
+    if (ends_with_ignore_case(name, companion)) {
+      name.remove_suffix(companion.size());
+      break;
+    }
+  }
+  return std::any_of(k_sqlite_suffixes.begin(), k_sqlite_suffixes.end(), [&](std::string_view suffix) {
+    return name.size() > suffix.size() && ends_with_ignore_case(name, suffix);
+  });
+}
+
+std::uint32_t read_be32(const unsigned char* p) {
+  return (static_cast<std::uint32_t>(p[0]) << 24U) | (static_cast<std::uint32_t>(p[1]) << 16U) |
+         (static_cast<std::uint32_t>(p[2]) << 8U) | static_cast<std::uint32_t>(p[3]);
+}
+
+std::uint32_t read_le32(const unsigned char* p) {
+  return (static_cast<std::uint32_t>(p[3]) << 24U) | (static_cast<std::uint32_t>(p[2]) << 16U) |
+         (static_cast<std::uint32_t>(p[1]) << 8U) | static_cast<std::uint32_t>(p[0]);
+}
+
+bool starts_with_bytes(const unsigned char* data, std::size_t size, std::string_view magic) {
+  return size >= magic.size() && std::memcmp(data, magic.data(), magic.size()) == 0;
+}
+
+bool is_elf(const unsigned char* h, std::size_t n) { return starts_with_bytes(h, n, "\177ELF"); }
+
+bool is_macho(const unsigned char* h, std::size_t n) {
+  if (n < 4) {
+    return false;
+  }
+  switch (read_be32(h)) {
+  case 0xfeedfaceU: // 32-bit, big-endian
+  case 0xcefaedfeU: // 32-bit, little-endian
+  case 0xfeedfacfU: // 64-bit, big-endian
+  case 0xcffaedfeU: // 64-bit, little-endian
+    return true;
+  case 0xcafebabeU: // universal (fat), or a Java class file
+  case 0xcafebabfU: // universal with 64-bit offsets
+    return n >= 8 && read_be32(h + 4) >= 1 && read_be32(h + 4) < k_max_fat_arches;
+  case 0xbebafecaU: // universal, byte-swapped
+  case 0xbfbafecaU:
+    return n >= 8 && read_le32(h + 4) >= 1 && read_le32(h + 4) < k_max_fat_arches;
+  default:
+    return false;
+  }
+}
+
+bool is_sqlite_header(const unsigned char* h, std::size_t n) {
+  return starts_with_bytes(h, n, std::string_view("SQLite format 3\0", 16));
+}
+
+// Splits an include root into its parts; throws ConfigError for a root that
+// is empty, absolute or leads out of the base.
+std::vector<std::string> split_root(const std::string& root) {
+  const bool absolute = (!root.empty() && is_separator(root.front())) || (root.size() >= 2 && root[1] == ':');
+  std::vector<std::string> parts;
+  std::size_t start = 0;
+  while (!absolute && start <= root.size()) {
+    auto end = start;
+    while (end < root.size() && !is_separator(root[end])) {
+      ++end;
+    }
+    const auto part = std::string_view(root).substr(start, end - start);
+    if (part == "..") {
+      parts.clear();
+      break;
+    }
+    if (!part.empty() && part != ".") {
+      parts.emplace_back(part);
+    }
+    start = end + 1;
+  }
+  if (parts.empty()) {
+    throw ConfigError({"include root \"" + root +
+                       "\" is not a path inside the agent's state folder; list relative folders such as "
+                       "\"skills\""});
+  }
+  return parts;
+}
+
+// True when `inner` is `outer` or lies below it ('/'-separated keys).
+bool is_same_or_below(std::string_view inner, std::string_view outer) {
+  return inner.size() >= outer.size() && inner.compare(0, outer.size(), outer) == 0 &&
+         (inner.size() == outer.size() || inner[outer.size()] == '/');
+}
+
+// The patterns of the form `X/**` as `/X`: a folder matching one of these has
+// only excluded content, so the walk need not enter it. The leading '/' keeps
+// `skills/**` anchored once its `/**` is gone.
+std::vector<std::string> folder_patterns(const std::vector<std::string>& globs) {
+  std::vector<std::string> out;
+  for (const auto& glob : globs) {
+    std::string text = glob;
+    std::replace(text.begin(), text.end(), '\\', '/');
+    if (text.size() > 1 && text.back() == '/') {
+      text.pop_back(); // GlobSet reads `dir/` as `dir/**`
+    } else if (text.size() > 3 && text.compare(text.size() - 3, 3, "/**") == 0) {
+      text.resize(text.size() - 3);
+    } else {
+      continue;
+    }
+    if (text.find_first_not_of('/') != std::string::npos) {
+      out.push_back("/" + text);
+    }
+  }
+  return out;
+}
+
+class Walker {
+public:
+  Walker(fs::path base, const ScanOptions& options)
+      : m_base(std::move(base)), m_excluded(options.exclude_globs),
+        m_pruned(folder_patterns(options.exclude_globs)) {}
+
+  // Scans one include root (given as its parts).
+  void scan_root(const std::vector<std::string>& parts) {
+    std::string key;
+    fs::path path = m_base;
+    for (std::size_t i = 0; i < parts.size(); ++i) {
+      if (i > 0) {
+        key += '/';
+      }
+      key += parts[i];
+      path /= util::path_from_utf8(parts[i]);
+      std::error_code ec;
+      const auto stat = util::stat_no_follow(path, ec);
+      if (!stat) {
+        if (!is_gone(ec) && !excluded_entry(key)) {
+          skip(key, "unreadable: " + ec.message());
+        }
+        return; // a missing root is not an error
+      }
+      if (i + 1 == parts.size()) {
+        visit(key, path, *stat);
+        break;
+      }
+      // A folder on the way to the root: it must be a real folder we would walk.
+      if (stat->type != util::FileType::directory) {
+        if (stat->type == util::FileType::symlink || stat->type == util::FileType::reparse_point) {
+          visit(key, path, *stat);
+        }
+        return;
+      }
+      if (m_pruned.matches(key)) {
+        return;
+      }
+      if (is_secrets_folder_name(parts[i])) {
+        skip(key, std::string(k_reason_secrets));
+        return;
+      }
+    }
+    drain();
+  }
+
+  Index take() {
+    std::sort(m_index.skipped.begin(), m_index.skipped.end(),
+              [](const SkippedPath& a, const SkippedPath& b) { return a.path < b.path; });
+    return std::move(m_index);
+  }
+
+private:
+  struct Folder {
+    std::string key;
+    fs::path path;
+  };
+
+  static bool is_gone(const std::error_code& ec) {
+    return ec == std::errc::no_such_file_or_directory || ec == std::errc::not_a_directory;
+  }
+
+  // A link or special file the user's globs exclude, as a file or as a folder.
+  bool excluded_entry(const std::string& key) const {
+    return m_excluded.matches(key) || m_pruned.matches(key);
+  }
+
+  void skip(std::string key, std::string reason) {
+    m_index.skipped.push_back(SkippedPath{std::move(key), std::move(reason)});
+  }
+
+  // Walks the queued folders (depth first) until none is left.
+  void drain() {
+    while (!m_pending.empty()) {
+      Folder folder = std::move(m_pending.back());
+      m_pending.pop_back();
+      list(folder);
+    }
+  }
+
+  void list(const Folder& folder) {
+    std::error_code ec;
+    const fs::directory_iterator end;
+    auto it = fs::directory_iterator(folder.path, ec);
+    for (; !ec && it != end; it.increment(ec)) {
+      const fs::path& path = it->path();
+      const auto name = detail::entry_name(path);
+      std::string key;
+      key.reserve(folder.key.size() + 1 + name.utf8.size());
+      key.append(folder.key).append(1, '/').append(name.utf8);
+      std::error_code stat_ec;
+      const auto stat = util::stat_no_follow(path, stat_ec);
+      if (!stat) {
+        if (!is_gone(stat_ec) && !excluded_entry(key)) {
+          skip(std::move(key), "unreadable: " + stat_ec.message());
+        }
+        continue; // gone since the listing
+      }
+      if (!name.exact) {
+        if (!excluded_entry(key)) {
+          skip(std::move(key), std::string(k_reason_bad_name));
+        }
+        continue;
+      }
+      visit(std::move(key), path, *stat);
+    }
+    if (ec) {
+      skip(folder.key, "unreadable: " + ec.message());
+    }
+  }
+
+  // Decides about one entry: queue a folder, index a file, or list it as skipped.
+  void visit(std::string key, const fs::path& path, const util::FileStat& stat) {
+    switch (stat.type) {
+    case util::FileType::directory:
+      if (m_pruned.matches(key)) {
+        return;
+      }
+      if (is_secrets_folder_name(last_segment(key))) {
+        skip(key, std::string(k_reason_secrets));
+        return;
+      }
+      m_pending.push_back(Folder{std::move(key), path});
+      return;
+    case util::FileType::regular:
+      visit_file(std::move(key), path, stat);
+      return;
+    case util::FileType::symlink:
+    case util::FileType::reparse_point:
+      if (!excluded_entry(key)) {
+        skip(key, std::string(stat.type == util::FileType::symlink ? k_reason_symlink : k_reason_reparse));
+      }
+      return;
+    case util::FileType::other:
+      if (!excluded_entry(key)) {
+        skip(key, std::string(k_reason_special));
+      }
+      return;
+    }
+  }
+
+  void visit_file(std::string key, const fs::path& path, const util::FileStat& stat) {
+    if (m_excluded.matches(key)) {
+      return;
+    }
+    const auto name = last_segment(key);
+    if (is_credential_name(name)) {
+      skip(key, std::string(k_reason_credential));
+      return;
+    }
+    if (is_own_temp_name(name)) {
+      skip(key, std::string(k_reason_temp));
+      return;
+    }
+    if (is_sqlite_name(name)) {
+      skip(key, std::string(k_reason_sqlite));
+      return;
+    }
+    // Asking for no more than the file holds saves the read that finds the end.
+    std::array<unsigned char, k_header_size> header{};
+    const auto wanted = static_cast<std::size_t>(std::min<std::uint64_t>(header.size(), stat.size));
+    std::error_code ec;
+    const auto size = detail::read_file_bytes(path, 0, header.data(), wanted, ec);
+    if (ec) {
+      skip(key, "unreadable: " + ec.message());
+      return;
+    }
+    if (is_elf(header.data(), size) || is_macho(header.data(), size) || is_pe(path, header.data(), size)) {
+      skip(key, std::string(k_reason_native));
+      return;
+    }
+    if (is_sqlite_header(header.data(), size)) {
+      skip(key, std::string(k_reason_sqlite));
+      return;
+    }
+    FileState state;
+    state.size = stat.size;
+    state.mtime_ns = stat.mtime_ns;
+    m_index.files.insert_or_assign(std::move(key), state);
+  }
+
+  // "MZ", then "PE\0\0" where the 32-bit little-endian e_lfanew at 0x3c
+  // points (a second small read when that lies past the header).
+  static bool is_pe(const fs::path& path, const unsigned char* h, std::size_t n) {
+    if (n < k_pe_offset_field + 4 || !starts_with_bytes(h, n, "MZ")) {
+      return false;
+    }
+    static constexpr std::string_view k_signature("PE\0\0", 4);
+    const std::uint64_t offset = read_le32(h + k_pe_offset_field);
+    if (offset + k_signature.size() <= n) {
+      return std::memcmp(h + offset, k_signature.data(), k_signature.size()) == 0;
+    }
+    std::array<unsigned char, 4> signature{};
+    std::error_code ec;
+    const auto got = detail::read_file_bytes(path, offset, signature.data(), signature.size(), ec);
+    return !ec && got == signature.size() && std::memcmp(signature.data(), k_signature.data(), got) == 0;
+  }
+
+  fs::path m_base;
+  GlobSet m_excluded;
+  GlobSet m_pruned;
+  Index m_index;
+  std::vector<Folder> m_pending;
+};
+
+} // namespace
+
+Index scan_tree(const std::filesystem::path& base, const ScanOptions& options) {
+  // Validate every root before touching the disk, then drop roots that lie
+  // inside another one so nothing is listed twice.
+  std::vector<std::pair<std::string, std::vector<std::string>>> roots;
+  for (const auto& root : options.include_roots) {
+    auto parts = split_root(root);
+    std::string key;
+    for (const auto& part : parts) {
+      key += key.empty() ? part : "/" + part;
+    }
+    roots.emplace_back(std::move(key), std::move(parts));
+  }
+  std::vector<const std::vector<std::string>*> kept;
+  for (std::size_t i = 0; i < roots.size(); ++i) {
+    bool covered = false;
+    for (std::size_t j = 0; j < roots.size() && !covered; ++j) {
+      if (i == j || !is_same_or_below(roots[i].first, roots[j].first)) {
+        continue;
+      }
+      // Inside another root, or a duplicate of an earlier one.
+      covered = roots[i].first != roots[j].first || j < i;
+    }
+    if (!covered) {
+      kept.push_back(&roots[i].second);
+    }
+  }
+
+  // The base itself may be a link (a relocated ~/.codex): it is the one link
+  // that is followed.
+  std::error_code ec;
+  const auto status = fs::status(base, ec);
+  if (status.type() == fs::file_type::not_found) {
+    return {};
+  }
+  if (!ec && status.type() != fs::file_type::directory) {
+    throw RuntimeError(util::display_path(base) +
+                       " is not a folder; point the configuration at the agent's state folder");
+  }
+
+  Walker walker(base, options);
+  for (const auto* parts : kept) {
+    walker.scan_root(*parts);
+  }
+  return walker.take();
+}
+
+bool is_credential_path(std::string_view relative_path) {
+  std::size_t start = 0;
+  while (start <= relative_path.size()) {
+    auto end = start;
+    while (end < relative_path.size() && !is_separator(relative_path[end])) {
+      ++end;
+    }
+    const auto part = relative_path.substr(start, end - start);
+    if (is_secrets_folder_name(part) || (end == relative_path.size() && is_credential_name(part))) {
+      return true;
+    }
+    start = end + 1;
+  }
+  return false;
+}
+
+bool is_own_temp_name(std::string_view name) {
+  // "." + at least one character + ".codexsync-tmp-" + 12 lower-case hex digits.
+  if (name.size() < 2 + k_temp_marker.size() + k_temp_hex_digits || name.front() != '.') {
+    return false;
+  }
+  const auto digits = name.substr(name.size() - k_temp_hex_digits);
+  const bool hex = std::all_of(digits.begin(), digits.end(),
+                               [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+  return hex && name.substr(name.size() - k_temp_hex_digits - k_temp_marker.size(), k_temp_marker.size()) ==
+                    k_temp_marker;
+}
+
+} // namespace codexsync::scan
