@@ -3,6 +3,7 @@
 #include <codexsync/core/error.hpp>
 #include <codexsync/log/log.hpp>
 #include <codexsync/util/fs.hpp>
+#include <codexsync/util/terminal.hpp>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -154,6 +155,7 @@ int run(int argc, const char* const* argv, const util::Environment& env, Streams
                         "Run 'codexsync --help' for usage.");
   }
   commands::Context ctx(env, global, streams.out, streams.err);
+  ctx.set_interactive(streams.terminal && !global.json);
   int code = to_int(ExitCode::runtime_error);
   try {
     code = to_int(command->run(ctx));
@@ -173,7 +175,7 @@ int run(int argc, const char* const* argv, const util::Environment& env, Streams
 
 int main_entry(int argc, char** argv) {
   try {
-    return run(argc, argv, util::Environment::current(), Streams{std::cout, std::cerr});
+    return run(argc, argv, util::Environment::current(), Streams{std::cout, std::cerr, util::stdout_is_terminal()});
   } catch (...) {
     std::cerr << "codexsync: error: unexpected failure before the command could start\n";
     return to_int(ExitCode::runtime_error);

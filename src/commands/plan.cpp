@@ -1,8 +1,11 @@
 #include <codexsync/commands/command.hpp>
+#include <codexsync/engine/sync_engine.hpp>
 
-#include "not_available.hpp"
+#include "plan_output.hpp"
 
 #include <CLI/CLI.hpp>
+
+#include <ostream>
 
 namespace codexsync::commands {
 namespace {
@@ -10,15 +13,24 @@ namespace {
 class PlanCommand final : public Command {
 public:
   std::vector<std::string> path() const override { return {"plan"}; }
-  std::string summary() const override { return "Show what a sync would copy, back up and delete, without writing"; }
-  std::string example() const override { return "codexsync plan --json"; }
-  void add_options(CLI::App& app) override {
-    (void)app;
+  std::string summary() const override {
+    return "Show what a sync would copy, back up and delete, and why, without writing";
   }
-  ExitCode run(Context& /*ctx*/) override { not_available("plan", "the sync engine (scan, three-way planner)"); }
+  std::string example() const override { return "codexsync plan --json"; }
+  void add_options(CLI::App& app) override { (void)app; }
 
-private:
-
+  ExitCode run(Context& ctx) override {
+    const auto& cfg = ctx.config();
+    ctx.start_file_logging();
+    const auto prepared = engine::prepare(cfg);
+    if (ctx.global().json) {
+      ctx.out() << plan_json(cfg, prepared).dump(2) << '\n';
+    } else {
+      print_plan(ctx, cfg, prepared);
+    }
+    // plan only looks; open conflicts are reported by exit code all the same.
+    return prepared.plan.has_conflicts() ? ExitCode::conflict : ExitCode::ok;
+  }
 };
 
 } // namespace

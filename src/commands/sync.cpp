@@ -1,24 +1,144 @@
 #include <codexsync/commands/command.hpp>
+#include <codexsync/config/load.hpp>
+#include <codexsync/core/error.hpp>
+#include <codexsync/engine/sync_engine.hpp>
+#include <codexsync/log/log.hpp>
 
-#include "not_available.hpp"
+#include "plan_output.hpp"
 
 #include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include <chrono>
+#include <ostream>
 
 namespace codexsync::commands {
 namespace {
 
+// Draws "files, bytes, rate" at most four times a second on a terminal.
+class ProgressLine {
+public:
+  explicit ProgressLine(std::ostream& out) : m_out(out), m_start(std::chrono::steady_clock::now()) {}
+
+  void update(const engine::Progress& p) {
+    const auto now = std::chrono::steady_clock::now();
+    if (now - m_last < std::chrono::milliseconds(250) && p.files_done != p.files_total) {
+      return;
+    }
+    m_last = now;
+    const double seconds = std::chrono::duration<double>(now - m_start).count();
+    const auto rate = seconds > 0 ? static_cast<std::uint64_t>(static_cast<double>(p.bytes_done) / seconds) : 0;
+    m_out << fmt::format("\r  {}/{} files, {} of {}, {}/s   ", p.files_done, p.files_total, human_bytes(p.bytes_done),
+                         human_bytes(p.bytes_total), human_bytes(rate))
+          << std::flush;
+    m_drawn = true;
+  }
+  void finish() {
+    if (m_drawn) {
+      m_out << '\n';
+    }
+  }
+
+private:
+  std::ostream& m_out;
+  std::chrono::steady_clock::time_point m_start;
+  std::chrono::steady_clock::time_point m_last{};
+  bool m_drawn = false;
+};
+
 class SyncCommand final : public Command {
 public:
   std::vector<std::string> path() const override { return {"sync"}; }
-  std::string summary() const override { return "Sync the agent's state with the cloud folder (dry run unless --apply)"; }
+  std::string summary() const override {
+    return "Sync the agent's state with the cloud folder (a dry run unless --apply)";
+  }
   std::string example() const override { return "codexsync sync --apply"; }
   void add_options(CLI::App& app) override {
-    auto* dry_run = app.add_flag("--dry-run", m_dry_run, "Only show what would happen (the default unless sync.dry_run_default = false)");
-    app.add_flag("--apply", m_apply, "Write: copy, back up, delete as planned")->excludes(dry_run);
+    auto* dry_run = app.add_flag("--dry-run", m_dry_run,
+                                 "Only show what would happen (the default unless sync.dry_run_default = false)");
+    app.add_flag("--apply", m_apply, "Write: back up, copy and delete as planned")->excludes(dry_run);
   }
-  ExitCode run(Context& /*ctx*/) override { not_available("sync", "the sync engine"); }
+
+  ExitCode run(Context& ctx) override {
+    const auto& cfg = ctx.config();
+    const bool apply = m_apply || (!m_dry_run && !cfg.sync.dry_run_default);
+    if (apply) {
+      config::require_writable(cfg);
+    }
+    ctx.start_file_logging();
+    const auto prepared = engine::prepare(cfg);
+    const bool json = ctx.global().json;
+    if (!json) {
+      print_plan(ctx, cfg, prepared);
+    }
+    if (prepared.plan.has_conflicts()) {
+      if (json) {
+        ctx.out() << plan_json(cfg, prepared).dump(2) << '\n';
+      }
+      refuse_conflicts(cfg, prepared);
+    }
+    if (!apply) {
+      if (json) {
+        auto doc = plan_json(cfg, prepared);
+        doc["applied"] = false;
+        ctx.out() << doc.dump(2) << '\n';
+      } else {
+        ctx.out() << "Dry run: nothing was written. Run `codexsync sync --apply` to carry it out.\n";
+      }
+      return ExitCode::ok;
+    }
+    log::warn("the agent's process is not checked yet: make sure it is closed before syncing");
+    log::info("sync started", {{"writes", std::to_string(prepared.plan.actions.size())}});
+    ProgressLine progress(ctx.out());
+    std::function<void(const engine::Progress&)> on_progress;
+    if (ctx.interactive()) {
+      on_progress = [&progress](const engine::Progress& p) { progress.update(p); };
+    }
+    const auto report = engine::apply(cfg, prepared, ctx.clock(), on_progress);
+    progress.finish();
+    log::info("sync finished", {{"copied", std::to_string(report.copied)},
+                                {"deleted", std::to_string(report.deleted)},
+                                {"backed_up", std::to_string(report.backed_up)},
+                                {"journal", report.journal_id}});
+    print_report(ctx, cfg, prepared, report);
+    if (!report.changed_meanwhile.empty()) {
+      throw FailSafeError(fmt::format("{} file(s) changed while syncing and were left as they were: {}. Is the "
+                                      "agent running? Close it and run `codexsync sync --apply` again",
+                                      report.changed_meanwhile.size(), fmt::join(report.changed_meanwhile, ", ")));
+    }
+    return ExitCode::ok;
+  }
 
 private:
+  static void print_report(Context& ctx, const config::Config& cfg, const engine::Prepared& prepared,
+                           const engine::ApplyReport& r) {
+    if (ctx.global().json) {
+      auto doc = plan_json(cfg, prepared);
+      doc["applied"] = true;
+      doc["result"] = {{"copied", r.copied},
+                       {"deleted", r.deleted},
+                       {"backed_up", r.backed_up},
+                       {"bytes_copied", r.bytes_copied},
+                       {"snapshot", r.snapshot},
+                       {"journal", r.journal_id},
+                       {"changed_meanwhile", r.changed_meanwhile},
+                       {"settled_journals", r.closed_journals},
+                       {"pruned_snapshots", r.pruned_snapshots}};
+      ctx.out() << doc.dump(2) << '\n';
+      return;
+    }
+    auto& out = ctx.out();
+    out << fmt::format("Done: {} copied ({}), {} deleted, {} backed up", r.copied, human_bytes(r.bytes_copied),
+                       r.deleted, r.backed_up);
+    if (!r.snapshot.empty()) {
+      out << " into snapshot " << r.snapshot;
+    }
+    out << ".\n";
+    for (const auto& id : r.closed_journals) {
+      out << "An earlier interrupted run (" << id << ") is now settled.\n";
+    }
+  }
+
   bool m_dry_run = false;
   bool m_apply = false;
 };

@@ -153,6 +153,13 @@ public:
         m_progress.bytes_total += action.bytes();
       }
     }
+    if (writes.empty()) {
+      // Nothing to write: record what is in sync so the next run has history.
+      state::save_baseline(m_prepared.baseline_file,
+                           plan::next_baseline(m_prepared.local, m_prepared.cloud, m_prepared.baseline.baseline, plan,
+                                               m_applied, m_prepared.options.tolerance_ns));
+      return std::move(m_report);
+    }
     state::Journal journal = begin_journal(writes);
     m_report.journal_id = journal.record().id;
     try {

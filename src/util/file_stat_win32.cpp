@@ -35,14 +35,23 @@ std::optional<FileStat> stat_no_follow(const std::filesystem::path& path, std::e
   BY_HANDLE_FILE_INFORMATION info{};
   const BOOL ok = GetFileInformationByHandle(handle, &info);
   const DWORD error = GetLastError();
+  // Only name surrogates (symlinks, junctions, mount points) lead elsewhere;
+  // cloud placeholders (OneDrive, iCloud) and dedup files are reparse points
+  // too, but are the file itself.
+  bool leads_elsewhere = false;
+  if (ok && (info.dwFileAttributes & FILE_ATTRIBUTE_REPARSE_POINT) != 0) {
+    FILE_ATTRIBUTE_TAG_INFO tag{};
+    leads_elsewhere = !GetFileInformationByHandleEx(handle, FileAttributeTagInfo, &tag, sizeof(tag)) ||
+                      IsReparseTagNameSurrogate(tag.ReparseTag);
+  }
   CloseHandle(handle);
   if (!ok) {
     ec = std::error_code(static_cast<int>(error), std::system_category());
     return std::nullopt;
   }
   FileStat out;
-  if ((info.dwFileAttributes & FILE_ATTRIBUTE_REPARSE_POINT) != 0) {
-    out.type = FileType::reparse_point;  // symlink, junction, cloud placeholder...
+  if (leads_elsewhere) {
+    out.type = FileType::reparse_point;  // symlink, junction, mount point: never followed
   } else if ((info.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY) != 0) {
     out.type = FileType::directory;
   } else {

@@ -9,6 +9,7 @@ namespace codexsync::cli {
 struct Streams {
   std::ostream& out;
   std::ostream& err;
+  bool terminal = false;  // `out` is an interactive terminal (progress may be drawn)
 };
 
 // Parses the command line, runs the command and returns the process exit code

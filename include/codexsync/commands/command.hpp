@@ -36,6 +36,9 @@ public:
   std::ostream& out() { return m_out; }
   std::ostream& err() { return m_err; }
   const util::Clock& clock() const { return m_clock; }
+  // True when progress may be drawn on `out` (a terminal, and not --json).
+  bool interactive() const { return m_interactive; }
+  void set_interactive(bool interactive) { m_interactive = interactive; }
 
   // Finds, reads and validates the config (once), printing its warnings to
   // stderr. Throws ConfigError (exit 4) naming the file and the problems.
@@ -56,6 +59,7 @@ private:
   std::ostream& m_out;
   std::ostream& m_err;
   const util::Clock& m_clock;
+  bool m_interactive = false;
   std::optional<config::Discovery> m_discovery;
   std::optional<config::Config> m_config;
   std::vector<std::string> m_warnings;
@@ -91,5 +95,8 @@ std::unique_ptr<Command> make_sync();
 std::unique_ptr<Command> make_restore();
 std::unique_ptr<Command> make_backups_list();
 std::unique_ptr<Command> make_status();
+std::unique_ptr<Command> make_recover_list();
+std::unique_ptr<Command> make_recover_resume();
+std::unique_ptr<Command> make_recover_rollback();
 
 } // namespace codexsync::commands

@@ -7,6 +7,8 @@
 
 namespace codexsync::util {
 
+// reparse_point: a Windows symlink, junction or mount point (a cloud placeholder
+// is reported as the regular file or folder it stands for).
 enum class FileType { regular, directory, symlink, reparse_point, other };
 
 // What one lstat (POSIX) / GetFileInformationByHandle without following

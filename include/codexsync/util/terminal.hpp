@@ -1,0 +1,8 @@
+#pragma once
+
+namespace codexsync::util {
+
+// True when standard output is an interactive terminal (progress may be drawn).
+bool stdout_is_terminal();
+
+} // namespace codexsync::util

@@ -1,0 +1,272 @@
+#include <codexsync/apply/file_ops.hpp>
+#include <codexsync/backup/snapshot.hpp>
+#include <codexsync/core/error.hpp>
+#include <codexsync/engine/restore.hpp>
+#include <codexsync/log/log.hpp>
+#include <codexsync/scan/scanner.hpp>
+#include <codexsync/util/file_lock.hpp>
+#include <codexsync/util/file_stat.hpp>
+#include <codexsync/util/fs.hpp>
+#include <codexsync/util/sha256.hpp>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace codexsync::engine {
+namespace {
+
+namespace fs = std::filesystem;
+
+fs::path root_of(const config::Config& cfg, Side side) {
+  return side == Side::local ? cfg.paths.local_state_dir : cfg.paths.cloud_root_dir;
+}
+
+fs::path file_on(const config::Config& cfg, Side side, const std::string& path) {
+  return root_of(cfg, side) / util::path_from_utf8(path);
+}
+
+std::optional<util::FileStat> current(const config::Config& cfg, Side side, const std::string& path) {
+  std::error_code ec;
+  return util::stat_no_follow(file_on(cfg, side, path), ec);
+}
+
+// put_back, or unchanged when the file already holds the snapshot's bytes.
+RestoreItem put_back_item(const config::Config& cfg, const backup::SnapshotEntry& entry, std::string reason) {
+  RestoreItem item;
+  item.side = entry.side;
+  item.path = entry.path;
+  item.size = entry.size;
+  item.sha256 = entry.sha256;
+  if (scan::is_credential_path(entry.path)) {
+    item.step = RestoreStep::refused;
+    item.reason = "credential file: never written by codexsync";
+    return item;
+  }
+  const auto now = current(cfg, entry.side, entry.path);
+  if (now && now->type != util::FileType::regular) {
+    item.step = RestoreStep::refused;
+    item.reason = "the destination is a link or folder: not replaced";
+    return item;
+  }
+  if (now && now->size == entry.size) {
+    std::error_code ec;
+    if (util::sha256_file(file_on(cfg, entry.side, entry.path), ec) == entry.sha256 && !ec) {
+      item.step = RestoreStep::unchanged;
+      item.reason = "already as in the snapshot";
+      return item;
+    }
+  }
+  item.step = RestoreStep::put_back;
+  item.reason = now ? std::move(reason) : "missing: recreated from the snapshot";
+  return item;
+}
+
+std::string newest_own_snapshot(const config::Config& cfg) {
+  const auto snapshots = backup::list_snapshots(cfg.paths.backup_dir);
+  for (const auto& s : snapshots) {
+    if (s.complete() && s.machine == cfg.identity.effective_machine_id) {
+      return s.name;
+    }
+  }
+  throw FailSafeError(fmt::format("no complete backup snapshot of machine \"{}\" in {}{}; nothing was written. "
+                                  "See `codexsync backups list`",
+                                  cfg.identity.effective_machine_id, util::display_path(cfg.paths.backup_dir),
+                                  snapshots.empty() ? " (the folder has none)" : ""));
+}
+
+} // namespace
+
+std::string_view to_string(RestoreStep step) {
+  switch (step) {
+  case RestoreStep::put_back: return "put back";
+  case RestoreStep::remove: return "remove";
+  case RestoreStep::unchanged: return "unchanged";
+  case RestoreStep::refused: return "refused";
+  }
+  return "?";
+}
+
+std::size_t RestorePlan::count(RestoreStep step) const {
+  return static_cast<std::size_t>(
+    std::count_if(items.begin(), items.end(), [step](const RestoreItem& i) { return i.step == step; }));
+}
+
+RestorePlan plan_restore(const config::Config& cfg, const std::optional<std::string>& snapshot, Side target) {
+  RestorePlan plan;
+  plan.snapshot = snapshot ? *snapshot : newest_own_snapshot(cfg);
+  const backup::SnapshotReader reader(cfg.paths.backup_dir, plan.snapshot);
+  for (const auto& entry : reader.entries()) {
+    if (entry.side == target) {
+      plan.items.push_back(put_back_item(cfg, entry, "differs from the snapshot: replaced by its version"));
+    }
+  }
+  return plan;
+}
+
+RestorePlan plan_rollback(const config::Config& cfg, const state::JournalRecord& journal,
+                          std::optional<Side> target) {
+  if (journal.machine != cfg.identity.effective_machine_id) {
+    throw FailSafeError(fmt::format("run {} belongs to machine \"{}\"; roll it back on that machine", journal.id,
+                                    journal.machine));
+  }
+  RestorePlan plan;
+  plan.journal = journal.id;
+  plan.snapshot = journal.snapshot;
+  std::optional<backup::SnapshotReader> reader;
+  if (!journal.snapshot.empty()) {
+    reader.emplace(cfg.paths.backup_dir, journal.snapshot);
+  }
+  for (const auto& action : journal.actions) {
+    if (target && action.destination != *target) {
+      continue;
+    }
+    if (action.existed) {
+      const backup::SnapshotEntry* found = nullptr;
+      if (reader) {
+        for (const auto& entry : reader->entries()) {
+          if (entry.side == action.destination && entry.path == action.path) {
+            found = &entry;
+          }
+        }
+      }
+      if (found == nullptr) {
+        RestoreItem item;
+        item.side = action.destination;
+        item.path = action.path;
+        item.reason = "the run's backup of this file is missing: not touched";
+        plan.items.push_back(std::move(item));
+        continue;
+      }
+      plan.items.push_back(put_back_item(cfg, *found, "the run replaced or deleted it: its earlier version"));
+      continue;
+    }
+    // The run created this file: remove it only if it still holds what the run wrote.
+    RestoreItem item;
+    item.side = action.destination;
+    item.path = action.path;
+    item.expected = action.new_state;
+    const auto now = current(cfg, action.destination, action.path);
+    if (!now) {
+      item.step = RestoreStep::unchanged;
+      item.reason = "not there (the run did not get to it)";
+    } else if (action.new_state && now->type == util::FileType::regular && now->size == action.new_state->size &&
+               now->mtime_ns == action.new_state->mtime_ns) {
+      item.step = RestoreStep::remove;
+      item.reason = "created by the run";
+    } else {
+      item.step = RestoreStep::refused;
+      item.reason = "created by the run but changed since: kept";
+    }
+    plan.items.push_back(std::move(item));
+  }
+  return plan;
+}
+
+RestoreReport apply_restore(const config::Config& cfg, const RestorePlan& plan, const util::Clock& clock) {
+  RestoreReport report;
+  std::error_code ec;
+  fs::create_directories(cfg.paths.temp_dir / "locks", ec);
+  util::FileLock lock;
+  const auto lock_path = cfg.paths.temp_dir / "locks" / (cfg.identity.effective_machine_id + ".lock");
+  if (!lock.acquire(lock_path, util::LockWait::try_once, ec)) {
+    throw FailSafeError(fmt::format("another codexsync run on this machine holds {}; nothing was written",
+                                    util::display_path(lock_path)));
+  }
+  std::vector<const RestoreItem*> work;
+  for (const auto& item : plan.items) {
+    if (item.step == RestoreStep::put_back || item.step == RestoreStep::remove) {
+      work.push_back(&item);
+    }
+  }
+  if (work.empty()) {
+    return report;
+  }
+  state::JournalRecord record;
+  record.machine = cfg.identity.effective_machine_id;
+  record.command = plan.journal.empty() ? "restore" : "rollback";
+  record.local_root = util::display_path(cfg.paths.local_state_dir);
+  record.cloud_root = util::display_path(cfg.paths.cloud_root_dir);
+  for (const auto* item : work) {
+    std::error_code stat_ec;
+    const auto now = util::stat_no_follow(file_on(cfg, item->side, item->path), stat_ec);
+    state::JournalAction action;
+    action.kind = item->step == RestoreStep::put_back ? "restore" : "remove";
+    action.path = item->path;
+    action.destination = item->side;
+    action.existed = now.has_value();
+    if (item->step == RestoreStep::put_back) {
+      action.new_state = FileState{item->size, 0, item->sha256};
+    }
+    record.actions.push_back(std::move(action));
+  }
+  auto journal = state::Journal::begin(cfg.paths.temp_dir, std::move(record), clock);
+  report.journal_id = journal.record().id;
+  const auto scratch = cfg.paths.temp_dir / ("restore-" + report.journal_id);
+  try {
+    backup::SnapshotWriter before(cfg.paths.backup_dir, cfg.identity.effective_machine_id,
+                                  cfg.backup.compression == config::Compression::zip ? backup::Compression::zip
+                                                                                     : backup::Compression::none,
+                                  clock);
+    for (const auto& action : journal.record().actions) {
+      if (action.existed) {
+        before.add(action.destination, action.path, file_on(cfg, action.destination, action.path));
+      }
+    }
+    if (!before.empty()) {
+      before.commit();
+      report.backup_snapshot = before.name();
+      journal.set_snapshot(before.name());
+    }
+    journal.set_state(state::JournalState::backed_up);
+    journal.set_state(state::JournalState::committing);
+    std::optional<backup::SnapshotReader> reader;
+    if (!plan.snapshot.empty()) {
+      reader.emplace(cfg.paths.backup_dir, plan.snapshot);
+    }
+    fs::create_directories(scratch, ec);
+    std::size_t n = 0;
+    for (const auto* item : work) {
+      const auto dest = file_on(cfg, item->side, item->path);
+      if (item->step == RestoreStep::remove) {
+        apply::remove_file(dest, root_of(cfg, item->side));
+        log::file_action(log::Level::warning, "delete", item->path, side_name(item->side),
+                         "removed a file the undone run created (a copy is in the backup)");
+        ++report.removed;
+        continue;
+      }
+      const auto& entries = reader->entries();
+      const auto it = std::find_if(entries.begin(), entries.end(), [&](const backup::SnapshotEntry& e) {
+        return e.side == item->side && e.path == item->path;
+      });
+      if (it == entries.end()) {
+        throw FailSafeError(fmt::format("{} is not in snapshot {}", item->path, plan.snapshot));
+      }
+      const auto extracted = scratch / std::to_string(n++);
+      reader->extract(*it, extracted);  // verifies size and sha256
+      const auto written = apply::copy_file_atomic(extracted, dest);
+      fs::remove(extracted, ec);
+      if (written.sha256 != it->sha256) {
+        throw FailSafeError(fmt::format("{} changed while it was restored; run the restore again",
+                                        util::display_path(dest)));
+      }
+      util::set_mtime_ns(dest, it->mtime_ns, ec);
+      log::file_action(log::Level::info, "restore", item->path, side_name(item->side),
+                       fmt::format("put back from snapshot {}", plan.snapshot));
+      ++report.put_back;
+    }
+    fs::remove_all(scratch, ec);
+    journal.set_state(state::JournalState::committed);
+  } catch (const std::exception& e) {
+    fs::remove_all(scratch, ec);
+    try {
+      journal.set_state(state::JournalState::failed, e.what());
+    } catch (const std::exception&) {
+      // left in its last state: the next run sees it as open
+    }
+    throw;
+  }
+  return report;
+}
+
+} // namespace codexsync::engine
