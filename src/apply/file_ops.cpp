@@ -1,0 +1,522 @@
+#include <codexsync/apply/file_ops.hpp>
+
+#include "file_ops_detail.hpp"
+#include "file_ops_os.hpp"
+
+#include <codexsync/core/error.hpp>
+#include <codexsync/util/environment.hpp>
+#include <codexsync/util/file_stat.hpp>
+#include <codexsync/util/fs.hpp>
+#include <codexsync/util/sha256.hpp>
+
+#include <algorithm>
+#include <charconv>
+#include <cstdlib>
+#include <limits>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace codexsync::apply {
+namespace {
+
+namespace fs = std::filesystem;
+using detail::ErrorKind;
+
+constexpr std::size_t k_buffer_size = std::size_t{1} << 20;
+constexpr std::string_view k_temp_marker = ".codexsync-tmp-";
+constexpr std::size_t k_temp_hex_bytes = 6; // 12 hex digits
+constexpr std::size_t k_temp_hex_digits = 2 * k_temp_hex_bytes;
+constexpr std::size_t k_max_name_length = 255; // NAME_MAX; 255 UTF-16 units on NTFS
+constexpr int k_temp_name_attempts = 4;
+constexpr auto k_retry_first_delay = std::chrono::milliseconds(50);
+constexpr auto k_retry_max_delay = std::chrono::milliseconds(1000);
+constexpr auto k_retry_budget = std::chrono::milliseconds(5000);
+constexpr int k_fault_exit_code = 86;
+
+std::string show(const fs::path& path) { return util::display_path(path); }
+
+fs::path folder_of(const fs::path& path) {
+  return path.has_parent_path() ? path.parent_path() : fs::path(".");
+}
+
+// True for `.<name>.codexsync-tmp-<12 lower-case hex>` with a non-empty name.
+bool is_temp_name(std::string_view name) {
+  const std::size_t tail = k_temp_marker.size() + k_temp_hex_digits;
+  if (name.size() < 1 + 1 + tail || name.front() != '.') {
+    return false;
+  }
+  const auto marker = name.substr(name.size() - tail, k_temp_marker.size());
+  const auto hex = name.substr(name.size() - k_temp_hex_digits);
+  return marker == k_temp_marker && std::all_of(hex.begin(), hex.end(), [](char c) {
+           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+         });
+}
+
+// Shortens a file name to `size` code units without splitting a character
+// (UTF-8 on POSIX, UTF-16 on Windows).
+template <typename String> void truncate_name(String& name, std::size_t size) {
+  if (name.size() <= size) {
+    return;
+  }
+  name.resize(size);
+  using Char = typename String::value_type;
+  if constexpr (sizeof(Char) == 1) {
+    std::size_t start = name.size();
+    while (start > 0 && (static_cast<unsigned char>(name[start - 1]) & 0xC0U) == 0x80U) {
+      --start;
+    }
+    if (start == 0) {
+      return;
+    }
+    const auto lead = static_cast<unsigned char>(name[start - 1]);
+    const std::size_t want = lead >= 0xF0U ? 4 : lead >= 0xE0U ? 3 : lead >= 0xC0U ? 2 : 1;
+    if (name.size() - (start - 1) < want) {
+      name.resize(start - 1);
+    }
+  } else {
+    const auto last = static_cast<std::uint32_t>(name.back());
+    if (last >= 0xD800U && last <= 0xDBFFU) {
+      name.pop_back(); // a lone high surrogate
+    }
+  }
+}
+
+// `.<name>.codexsync-tmp-<12 hex>` beside `dest`, the name shortened when the
+// whole would pass the file system's name limit.
+fs::path temp_path_for(const fs::path& dest) {
+  using String = fs::path::string_type;
+  String name = dest.filename().native();
+  const std::string tail = std::string(k_temp_marker) + util::random_hex(k_temp_hex_bytes);
+  truncate_name(name, k_max_name_length - 1 - tail.size());
+  String file_name(1, static_cast<String::value_type>('.'));
+  file_name += name;
+  for (const char c : tail) {
+    file_name.push_back(static_cast<String::value_type>(c));
+  }
+  return dest.parent_path() / file_name;
+}
+
+bool same_content_state(const util::FileStat& a, const util::FileStat& b) {
+  return a.same_file(b) && a.size == b.size && a.mtime_ns == b.mtime_ns;
+}
+
+[[noreturn]] void throw_changed(const fs::path& source, const fs::path& dest) {
+  throw FailSafeError(show(source) + " changed while being copied; " + show(dest) +
+                      " was left as it was; run again once nothing is writing to it");
+}
+
+[[noreturn]] void throw_read_error(const fs::path& source, const std::error_code& ec) {
+  if (detail::classify(ec) == ErrorKind::not_found) {
+    throw RuntimeError("cannot copy " + show(source) + ": it no longer exists; run again");
+  }
+  throw RuntimeError("cannot read " + show(source) + ": " + ec.message() +
+                     "; check that it is readable and run again");
+}
+
+[[noreturn]] void throw_write_error(const fs::path& dest, const std::error_code& ec) {
+  if (detail::classify(ec) == ErrorKind::no_space) {
+    throw RuntimeError("no space left on device writing " + show(dest) + "; free space and run again");
+  }
+  throw RuntimeError("cannot write " + show(dest) + ": " + ec.message() + "; check that " +
+                     show(folder_of(dest)) + " is writable and has space, and run again");
+}
+
+// Undoes a copy that did not finish: closes and deletes the temp file, then
+// removes the folders this copy created, innermost first, while empty.
+class Rollback {
+public:
+  Rollback() = default;
+  Rollback(const Rollback&) = delete;
+  Rollback& operator=(const Rollback&) = delete;
+  ~Rollback() {
+    if (m_committed) {
+      return;
+    }
+    std::error_code ec;
+    m_temp_file.close(ec);
+    if (!m_temp.empty()) {
+      detail::retry_transient([this](std::error_code& e) { return detail::delete_file(m_temp, e); }, ec);
+    }
+    for (const auto& dir : m_created_dirs) {
+      detail::remove_empty_dir(dir, ec);
+    }
+  }
+
+  void created_dir(const fs::path& dir) { m_created_dirs.insert(m_created_dirs.begin(), dir); }
+  // The temp file, once created at `temp` (an OS path).
+  detail::OsFile& temp_file() { return m_temp_file; }
+  void created_temp(const fs::path& temp) { m_temp = temp; }
+  void commit() { m_committed = true; }
+  // The OS paths of the folders created, innermost first.
+  const std::vector<fs::path>& created_dirs() const { return m_created_dirs; }
+
+private:
+  detail::OsFile m_temp_file;
+  fs::path m_temp;
+  std::vector<fs::path> m_created_dirs; // innermost first
+  bool m_committed = false;
+};
+
+// Creates the missing folders of `dir`, outermost first, recording each in
+// `rollback`. Throws RuntimeError naming the folder.
+void create_missing_dirs(const fs::path& dir, Rollback& rollback) {
+  std::vector<fs::path> missing;
+  for (fs::path at = dir; !at.empty(); at = at.parent_path()) {
+    std::error_code ec;
+    const auto stat = util::stat_no_follow(detail::os_path(at), ec);
+    if (stat) {
+      if (stat->type == util::FileType::regular || stat->type == util::FileType::other) {
+        throw RuntimeError("cannot create " + show(dir) + ": " + show(at) +
+                           " is a file, not a folder; move it away and run again");
+      }
+      break; // a folder, or a link the OS will follow or refuse
+    }
+    if (detail::classify(ec) != ErrorKind::not_found) {
+      throw RuntimeError("cannot use folder " + show(at) + ": " + ec.message() +
+                         "; check its permissions and run again");
+    }
+    missing.push_back(at);
+    if (at.parent_path() == at) {
+      break;
+    }
+  }
+  std::reverse(missing.begin(), missing.end());
+  for (const auto& dir_to_create : missing) {
+    const auto os_dir = detail::os_path(dir_to_create);
+    std::error_code ec;
+    if (detail::create_dir(os_dir, ec)) {
+      rollback.created_dir(os_dir);
+    } else if (detail::classify(ec) != ErrorKind::exists) {
+      if (detail::classify(ec) == ErrorKind::no_space) {
+        throw RuntimeError("no space left on device creating " + show(dir_to_create) +
+                           "; free space and run again");
+      }
+      throw RuntimeError("cannot create folder " + show(dir_to_create) + ": " + ec.message() +
+                         "; check that " + show(folder_of(dir_to_create)) + " is writable and run again");
+    }
+  }
+}
+
+// Opens the source, retrying the brief locks of scanners and cloud clients.
+void open_source(detail::OsFile& input, const fs::path& source) {
+  std::error_code ec;
+  const auto os_source = detail::os_path(source);
+  if (!detail::retry_transient([&](std::error_code& e) { return input.open_read(os_source, e); }, ec)) {
+    throw_read_error(source, ec);
+  }
+}
+
+// Creates the temp file beside `dest`, drawing a new name on the (unlikely)
+// clash. Returns its OS path.
+fs::path create_temp(const fs::path& dest, Rollback& rollback) {
+  std::error_code ec;
+  for (int attempt = 0; attempt < k_temp_name_attempts; ++attempt) {
+    auto temp = detail::os_path(temp_path_for(dest));
+    if (rollback.temp_file().create_new(temp, ec)) {
+      rollback.created_temp(temp);
+      return temp;
+    }
+    if (detail::classify(ec) != ErrorKind::exists) {
+      break;
+    }
+  }
+  if (detail::classify(ec) == ErrorKind::no_space) {
+    throw_write_error(dest, ec);
+  }
+  throw RuntimeError("cannot create a file in " + show(folder_of(dest)) + ": " + ec.message() +
+                     "; check that the folder is writable and run again");
+}
+
+// `age` (>= 0) in nanoseconds, capped instead of overflowing.
+std::int64_t saturating_ns(std::chrono::seconds age) {
+  constexpr std::int64_t k_max_seconds = std::numeric_limits<std::int64_t>::max() / 1'000'000'000;
+  return std::min<std::int64_t>(age.count(), k_max_seconds) * 1'000'000'000;
+}
+
+struct FaultConfig {
+  bool loaded = false;
+  std::string point;         // empty: no fault
+  std::uint64_t fire_at = 0; // the hit that kills, 1-based
+  std::uint64_t hits = 0;
+};
+
+std::mutex& fault_mutex() {
+  static std::mutex mutex;
+  return mutex;
+}
+
+FaultConfig& fault_config() {
+  static FaultConfig config;
+  return config;
+}
+
+// `point` or `point:N` (N >= 1); anything else after the last ':' is part of the name.
+void load_fault_config(FaultConfig& config) {
+  config = FaultConfig{};
+  config.loaded = true;
+  const auto value = util::Environment{}.get("CODEXSYNC_TEST_FAULT");
+  if (!value) {
+    return;
+  }
+  config.point = *value;
+  config.fire_at = 1;
+  const auto colon = value->rfind(':');
+  if (colon == std::string::npos) {
+    return;
+  }
+  std::uint64_t count = 0;
+  const char* first = value->data() + colon + 1;
+  const char* last = value->data() + value->size();
+  const auto [end, error] = std::from_chars(first, last, count);
+  if (error == std::errc() && end == last && count >= 1) {
+    config.point = value->substr(0, colon);
+    config.fire_at = count;
+  }
+}
+
+} // namespace
+
+namespace detail {
+
+bool retry_transient(const std::function<bool(std::error_code&)>& attempt, std::error_code& ec) {
+  auto delay = k_retry_first_delay;
+  std::chrono::milliseconds waited{0};
+  while (true) {
+    ec.clear();
+    if (attempt(ec)) {
+      return true;
+    }
+    if (classify(ec) != ErrorKind::transient || waited >= k_retry_budget) {
+      return false;
+    }
+    std::this_thread::sleep_for(delay);
+    waited += delay;
+    delay = std::min(delay * 2, k_retry_max_delay);
+  }
+}
+
+FileState copy_file_atomic(const fs::path& source, const fs::path& dest, const CopyHooks& hooks) {
+  std::error_code ec;
+  const auto before = util::stat_no_follow(os_path(source), ec);
+  if (!before) {
+    throw_read_error(source, ec);
+  }
+  if (before->type != util::FileType::regular) {
+    throw RuntimeError("cannot copy " + show(source) +
+                       ": it is not a regular file (a link or a folder?); "
+                       "run again once it is a plain file or exclude it");
+  }
+  if (dest.filename().empty() || dest.filename() == "." || dest.filename() == "..") {
+    throw RuntimeError("cannot copy to " + show(dest) + ": not a file path");
+  }
+  if (const auto existing = util::stat_no_follow(os_path(dest), ec)) {
+    if (existing->type == util::FileType::directory) {
+      throw RuntimeError("cannot replace " + show(dest) + ": it is a folder; move it away and run again");
+    }
+    if (existing->read_only) {
+      throw RuntimeError("cannot replace " + show(dest) +
+                         ": it is marked read-only; clear its read-only attribute and run again");
+    }
+  }
+
+  OsFile input;
+  open_source(input, source);
+  const auto opened = input.stat(ec);
+  if (!opened) {
+    throw_read_error(source, ec);
+  }
+  if (!same_content_state(*before, *opened)) {
+    throw_changed(source, dest);
+  }
+  auto mode = regular_file_mode(os_path(dest));
+  if (!mode) {
+    mode = input.mode();
+  }
+
+  Rollback rollback;
+  create_missing_dirs(dest.parent_path(), rollback);
+  const auto temp = create_temp(dest, rollback);
+  auto& output = rollback.temp_file();
+
+  const auto buffer = std::make_unique<char[]>(k_buffer_size);
+  util::Sha256 hash;
+  std::uint64_t copied = 0;
+  while (true) {
+    const auto got = input.read(buffer.get(), k_buffer_size, ec);
+    if (!got) {
+      throw_read_error(source, ec);
+    }
+    if (*got == 0) {
+      break;
+    }
+    hash.update(buffer.get(), *got);
+    if (!output.write_all(buffer.get(), *got, ec)) {
+      throw_write_error(dest, ec);
+    }
+    copied += *got;
+    if (copied > before->size) {
+      throw_changed(source, dest); // it grew; no need to read the rest
+    }
+    if (hooks.after_chunk) {
+      hooks.after_chunk(copied);
+    }
+  }
+  fault_point("apply.copy.after_temp_write");
+
+  const auto read_end = input.stat(ec);
+  if (copied != before->size || !read_end || !same_content_state(*before, *read_end)) {
+    throw_changed(source, dest);
+  }
+  if (!output.set_time_and_mode(before->mtime_ns, mode, ec)) {
+    throw RuntimeError("cannot set the modification time of a new copy of " + show(dest) + ": " +
+                       ec.message() + "; run again");
+  }
+  if (!output.sync(ec)) {
+    throw_write_error(dest, ec);
+  }
+  const auto written = output.stat(ec);
+  if (!written) {
+    throw_write_error(dest, ec);
+  }
+  if (written->size != copied) {
+    throw RuntimeError("short write: " + std::to_string(written->size) + " of " + std::to_string(copied) +
+                       " bytes reached the copy of " + show(dest) + "; check the disk and run again");
+  }
+  if (!output.close(ec)) {
+    throw_write_error(dest, ec);
+  }
+  input.close(ec);
+
+  const auto after = util::stat_no_follow(os_path(source), ec);
+  if (!after || !same_content_state(*before, *after)) {
+    throw_changed(source, dest);
+  }
+  auto sha256 = hash.finish_hex();
+  fault_point("apply.copy.before_rename");
+
+  const auto os_dest = os_path(dest);
+  if (!retry_transient([&](std::error_code& e) { return replace_file(temp, os_dest, e); }, ec)) {
+    throw RuntimeError("cannot replace " + show(dest) + ": " + ec.message() +
+                       "; close programs that hold it open and run again");
+  }
+  rollback.commit();
+  fault_point("apply.copy.after_rename");
+  sync_dir(os_path(folder_of(dest)));
+  for (const auto& dir : rollback.created_dirs()) {
+    sync_dir(dir.parent_path()); // make the new folder's own entry durable
+  }
+  return FileState{written->size, written->mtime_ns, std::move(sha256)};
+}
+
+void reload_fault_config() {
+  const std::lock_guard lock(fault_mutex());
+  load_fault_config(fault_config());
+}
+
+} // namespace detail
+
+FileState copy_file_atomic(const fs::path& source, const fs::path& dest) {
+  return detail::copy_file_atomic(source, dest, detail::CopyHooks{});
+}
+
+void remove_file(const fs::path& file, const fs::path& stop_at) {
+  std::error_code ec;
+  const auto os_file = detail::os_path(file);
+  if (const auto stat = util::stat_no_follow(os_file, ec); stat && stat->type == util::FileType::directory) {
+    throw RuntimeError("cannot delete " + show(file) +
+                       ": it is a folder, not a file; move it away and run again");
+  }
+  if (!detail::retry_transient([&](std::error_code& e) { return detail::delete_file(os_file, e); }, ec) &&
+      detail::classify(ec) != ErrorKind::not_found) {
+    throw RuntimeError("cannot delete " + show(file) + ": " + ec.message() +
+                       "; close programs that hold it open and run again");
+  }
+  if (stop_at.empty()) {
+    return;
+  }
+  for (fs::path dir = file.parent_path(); !dir.empty() && dir.parent_path() != dir; dir = dir.parent_path()) {
+    if (!util::is_same_or_inside(dir, stop_at) || util::is_same_path(dir, stop_at)) {
+      break;
+    }
+    const auto os_dir = detail::os_path(dir);
+    const auto stat = util::stat_no_follow(os_dir, ec);
+    if (!stat || stat->type != util::FileType::directory || !detail::remove_empty_dir(os_dir, ec)) {
+      break; // not empty, a link, or in use: leaving a folder is harmless
+    }
+  }
+}
+
+std::size_t sweep_temp_files(const fs::path& root, std::chrono::seconds min_age, const util::Clock& clock) {
+  const auto now_ns = static_cast<std::int64_t>(
+      std::chrono::duration_cast<std::chrono::nanoseconds>(clock.now().time_since_epoch()).count());
+  const auto age_ns = saturating_ns(std::max(min_age, std::chrono::seconds{0}));
+  const auto cutoff_ns = now_ns < std::numeric_limits<std::int64_t>::min() + age_ns
+                             ? std::numeric_limits<std::int64_t>::min()
+                             : now_ns - age_ns;
+  std::size_t removed = 0;
+  std::vector<fs::path> pending{detail::os_path(root)};
+  while (!pending.empty()) {
+    const auto dir = std::move(pending.back());
+    pending.pop_back();
+    std::error_code ec;
+    fs::directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec);
+    for (; !ec && it != fs::directory_iterator(); it.increment(ec)) {
+      const auto& path = it->path();
+      std::error_code stat_ec;
+      const auto stat = util::stat_no_follow(path, stat_ec);
+      if (!stat) {
+        continue;
+      }
+      if (stat->type == util::FileType::directory) {
+        pending.push_back(path);
+      } else if (stat->type == util::FileType::regular && stat->mtime_ns <= cutoff_ns &&
+                 is_temp_name(util::display_path(path.filename()))) {
+        std::error_code delete_ec;
+        if (detail::delete_file(path, delete_ec)) {
+          ++removed;
+        }
+      }
+    }
+  }
+  return removed;
+}
+
+std::optional<std::uint64_t> free_space(const fs::path& path) {
+  std::error_code ec;
+  fs::path at = fs::absolute(path, ec);
+  if (ec) {
+    at = path;
+  }
+  while (!at.empty()) {
+    if (const auto stat = util::stat_no_follow(detail::os_path(at), ec)) {
+      if (stat->type != util::FileType::directory && at.has_parent_path() && at.parent_path() != at) {
+        at = at.parent_path();
+      }
+      return detail::free_space_of_dir(detail::os_path(at));
+    }
+    if (at.parent_path() == at) {
+      break;
+    }
+    at = at.parent_path();
+  }
+  return std::nullopt;
+}
+
+void fault_point(std::string_view point) {
+  const std::lock_guard lock(fault_mutex());
+  auto& config = fault_config();
+  if (!config.loaded) {
+    load_fault_config(config);
+  }
+  if (config.point.empty() || point != config.point) {
+    return;
+  }
+  if (++config.hits == config.fire_at) {
+    std::_Exit(k_fault_exit_code);
+  }
+}
+
+} // namespace codexsync::apply

@@ -1,0 +1,32 @@
+#pragma once
+
+#include <codexsync/core/index.hpp>
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <system_error>
+
+// Seams of apply/file_ops for its unit tests; the engine uses file_ops.hpp.
+namespace codexsync::apply::detail {
+
+struct CopyHooks {
+  // Called after each chunk is written to the temp file with the bytes copied
+  // so far (tests change the source here).
+  std::function<void(std::uint64_t copied)> after_chunk;
+};
+
+// copy_file_atomic with hooks; the public one passes none.
+FileState copy_file_atomic(const std::filesystem::path& source, const std::filesystem::path& dest,
+                           const CopyHooks& hooks);
+
+// Calls `attempt` until it returns true, or fails with an error that is not
+// transient (ErrorKind::transient), or about 5 s of backoff (50 ms doubling to
+// 1 s) have passed. Returns the last result; `ec` holds the last error.
+bool retry_transient(const std::function<bool(std::error_code&)>& attempt, std::error_code& ec);
+
+// Re-reads CODEXSYNC_TEST_FAULT and resets the hit count (fault_point reads
+// it once per process; a forked test child calls this after setenv).
+void reload_fault_config();
+
+} // namespace codexsync::apply::detail

@@ -1,0 +1,223 @@
+#include "file_ops_os.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <ctime>
+
+namespace codexsync::apply::detail {
+namespace {
+
+std::error_code last_error() { return std::error_code(errno, std::generic_category()); }
+
+bool fail(std::error_code& ec) {
+  ec = last_error();
+  return false;
+}
+
+util::FileStat to_file_stat(const struct stat& st) {
+  util::FileStat out;
+  if (S_ISREG(st.st_mode)) {
+    out.type = util::FileType::regular;
+  } else if (S_ISDIR(st.st_mode)) {
+    out.type = util::FileType::directory;
+  } else if (S_ISLNK(st.st_mode)) {
+    out.type = util::FileType::symlink;
+  }
+  out.size = static_cast<std::uint64_t>(st.st_size);
+#ifdef __APPLE__
+  out.mtime_ns = static_cast<std::int64_t>(st.st_mtimespec.tv_sec) * 1'000'000'000 + st.st_mtimespec.tv_nsec;
+#else
+  out.mtime_ns = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
+#endif
+  out.device = static_cast<std::uint64_t>(st.st_dev);
+  out.inode = static_cast<std::uint64_t>(st.st_ino);
+  return out;
+}
+
+int open_retrying(const char* path, int flags, mode_t mode) {
+  while (true) {
+    const int fd = ::open(path, flags, mode);
+    if (fd >= 0 || errno != EINTR) {
+      return fd;
+    }
+  }
+}
+
+} // namespace
+
+ErrorKind classify(const std::error_code& ec) {
+  if (ec.category() != std::generic_category() && ec.category() != std::system_category()) {
+    return ErrorKind::other;
+  }
+  switch (ec.value()) {
+  case ENOENT:
+  case ENOTDIR: // a file where a folder of the path should be
+    return ErrorKind::not_found;
+  case EEXIST:
+    return ErrorKind::exists;
+  case ENOSPC:
+#ifdef EDQUOT
+  case EDQUOT:
+#endif
+    return ErrorKind::no_space;
+  case EBUSY:
+  case ETXTBSY:
+    return ErrorKind::transient;
+  default:
+    return ErrorKind::other;
+  }
+}
+
+std::filesystem::path os_path(const std::filesystem::path& path) { return path; }
+
+OsFile::~OsFile() {
+  std::error_code ignored;
+  close(ignored);
+}
+
+bool OsFile::open_read(const std::filesystem::path& path, std::error_code& ec) {
+  close(ec);
+  m_fd = open_retrying(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY, 0);
+  return m_fd >= 0 || fail(ec);
+}
+
+bool OsFile::create_new(const std::filesystem::path& path, std::error_code& ec) {
+  close(ec);
+  m_fd = open_retrying(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY, 0600);
+  return m_fd >= 0 || fail(ec);
+}
+
+std::optional<std::size_t> OsFile::read(char* buffer, std::size_t size, std::error_code& ec) {
+  while (true) {
+    const auto got = ::read(m_fd, buffer, size);
+    if (got >= 0) {
+      return static_cast<std::size_t>(got);
+    }
+    if (errno != EINTR) {
+      ec = last_error();
+      return std::nullopt;
+    }
+  }
+}
+
+bool OsFile::write_all(const char* data, std::size_t size, std::error_code& ec) {
+  while (size > 0) {
+    const auto written = ::write(m_fd, data, size);
+    if (written < 0) {
+      if (errno == EINTR) {
+        continue;
+      }
+      return fail(ec);
+    }
+    if (written == 0) {
+      ec = std::make_error_code(std::errc::io_error);
+      return false;
+    }
+    data += written;
+    size -= static_cast<std::size_t>(written);
+  }
+  return true;
+}
+
+bool OsFile::set_time_and_mode(std::int64_t mtime_ns, std::optional<std::uint32_t> mode,
+                               std::error_code& ec) {
+  struct timespec times[2]{};
+  times[0].tv_nsec = UTIME_OMIT; // leave the access time
+  times[1].tv_sec = static_cast<time_t>(mtime_ns / 1'000'000'000);
+  times[1].tv_nsec = static_cast<long>(mtime_ns % 1'000'000'000);
+  if (times[1].tv_nsec < 0) {
+    times[1].tv_nsec += 1'000'000'000;
+    times[1].tv_sec -= 1;
+  }
+  if (::futimens(m_fd, times) != 0) {
+    return fail(ec);
+  }
+  if (mode && ::fchmod(m_fd, static_cast<mode_t>(*mode & 0777U)) != 0) {
+    return fail(ec);
+  }
+  return true;
+}
+
+bool OsFile::sync(std::error_code& ec) {
+#ifdef __APPLE__
+  // fsync on macOS leaves the data in the drive's cache.
+  if (::fcntl(m_fd, F_FULLFSYNC) == 0) {
+    return true;
+  }
+#endif
+  return ::fsync(m_fd) == 0 || fail(ec);
+}
+
+std::optional<util::FileStat> OsFile::stat(std::error_code& ec) const {
+  struct stat st {};
+  if (::fstat(m_fd, &st) != 0) {
+    ec = last_error();
+    return std::nullopt;
+  }
+  return to_file_stat(st);
+}
+
+std::optional<std::uint32_t> OsFile::mode() const {
+  struct stat st {};
+  if (::fstat(m_fd, &st) != 0) {
+    return std::nullopt;
+  }
+  return static_cast<std::uint32_t>(st.st_mode) & 0777U;
+}
+
+bool OsFile::close(std::error_code& ec) {
+  if (m_fd < 0) {
+    return true;
+  }
+  const int fd = m_fd;
+  m_fd = -1;
+  // After EINTR the descriptor is gone on Linux and macOS; only real errors count.
+  return ::close(fd) == 0 || errno == EINTR || fail(ec);
+}
+
+std::optional<std::uint32_t> regular_file_mode(const std::filesystem::path& path) {
+  struct stat st {};
+  if (::lstat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) {
+    return std::nullopt;
+  }
+  return static_cast<std::uint32_t>(st.st_mode) & 0777U;
+}
+
+bool create_dir(const std::filesystem::path& dir, std::error_code& ec) {
+  return ::mkdir(dir.c_str(), 0777) == 0 || fail(ec);
+}
+
+bool replace_file(const std::filesystem::path& from, const std::filesystem::path& to, std::error_code& ec) {
+  return ::rename(from.c_str(), to.c_str()) == 0 || fail(ec);
+}
+
+bool delete_file(const std::filesystem::path& path, std::error_code& ec) {
+  return ::unlink(path.c_str()) == 0 || fail(ec);
+}
+
+bool remove_empty_dir(const std::filesystem::path& dir, std::error_code& ec) {
+  return ::rmdir(dir.c_str()) == 0 || fail(ec);
+}
+
+void sync_dir(const std::filesystem::path& dir) {
+  const int fd = open_retrying(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+  if (fd < 0) {
+    return;
+  }
+  ::fsync(fd);
+  ::close(fd);
+}
+
+std::optional<std::uint64_t> free_space_of_dir(const std::filesystem::path& dir) {
+  struct statvfs st {};
+  if (::statvfs(dir.c_str(), &st) != 0) {
+    return std::nullopt;
+  }
+  return static_cast<std::uint64_t>(st.f_bavail) * static_cast<std::uint64_t>(st.f_frsize);
+}
+
+} // namespace codexsync::apply::detail
