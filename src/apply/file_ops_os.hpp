@@ -35,8 +35,9 @@ public:
   OsFile& operator=(const OsFile&) = delete;
   ~OsFile();
 
-  // Opens an existing file for reading without following a final link.
-  // Others may go on reading, writing and renaming it. False and `ec` on failure.
+  // Opens an existing file for reading (POSIX: not following a final link;
+  // Windows: following it, the caller compares file ids). Others may go on
+  // reading, writing and renaming it. False and `ec` on failure.
   bool open_read(const std::filesystem::path& path, std::error_code& ec);
 
   // Creates `path` for writing; fails (ErrorKind::exists) when it exists.

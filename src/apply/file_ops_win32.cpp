@@ -118,11 +118,13 @@ OsFile::~OsFile() {
 bool OsFile::open_read(const std::filesystem::path& path, std::error_code& ec) {
   close(ec);
   // Others may keep the file open for writing; a change shows in the stats
-  // file_ops.cpp compares before and after. A link is opened as itself.
+  // file_ops.cpp compares before and after. A link is followed here, but
+  // then the file id differs from the one stat_no_follow saw, which is refused.
+  // A cloud placeholder (OneDrive...) is read through, so it is downloaded,
+  // never copied as an empty stub.
   HANDLE handle =
       CreateFileW(path.c_str(), GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, nullptr,
-                  OPEN_EXISTING,
-                  FILE_ATTRIBUTE_NORMAL | FILE_FLAG_SEQUENTIAL_SCAN | FILE_FLAG_OPEN_REPARSE_POINT, nullptr);
+                  OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL | FILE_FLAG_SEQUENTIAL_SCAN, nullptr);
   if (handle == INVALID_HANDLE_VALUE) {
     return fail(ec);
   }
