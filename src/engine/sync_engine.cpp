@@ -31,7 +31,7 @@ fs::path file_on(const config::Config& cfg, Side side, const std::string& path) 
 // Fills FileState::sha256 for the planner's candidates, reusing the baseline's
 // hash when size and mtime still match what it recorded.
 void hash_candidates(const config::Config& cfg, Prepared& p) {
-  for (const auto& path : plan::hash_candidates(p.local, p.cloud, p.options)) {
+  for (const auto& path : plan::hash_candidates(p.local, p.cloud, p.baseline.baseline, p.options)) {
     const auto base = p.baseline.baseline.find(path);
     for (const auto side : {Side::local, Side::cloud}) {
       auto& state = (side == Side::local ? p.local : p.cloud).files.at(path);

@@ -351,7 +351,8 @@ bool Plan::has_writes() const {
   return std::any_of(actions.begin(), actions.end(), [](const Action& a) { return a.writes(); });
 }
 
-std::vector<std::string> hash_candidates(const Index& local, const Index& cloud, const Options& options) {
+std::vector<std::string> hash_candidates(const Index& local, const Index& cloud, const Baseline& baseline,
+                                         const Options& options) {
   std::vector<std::string> out;
   for (const auto& [path, l] : local.files) {
     const auto* c = cloud.find(path);
@@ -359,7 +360,10 @@ std::vector<std::string> hash_candidates(const Index& local, const Index& cloud,
       continue;
     }
     const bool same_time = l.same_as(*c, options.tolerance_ns);
-    if (!same_time || options.compare == config::Compare::mtime_hash_fallback) {
+    const auto base = baseline.find(path);
+    const bool both_changed = base != baseline.end() && changed_since(&l, base->second.local, options.tolerance_ns) &&
+                              changed_since(c, base->second.cloud, options.tolerance_ns);
+    if (!same_time || both_changed || options.compare == config::Compare::mtime_hash_fallback) {
       out.push_back(path);
     }
   }

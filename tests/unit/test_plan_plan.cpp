@@ -245,9 +245,30 @@ TEST_CASE("hash candidates: equal sizes with different times, or all equal sizes
   cloud.files["other-size"] = st(6, 200);
   local.files["one-side"] = st(5, 100);
   Options options;
-  CHECK(hash_candidates(local, cloud, options) == std::vector<std::string>{"moved-time"});
+  CHECK(hash_candidates(local, cloud, {}, options) == std::vector<std::string>{"moved-time"});
   options.compare = config::Compare::mtime_hash_fallback;
-  CHECK(hash_candidates(local, cloud, options) == std::vector<std::string>{"moved-time", "same"});
+  CHECK(hash_candidates(local, cloud, {}, options) == std::vector<std::string>{"moved-time", "same"});
+}
+
+TEST_CASE("hash candidates: two edits that look alike are compared by content", "[plan]") {
+  Index local;
+  Index cloud;
+  // Both sides changed since the baseline to the same size and time (two
+  // writes in one clock tick): only their bytes can tell.
+  local.files["skills/a.md"] = st(10, 200);
+  cloud.files["skills/a.md"] = st(10, 200);
+  const Baseline baseline{{"skills/a.md", BaselineEntry{st(6, 100), st(6, 100)}}};
+  CHECK(hash_candidates(local, cloud, baseline, Options{}) == std::vector<std::string>{"skills/a.md"});
+  // With the hashes filled in and differing, it is a conflict, not "in sync".
+  local.files["skills/a.md"].sha256 = "aa";
+  cloud.files["skills/a.md"].sha256 = "bb";
+  const auto plan = make_plan(local, cloud, baseline, Options{});
+  REQUIRE(plan.actions.size() == 1);
+  CHECK(plan.actions[0].kind == ActionKind::conflict);
+  // Unchanged on one side: no need to hash.
+  const Baseline one_side{{"skills/a.md", BaselineEntry{st(10, 200), st(6, 100)}}};
+  local.files["skills/a.md"].sha256.reset();
+  CHECK(hash_candidates(local, cloud, one_side, Options{}).empty());
 }
 
 TEST_CASE("mtime_hash_fallback: equal times but different hashes differ", "[plan]") {

@@ -77,10 +77,13 @@ struct Plan {
 // Paths whose contents must be hashed on both sides before make_plan can
 // decide them: present on both sides with equal sizes, and either their times
 // differ beyond the tolerance (identical content is then "in sync", not a
-// conflict or a copy) or compare = "mtime_hash_fallback" (equal times are then
-// confirmed by content). The caller fills FileState::sha256 for these,
-// reusing the baseline's hash where size and mtime still match it.
-std::vector<std::string> hash_candidates(const Index& local, const Index& cloud, const Options& options);
+// conflict or a copy), or both sides changed since the baseline (two edits
+// that look alike are only "identical" when their bytes are), or compare =
+// "mtime_hash_fallback" (equal times are then confirmed by content). The
+// caller fills FileState::sha256 for these, reusing the baseline's hash where
+// size and mtime still match it.
+std::vector<std::string> hash_candidates(const Index& local, const Index& cloud, const Baseline& baseline,
+                                         const Options& options);
 
 // Builds the plan. Paths in sync produce no action.
 Plan make_plan(const Index& local, const Index& cloud, const Baseline& baseline, const Options& options);
