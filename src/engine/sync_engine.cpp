@@ -19,6 +19,7 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr std::uint64_t k_space_margin = 64ULL * 1024 * 1024;
+constexpr std::size_t k_finished_journals_kept = 20;
 
 fs::path side_root(const config::Config& cfg, Side side) {
   return side == Side::local ? cfg.paths.local_state_dir : cfg.paths.cloud_root_dir;
@@ -329,6 +330,7 @@ private:
     for (const auto& name : m_report.pruned_snapshots) {
       log::info("removed an old backup snapshot", {{"snapshot", name}});
     }
+    state::prune_journals(m_cfg.paths.temp_dir, m_cfg.identity.effective_machine_id, k_finished_journals_kept);
   }
 
   const config::Config& m_cfg;

@@ -168,6 +168,24 @@ std::vector<JournalRecord> list_journals(const std::filesystem::path& temp_dir) 
   return out;
 }
 
+std::size_t prune_journals(const std::filesystem::path& temp_dir, const std::string& machine, std::size_t keep) {
+  auto records = list_journals(temp_dir);  // oldest first
+  std::vector<const JournalRecord*> finished;
+  for (const auto& r : records) {
+    if (r.machine == machine && !r.open()) {
+      finished.push_back(&r);
+    }
+  }
+  std::size_t removed = 0;
+  for (std::size_t i = 0; i + keep < finished.size(); ++i) {
+    std::error_code ec;
+    if (std::filesystem::remove(finished[i]->file, ec)) {
+      ++removed;
+    }
+  }
+  return removed;
+}
+
 void close_journal(JournalRecord record, JournalState state, const std::string& note, const util::Clock& clock) {
   record.state = state;
   record.note = note;

@@ -3,6 +3,8 @@
 
 #include <codexsync/state/journal.hpp>
 
+#include <set>
+
 using namespace codexsync;
 using namespace codexsync::state;
 
@@ -47,4 +49,28 @@ TEST_CASE("journal: an unreadable journal is listed as failed, and open", "[stat
   CHECK(listed[0].open());
   CHECK_THAT(listed[0].note, CS_CONTAINS("unreadable journal"));
   CHECK(list_journals(dir / "missing").empty());
+}
+
+TEST_CASE("journal: prune keeps open runs and the newest finished ones of this machine", "[state]") {
+  test::TempDir dir;
+  util::ManualClock clock(std::chrono::system_clock::from_time_t(1'790'000'000));
+  const auto make = [&](const std::string& machine, JournalState state) {
+    JournalRecord record;
+    record.machine = machine;
+    auto journal = Journal::begin(dir.path(), record, clock);
+    journal.set_state(state);
+    clock.advance(std::chrono::seconds(1));
+    return journal.record().id;
+  };
+  const auto open_run = make("machine-a", JournalState::committing);
+  const auto old_done = make("machine-a", JournalState::committed);
+  const auto new_done = make("machine-a", JournalState::closed);
+  const auto other = make("machine-b", JournalState::committed);
+  CHECK(prune_journals(dir.path(), "machine-a", 1) == 1);
+  std::set<std::string> left;
+  for (const auto& r : list_journals(dir.path())) {
+    left.insert(r.id);
+  }
+  CHECK(left == std::set<std::string>{open_run, new_done, other});
+  (void)old_done;
 }

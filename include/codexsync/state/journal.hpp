@@ -69,6 +69,10 @@ private:
 // returned with state `failed` and a note. Never throws, creates nothing.
 std::vector<JournalRecord> list_journals(const std::filesystem::path& temp_dir);
 
+// Removes `machine`'s finished (committed or closed) journals beyond the
+// newest `keep`; open ones are never removed. Returns how many were removed.
+std::size_t prune_journals(const std::filesystem::path& temp_dir, const std::string& machine, std::size_t keep);
+
 // Rewrites `record` with a new state and note (for recover and for a later run
 // that closes an earlier one). Throws RuntimeError naming the file.
 void close_journal(JournalRecord record, JournalState state, const std::string& note, const util::Clock& clock);
