@@ -18,25 +18,6 @@ bool fail(std::error_code& ec) {
   return false;
 }
 
-util::FileStat to_file_stat(const struct stat& st) {
-  util::FileStat out;
-  if (S_ISREG(st.st_mode)) {
-    out.type = util::FileType::regular;
-  } else if (S_ISDIR(st.st_mode)) {
-    out.type = util::FileType::directory;
-  } else if (S_ISLNK(st.st_mode)) {
-    out.type = util::FileType::symlink;
-  }
-  out.size = static_cast<std::uint64_t>(st.st_size);
-#ifdef __APPLE__
-  out.mtime_ns = static_cast<std::int64_t>(st.st_mtimespec.tv_sec) * 1'000'000'000 + st.st_mtimespec.tv_nsec;
-#else
-  out.mtime_ns = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
-#endif
-  out.device = static_cast<std::uint64_t>(st.st_dev);
-  out.inode = static_cast<std::uint64_t>(st.st_ino);
-  return out;
-}
 
 int open_retrying(const char* path, int flags, mode_t mode) {
   while (true) {
@@ -152,14 +133,7 @@ bool OsFile::sync(std::error_code& ec) {
   return ::fsync(m_fd) == 0 || fail(ec);
 }
 
-std::optional<util::FileStat> OsFile::stat(std::error_code& ec) const {
-  struct stat st {};
-  if (::fstat(m_fd, &st) != 0) {
-    ec = last_error();
-    return std::nullopt;
-  }
-  return to_file_stat(st);
-}
+std::optional<util::FileStat> OsFile::stat(std::error_code& ec) const { return util::stat_open_file(m_fd, ec); }
 
 std::optional<std::uint32_t> OsFile::mode() const {
   struct stat st {};

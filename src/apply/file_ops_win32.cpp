@@ -30,12 +30,6 @@ bool fail(std::error_code& ec) {
   return false;
 }
 
-std::int64_t to_unix_ns(const FILETIME& ft) {
-  const auto ticks =
-      static_cast<std::int64_t>((static_cast<std::uint64_t>(ft.dwHighDateTime) << 32) | ft.dwLowDateTime);
-  return (ticks - k_epoch_delta) * 100;
-}
-
 FILETIME from_unix_ns(std::int64_t ns) {
   auto ticks = ns / 100 + k_epoch_delta;
   if (ticks < 0) {
@@ -181,24 +175,10 @@ bool OsFile::set_time_and_mode(std::int64_t mtime_ns, std::optional<std::uint32_
 bool OsFile::sync(std::error_code& ec) { return FlushFileBuffers(as_handle(m_handle)) != 0 || fail(ec); }
 
 std::optional<util::FileStat> OsFile::stat(std::error_code& ec) const {
-  BY_HANDLE_FILE_INFORMATION info{};
-  if (!GetFileInformationByHandle(as_handle(m_handle), &info)) {
-    ec = error_from(GetLastError());
-    return std::nullopt;
+  auto out = util::stat_open_file(as_handle(m_handle), ec);
+  if (out && out->type == util::FileType::reparse_point) {
+    out->type = util::FileType::regular;  // opened through: this is the file itself
   }
-  util::FileStat out;
-  if ((info.dwFileAttributes & FILE_ATTRIBUTE_REPARSE_POINT) != 0) {
-    out.type = util::FileType::reparse_point;
-  } else if ((info.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY) != 0) {
-    out.type = util::FileType::directory;
-  } else {
-    out.type = util::FileType::regular;
-  }
-  out.size = (static_cast<std::uint64_t>(info.nFileSizeHigh) << 32) | info.nFileSizeLow;
-  out.mtime_ns = to_unix_ns(info.ftLastWriteTime);
-  out.device = info.dwVolumeSerialNumber;
-  out.inode = (static_cast<std::uint64_t>(info.nFileIndexHigh) << 32) | info.nFileIndexLow;
-  out.read_only = (info.dwFileAttributes & FILE_ATTRIBUTE_READONLY) != 0;
   return out;
 }
 

@@ -72,10 +72,9 @@ File File::create_new(const std::filesystem::path& path, std::error_code& ec) {
 bool File::is_open() const { return m_handle >= 0; }
 
 bool File::is_same_file(const util::FileStat& st) const {
-  struct stat own {};
-  return m_handle >= 0 && ::fstat(fd_of(m_handle), &own) == 0 &&
-         static_cast<std::uint64_t>(own.st_dev) == st.device &&
-         static_cast<std::uint64_t>(own.st_ino) == st.inode;
+  std::error_code ec;
+  const auto own = m_handle >= 0 ? util::stat_open_file(fd_of(m_handle), ec) : std::nullopt;
+  return own && own->same_file(st);
 }
 
 std::size_t File::read(void* data, std::size_t size, std::error_code& ec) {

@@ -76,12 +76,9 @@ File File::create_new(const std::filesystem::path& path, std::error_code& ec) {
 bool File::is_open() const { return m_handle != -1; }
 
 bool File::is_same_file(const util::FileStat& st) const {
-  BY_HANDLE_FILE_INFORMATION info{};
-  if (!is_open() || !GetFileInformationByHandle(handle_of(m_handle), &info)) {
-    return false;
-  }
-  const auto index = (static_cast<std::uint64_t>(info.nFileIndexHigh) << 32) | info.nFileIndexLow;
-  return info.dwVolumeSerialNumber == st.device && index == st.inode;
+  std::error_code ec;
+  const auto own = is_open() ? util::stat_open_file(handle_of(m_handle), ec) : std::nullopt;
+  return own && own->same_file(st);
 }
 
 std::size_t File::read(void* data, std::size_t size, std::error_code& ec) {

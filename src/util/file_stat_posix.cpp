@@ -7,13 +7,9 @@
 
 namespace codexsync::util {
 
-std::optional<FileStat> stat_no_follow(const std::filesystem::path& path, std::error_code& ec) {
-  ec.clear();
-  struct stat st {};
-  if (::lstat(path.c_str(), &st) != 0) {
-    ec = std::error_code(errno, std::generic_category());
-    return std::nullopt;
-  }
+namespace {
+
+FileStat from_stat(const struct stat& st) {
   FileStat out;
   if (S_ISREG(st.st_mode)) {
     out.type = FileType::regular;
@@ -31,6 +27,28 @@ std::optional<FileStat> stat_no_follow(const std::filesystem::path& path, std::e
   out.device = static_cast<std::uint64_t>(st.st_dev);
   out.inode = static_cast<std::uint64_t>(st.st_ino);
   return out;
+}
+
+} // namespace
+
+std::optional<FileStat> stat_no_follow(const std::filesystem::path& path, std::error_code& ec) {
+  ec.clear();
+  struct stat st {};
+  if (::lstat(path.c_str(), &st) != 0) {
+    ec = std::error_code(errno, std::generic_category());
+    return std::nullopt;
+  }
+  return from_stat(st);
+}
+
+std::optional<FileStat> stat_open_file(NativeFile file, std::error_code& ec) {
+  ec.clear();
+  struct stat st {};
+  if (::fstat(file, &st) != 0) {
+    ec = std::error_code(errno, std::generic_category());
+    return std::nullopt;
+  }
+  return from_stat(st);
 }
 
 void set_mtime_ns(const std::filesystem::path& path, std::int64_t mtime_ns, std::error_code& ec) {

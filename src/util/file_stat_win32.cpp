@@ -23,31 +23,23 @@ FILETIME from_unix_ns(std::int64_t ns) {
 
 } // namespace
 
-std::optional<FileStat> stat_no_follow(const std::filesystem::path& path, std::error_code& ec) {
-  ec.clear();
-  HANDLE handle = CreateFileW(path.c_str(), FILE_READ_ATTRIBUTES,
-                              FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, nullptr, OPEN_EXISTING,
-                              FILE_FLAG_BACKUP_SEMANTICS | FILE_FLAG_OPEN_REPARSE_POINT, nullptr);
-  if (handle == INVALID_HANDLE_VALUE) {
+namespace {
+
+// Fills a FileStat from an open handle; `leads_elsewhere` marks a link.
+std::optional<FileStat> from_handle(HANDLE handle, std::error_code& ec) {
+  BY_HANDLE_FILE_INFORMATION info{};
+  if (!GetFileInformationByHandle(handle, &info)) {
     ec = std::error_code(static_cast<int>(GetLastError()), std::system_category());
     return std::nullopt;
   }
-  BY_HANDLE_FILE_INFORMATION info{};
-  const BOOL ok = GetFileInformationByHandle(handle, &info);
-  const DWORD error = GetLastError();
   // Only name surrogates (symlinks, junctions, mount points) lead elsewhere;
   // cloud placeholders (OneDrive, iCloud) and dedup files are reparse points
   // too, but are the file itself.
   bool leads_elsewhere = false;
-  if (ok && (info.dwFileAttributes & FILE_ATTRIBUTE_REPARSE_POINT) != 0) {
+  if ((info.dwFileAttributes & FILE_ATTRIBUTE_REPARSE_POINT) != 0) {
     FILE_ATTRIBUTE_TAG_INFO tag{};
     leads_elsewhere = !GetFileInformationByHandleEx(handle, FileAttributeTagInfo, &tag, sizeof(tag)) ||
                       IsReparseTagNameSurrogate(tag.ReparseTag);
-  }
-  CloseHandle(handle);
-  if (!ok) {
-    ec = std::error_code(static_cast<int>(error), std::system_category());
-    return std::nullopt;
   }
   FileStat out;
   if (leads_elsewhere) {
@@ -63,6 +55,27 @@ std::optional<FileStat> stat_no_follow(const std::filesystem::path& path, std::e
   out.inode = (static_cast<std::uint64_t>(info.nFileIndexHigh) << 32) | info.nFileIndexLow;
   out.read_only = (info.dwFileAttributes & FILE_ATTRIBUTE_READONLY) != 0;
   return out;
+}
+
+} // namespace
+
+std::optional<FileStat> stat_no_follow(const std::filesystem::path& path, std::error_code& ec) {
+  ec.clear();
+  HANDLE handle = CreateFileW(path.c_str(), FILE_READ_ATTRIBUTES,
+                              FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, nullptr, OPEN_EXISTING,
+                              FILE_FLAG_BACKUP_SEMANTICS | FILE_FLAG_OPEN_REPARSE_POINT, nullptr);
+  if (handle == INVALID_HANDLE_VALUE) {
+    ec = std::error_code(static_cast<int>(GetLastError()), std::system_category());
+    return std::nullopt;
+  }
+  auto out = from_handle(handle, ec);
+  CloseHandle(handle);
+  return out;
+}
+
+std::optional<FileStat> stat_open_file(NativeFile file, std::error_code& ec) {
+  ec.clear();
+  return from_handle(static_cast<HANDLE>(file), ec);
 }
 
 void set_mtime_ns(const std::filesystem::path& path, std::int64_t mtime_ns, std::error_code& ec) {

@@ -29,6 +29,16 @@ struct FileStat {
 // set when it does not exist or cannot be read.
 std::optional<FileStat> stat_no_follow(const std::filesystem::path& path, std::error_code& ec);
 
+#ifdef _WIN32
+using NativeFile = void*;  // a HANDLE
+#else
+using NativeFile = int;    // a file descriptor
+#endif
+
+// Returns the stat of an open file (fstat / GetFileInformationByHandle); the
+// type tells regular file from folder. nullopt and `ec` set on failure.
+std::optional<FileStat> stat_open_file(NativeFile file, std::error_code& ec);
+
 // Sets the modification time of `path` (a regular file) to `mtime_ns`.
 void set_mtime_ns(const std::filesystem::path& path, std::int64_t mtime_ns, std::error_code& ec);
 
