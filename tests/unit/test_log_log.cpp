@@ -1,5 +1,6 @@
 // The logging facade: stderr form, levels, fields, configure errors, shutdown.
 #include "support/catch.hpp"
+#include "support/stderr_capture.hpp"
 #include "support/temp_dir.hpp"
 
 #include <codexsync/core/error.hpp>
@@ -23,40 +24,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct Session {
-  Session() = default;
-  Session(const Session&) = delete;
-  Session& operator=(const Session&) = delete;
-  ~Session() { shutdown(); }
-};
-
-#ifndef _WIN32
-class StderrToFile {
-public:
-  explicit StderrToFile(const fs::path& file) {
-    std::fflush(stderr);
-    m_saved = ::dup(2);
-    const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    ::dup2(fd, 2);
-    ::close(fd);
-  }
-  StderrToFile(const StderrToFile&) = delete;
-  StderrToFile& operator=(const StderrToFile&) = delete;
-  ~StderrToFile() {
-    std::fflush(stderr);
-    ::dup2(m_saved, 2);
-    ::close(m_saved);
-  }
-
-private:
-  int m_saved = -1;
-};
-#else
-class StderrToFile {
-public:
-  explicit StderrToFile(const fs::path&) {}
-};
-#endif
+using test::StderrToFile;
+using Session = test::LogSession;
 
 Settings json_settings(const fs::path& base, Level level) {
   Settings settings;

@@ -2,6 +2,7 @@
 // manual clock: naming, day and size rollover, zip archiving, retention,
 // following other processes, and real concurrent processes (POSIX).
 #include "support/catch.hpp"
+#include "support/stderr_capture.hpp"
 #include "support/temp_dir.hpp"
 
 #include <codexsync/log/log.hpp>
@@ -116,41 +117,8 @@ std::vector<ZipEntry> read_zip(const fs::path& path) {
 }
 
 // Ends file logging even when a test fails, so no dangling clock is kept.
-struct Session {
-  Session() = default;
-  Session(const Session&) = delete;
-  Session& operator=(const Session&) = delete;
-  ~Session() { shutdown(); }
-};
-
-#ifndef _WIN32
-// Sends stderr to a file for the scope (keeps the test output readable).
-class StderrToFile {
-public:
-  explicit StderrToFile(const fs::path& file) {
-    std::fflush(stderr);
-    m_saved = ::dup(2);
-    const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    ::dup2(fd, 2);
-    ::close(fd);
-  }
-  StderrToFile(const StderrToFile&) = delete;
-  StderrToFile& operator=(const StderrToFile&) = delete;
-  ~StderrToFile() {
-    std::fflush(stderr);
-    ::dup2(m_saved, 2);
-    ::close(m_saved);
-  }
-
-private:
-  int m_saved = -1;
-};
-#else
-class StderrToFile {
-public:
-  explicit StderrToFile(const fs::path&) {}
-};
-#endif
+using test::StderrToFile;
+using Session = test::LogSession;
 
 Settings file_settings(const fs::path& base, Archive archive, std::uint64_t max_bytes = 1024ULL * 1024,
                        int retention_days = 7, Format format = Format::text) {
