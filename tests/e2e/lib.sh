@@ -488,3 +488,240 @@ archive_mode = "zip"
 max_file_size_mb = 10
 TOML
 }
+
+# ---------------------------------------------------------------------------
+# Sync scenarios (for test_sync_*, test_plan_*, test_restore_*, test_recover_*,
+# test_backups_*). Two machines share $CLOUD, laid out as the template config
+# puts it:
+#   $CLOUD/sync     the cloud mirror          $CLOUD/backups  backup snapshots
+#   $CLOUD/.tmp     journals and locks        $CLOUD/state    the baselines
+#   $CLOUD/logs     the log files (left out of "nothing written" snapshots)
+
+SYNC_DIR="$CLOUD/sync"
+BACKUP_DIR="$CLOUD/backups"
+
+# set_config a|b SECTION KEY VALUE: sets KEY in [SECTION] of the machine's
+# config to VALUE (TOML text, quotes included); fails the test when that key
+# is not in that section.
+set_config() {
+  local file section="$2" key="$3" value="$4"
+  file="$(config_of "$1")"
+  awk -v section="[$section]" -v key="$key" -v value="$value" '
+    /^\[/ { current = $0 }
+    current == section && $0 ~ "^" key " *=" { print key " = " value; done = 1; next }
+    { print }
+    END { exit done ? 0 : 3 }
+  ' "$file" >"$file.new" || cs_die_setup "set_config: no key $key in [$section] of $file"
+  mv "$file.new" "$file"
+}
+
+# sync_setup [--empty-b]: machines A and B (both with the usual agent files, or
+# B empty), the cloud folder and both configs (the template's, as init-config
+# writes it). Every file of A and B gets a distinct, fixed mtime so that
+# "changed" never depends on how fast the test runs.
+sync_setup() {
+  make_machine a
+  if [[ "${1:-}" == --empty-b ]]; then
+    make_machine b --empty
+  else
+    make_machine b
+  fi
+  make_cloud
+  init_config_for a
+  init_config_for b
+  local f n=0
+  while IFS= read -r -d '' f; do
+    n=$((n + 1))
+    touch -d "@$((1767261600 + n * 60))" "$f" # 2026-01-01 10:00 UTC + n minutes
+  done < <(find "$STATE_A" "$STATE_B" -type f -print0 | LC_ALL=C sort -z)
+}
+
+# cs_a ARGS... / cs_b ARGS...: run_cs with machine A's / B's config.
+cs_a() { run_cs -c "$CONFIG_A" "$@"; }
+cs_b() { run_cs -c "$CONFIG_B" "$@"; }
+
+# sync_ok a|b: `sync --apply` on the machine, which must exit 0.
+sync_ok() {
+  run_cs -c "$(config_of "$1")" sync --apply
+  assert_exit 0
+}
+
+# put_file FILE CONTENT [WHEN]: writes CONTENT (printf %s) to FILE, making its
+# folder, and sets its mtime to WHEN (anything `touch -d` reads; a bare date
+# is taken as UTC). Default WHEN: 2026-02-01 12:00:00 UTC.
+put_file() {
+  local when="${3:-2026-02-01 12:00:00}"
+  [[ "$when" == @* || "$when" == *UTC* || "$when" == *Z ]] || when="$when UTC"
+  mkdir -p "$(dirname "$1")"
+  printf '%s' "$2" >"$1"
+  touch -d "$when" "$1"
+}
+
+# sha_of FILE: its SHA-256 (hex), or "missing".
+sha_of() {
+  if [[ -f "$1" ]]; then
+    sha256sum "$1" | cut -d' ' -f1
+  else
+    printf 'missing'
+  fi
+}
+
+# mtime_of FILE: its mtime in nanoseconds since the epoch.
+mtime_of() { stat -c '%.9Y' "$1" | tr -d '.'; }
+
+# assert_same_file EXPECTED ACTUAL: ACTUAL exists and holds the same bytes as
+# EXPECTED, with the same mtime (to the nanosecond).
+assert_same_file() {
+  [[ -f "$2" ]] || cs_fail "expected a file at $2 (a copy of $1)"
+  cmp -s "$1" "$2" || cs_fail "expected $2 to hold the same bytes as $1" \
+    "expected: $(head -c 300 "$1")" "actual:   $(head -c 300 "$2")"
+  [[ "$(mtime_of "$1")" == "$(mtime_of "$2")" ]] ||
+    cs_fail "expected $2 to keep the mtime of $1" "expected: $(stat -c %y "$1")" "actual:   $(stat -c %y "$2")"
+}
+
+# assert_file_is FILE CONTENT: FILE holds exactly CONTENT.
+assert_file_is() {
+  [[ -f "$1" ]] || cs_fail "expected a file at $1 holding: $2"
+  [[ "$(cat "$1")" == "$2" ]] || cs_fail "expected $1 to hold exactly: $2" "it holds: $(head -c 300 "$1")"
+}
+
+# synced_files DIR: the files below DIR (a state folder or the mirror) in the
+# template's include roots (sessions, session_index.jsonl, skills, plugins) as
+# sorted relative paths; codexsync temp files are left out.
+synced_files() {
+  (
+    cd "$1" || exit 1
+    local roots=() root
+    for root in sessions session_index.jsonl skills plugins; do
+      [[ -e "$root" ]] && roots+=("$root")
+    done
+    [[ ${#roots[@]} -gt 0 ]] || exit 0
+    find "${roots[@]}" -type f ! -name '*.codexsync-tmp-*' -print | LC_ALL=C sort
+  )
+}
+
+# assert_trees_equal DIR1 DIR2: the same files (temp files left out) with the
+# same bytes in both.
+assert_trees_equal() {
+  local a b f
+  a="$(synced_files "$1")"
+  b="$(synced_files "$2")"
+  [[ "$a" == "$b" ]] || cs_fail "expected $1 and $2 to hold the same files" \
+    "$(diff <(printf '%s\n' "$a") <(printf '%s\n' "$b") | head -20)"
+  while IFS= read -r f; do
+    [[ -z "$f" ]] || cmp -s "$1/$f" "$2/$f" || cs_fail "expected $1/$f and $2/$f to hold the same bytes"
+  done <<<"$a"
+}
+
+# snapshot_sync_state NAME: snapshot_tree of both state folders and of every
+# folder codexsync writes in $CLOUD except the logs.
+snapshot_sync_state() {
+  snapshot_tree "$1" "$STATE_A" "$STATE_B" "$SYNC_DIR" "$BACKUP_DIR" "$CLOUD/state" "$CLOUD/.tmp"
+}
+
+# snapshot_names: the names of the complete backup snapshots (those with a
+# manifest), oldest first.
+snapshot_names() {
+  [[ -d "$BACKUP_DIR" ]] || return 0
+  find "$BACKUP_DIR" -maxdepth 1 -name '*.manifest.json' -printf '%f\n' | sed 's/\.manifest\.json$//' | LC_ALL=C sort
+}
+
+# backup_copy SIDE PATH: prints the backup copies (folder snapshots) of
+# SIDE/PATH, one per line.
+backup_copy() {
+  [[ -d "$BACKUP_DIR" ]] || return 0
+  find "$BACKUP_DIR" -mindepth 3 -path "$BACKUP_DIR/*/$1/$2" -type f | LC_ALL=C sort
+}
+
+# assert_backed_up SIDE PATH CONTENT: some folder snapshot holds SIDE/PATH with
+# exactly CONTENT, and that snapshot has its manifest.
+assert_backed_up() {
+  local copy snap
+  while IFS= read -r copy; do
+    [[ -n "$copy" ]] || continue
+    if [[ "$(cat "$copy")" == "$3" ]]; then
+      snap="${copy#"$BACKUP_DIR"/}"
+      snap="${snap%%/*}"
+      [[ -f "$BACKUP_DIR/$snap.manifest.json" ]] ||
+        cs_fail "the backup of $1/$2 is in $snap, which has no manifest (incomplete)"
+      return 0
+    fi
+  done < <(backup_copy "$1" "$2")
+  cs_fail "expected a backup of $1/$2 holding: $3" \
+    "copies found: $(backup_copy "$1" "$2" | tr '\n' ' ')"
+}
+
+# json_check PYTHON_EXPR...: evaluates each expression with `d` the JSON
+# document on stdout of the last run; fails the test on the first that is not
+# true. Needs python3.
+json_check() {
+  local expr
+  command -v python3 >/dev/null 2>&1 || cs_die_setup "python3 is needed to check JSON output"
+  for expr in "$@"; do
+    python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if eval(sys.argv[2]) else 1)' \
+      "$CS_RUN/stdout" "$expr" 2>"$CS_RUN/json_check.err" ||
+      cs_fail "expected the JSON on stdout to satisfy: $expr" "$(cat "$CS_RUN/json_check.err")"
+  done
+}
+
+# open_run_ids: the ids of the unfinished runs of `recover list --json` run
+# with machine A's config, one per line.
+open_run_ids() {
+  cs_a --json recover list
+  assert_exit 0
+  python3 -c 'import json,sys; [print(r["id"]) for r in json.load(open(sys.argv[1]))["runs"]]' "$CS_RUN/stdout"
+}
+
+# run_cs_in_mount_ns SETUP ARGS...: run_cs ARGS in a private mount namespace
+# (unshare -m) after the shell command SETUP ran there (e.g. mounting a tmpfs
+# over a folder); nothing mounted there is seen outside. Check first with
+# can_use_mount_ns.
+run_cs_in_mount_ns() {
+  local setup="$1" saved=("${CS_BIN[@]}")
+  shift
+  CS_BIN=(unshare -m bash -c "$setup"' && exec "$@"' cs-mount-ns "${saved[@]}")
+  run_cs "$@"
+  CS_BIN=("${saved[@]}")
+}
+
+# can_use_mount_ns: true when this user may make a mount namespace and mount a
+# tmpfs in it.
+can_use_mount_ns() {
+  command -v unshare >/dev/null 2>&1 || return 1
+  mkdir -p "$CS_RUN/ns-probe"
+  unshare -m bash -c 'mount -t tmpfs -o size=1m tmpfs "$1"' probe "$CS_RUN/ns-probe" >/dev/null 2>&1
+}
+
+# skip_test REASON: ends a test that cannot run here as passed, saying why.
+skip_test() {
+  printf 'SKIPPED %s: %s\n' "$CS_TEST_NAME" "$*"
+  exit 0
+}
+
+# make_conflict PATH A_CONTENT A_TIME B_CONTENT B_TIME: sync_setup --empty-b,
+# A and B synced; then A edits PATH and syncs (the mirror holds A's version)
+# and B edits PATH without syncing. B's next sync meets a conflict on PATH.
+make_conflict() {
+  sync_setup --empty-b
+  sync_ok a
+  sync_ok b
+  put_file "$STATE_A/$1" "$2" "$3"
+  sync_ok a
+  put_file "$STATE_B/$1" "$4" "$5"
+}
+
+# case_layout: inside a run_case function, moves the layout names ($MACHINE_A,
+# $STATE_A, $CONFIG_A, the same for B, $CLOUD, $SYNC_DIR, $BACKUP_DIR) into
+# $CASE_DIR, so each case has its own machines and cloud folder.
+case_layout() {
+  [[ -n "${CASE_DIR:-}" ]] || cs_die_setup "case_layout is for run_case functions"
+  MACHINE_A="$CASE_DIR/machine-a"
+  STATE_A="$MACHINE_A/.codex"
+  CONFIG_A="$MACHINE_A/codexsync.toml"
+  MACHINE_B="$CASE_DIR/machine-b"
+  STATE_B="$MACHINE_B/.codex"
+  CONFIG_B="$MACHINE_B/codexsync.toml"
+  CLOUD="$CASE_DIR/cloud"
+  SYNC_DIR="$CLOUD/sync"
+  BACKUP_DIR="$CLOUD/backups"
+}
