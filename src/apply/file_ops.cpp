@@ -472,7 +472,8 @@ std::size_t sweep_temp_files(const fs::path& root, std::chrono::seconds min_age,
       }
       if (stat->type == util::FileType::directory) {
         pending.push_back(path);
-      } else if (stat->type == util::FileType::regular && stat->mtime_ns <= cutoff_ns &&
+      } else if (stat->type == util::FileType::regular &&
+                 std::max(stat->mtime_ns, stat->change_ns) <= cutoff_ns &&
                  is_temp_name(util::display_path(path.filename()))) {
         std::error_code delete_ec;
         if (detail::delete_file(path, delete_ec)) {

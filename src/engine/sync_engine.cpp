@@ -140,12 +140,7 @@ public:
     }
     lock();
     check_free_space(m_cfg, plan);
-    for (const auto& root : {m_cfg.paths.local_state_dir, m_cfg.paths.cloud_root_dir}) {
-      if (const auto swept = apply::sweep_temp_files(root, std::chrono::hours(1), m_clock); swept > 0) {
-        log::info("removed leftover temp files of an earlier run", {{"count", std::to_string(swept)},
-                                                                    {"root", util::display_path(root)}});
-      }
-    }
+    sweep_leftovers();
     std::vector<const plan::Action*> writes;
     for (const auto& action : plan.actions) {
       if (action.writes()) {
@@ -203,6 +198,24 @@ private:
       throw FailSafeError(fmt::format("another codexsync run on this machine holds {}; nothing was written. "
                                       "Wait for it to finish and run again",
                                       util::display_path(path)));
+    }
+  }
+
+  // Removes this tool's temp files older than an hour from the synced
+  // folders (only below the include roots: the rest is never written).
+  void sweep_leftovers() {
+    for (const auto side : {Side::local, Side::cloud}) {
+      for (const auto& root : m_cfg.targets.include_roots) {
+        const auto folder = file_on(m_cfg, side, root);
+        std::error_code ec;
+        if (!fs::is_directory(folder, ec)) {
+          continue;
+        }
+        if (const auto swept = apply::sweep_temp_files(folder, std::chrono::hours(1), m_clock); swept > 0) {
+          log::info("removed leftover temp files of an earlier run",
+                    {{"count", std::to_string(swept)}, {"folder", util::display_path(folder)}});
+        }
+      }
     }
   }
 

@@ -51,6 +51,7 @@ std::optional<FileStat> from_handle(HANDLE handle, std::error_code& ec) {
   }
   out.size = (static_cast<std::uint64_t>(info.nFileSizeHigh) << 32) | info.nFileSizeLow;
   out.mtime_ns = to_unix_ns(info.ftLastWriteTime);
+  out.change_ns = to_unix_ns(info.ftCreationTime);
   out.device = info.dwVolumeSerialNumber;
   out.inode = (static_cast<std::uint64_t>(info.nFileIndexHigh) << 32) | info.nFileIndexLow;
   out.read_only = (info.dwFileAttributes & FILE_ATTRIBUTE_READONLY) != 0;

@@ -590,11 +590,10 @@ TEST_CASE("remove_file refuses a folder", "[apply]") {
 
 TEST_CASE("sweep_temp_files removes only old files of the exact temp shape", "[apply]") {
   TempDir dir;
+  // Files are made now; the sweep's clock is moved instead, because a temp's
+  // age is when it was last changed or created, not its (copied) mtime.
   const auto now = std::chrono::system_clock::now();
-  const codexsync::util::ManualClock clock(now);
-  const auto now_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(now.time_since_epoch()).count();
-  const std::int64_t two_hours_ago = now_ns - 2LL * 3600 * 1'000'000'000;
-  const std::int64_t ten_minutes_ago = now_ns - 600LL * 1'000'000'000;
+  const codexsync::util::ManualClock two_hours_later(now + std::chrono::hours(2));
 
   const std::vector<std::string> removed = {
       "root/.a.txt.codexsync-tmp-0123456789ab",
@@ -613,35 +612,45 @@ TEST_CASE("sweep_temp_files removes only old files of the exact temp shape", "[a
       "outside/.x.codexsync-tmp-0123456789ab",
   };
   for (const auto& path : removed) {
-    set_mtime(dir.write(path, "t"), two_hours_ago);
+    dir.write(path, "t");
   }
   for (const auto& path : kept) {
-    set_mtime(dir.write(path, "t"), two_hours_ago);
+    dir.write(path, "t");
   }
-  const auto fresh = dir.write("root/.fresh.codexsync-tmp-fedcba987654", "t");
-  set_mtime(fresh, ten_minutes_ago);
   dir.mkdir("root/.folder.codexsync-tmp-0123456789ab");
 #ifndef _WIN32
   fs::create_directory_symlink(dir / "outside", dir / "root/link-to-outside");
   fs::create_symlink(dir / "root/notes.tmp", dir / "root/.link.codexsync-tmp-0123456789ab");
 #endif
 
-  CHECK(apply::sweep_temp_files(dir / "root", std::chrono::hours(1), clock) == removed.size());
+  // Younger than the limit: nothing goes.
+  CHECK(apply::sweep_temp_files(dir / "root", std::chrono::hours(3), two_hours_later) == 0);
+
+  CHECK(apply::sweep_temp_files(dir / "root", std::chrono::hours(1), two_hours_later) == removed.size());
   for (const auto& path : removed) {
     CHECK_FALSE(fs::exists(dir / path));
   }
   for (const auto& path : kept) {
     CHECK(fs::exists(dir / path));
   }
-  CHECK(fs::exists(fresh));
   CHECK(fs::is_directory(dir / "root/.folder.codexsync-tmp-0123456789ab"));
 #ifndef _WIN32
   CHECK(fs::is_symlink(dir / "root/.link.codexsync-tmp-0123456789ab"));
 #endif
+  CHECK(apply::sweep_temp_files(dir / "missing", std::chrono::seconds(0), two_hours_later) == 0);
+}
 
-  CHECK(apply::sweep_temp_files(dir / "root", std::chrono::minutes(5), clock) == 1);
-  CHECK_FALSE(fs::exists(fresh));
-  CHECK(apply::sweep_temp_files(dir / "missing", std::chrono::seconds(0), clock) == 0);
+TEST_CASE("sweep_temp_files spares a temp in flight that carries an old source mtime", "[apply]") {
+  TempDir dir;
+  // copy_file_atomic gives its temp file the source's mtime before the rename;
+  // a source edited two days ago must not make a copy in progress look abandoned.
+  const auto now = std::chrono::system_clock::now();
+  const auto now_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(now.time_since_epoch()).count();
+  const auto in_flight = dir.write("root/.a.jsonl.codexsync-tmp-0123456789ab", "t");
+  set_mtime(in_flight, now_ns - 48LL * 3600 * 1'000'000'000);
+  const codexsync::util::ManualClock clock(now);
+  CHECK(apply::sweep_temp_files(dir / "root", std::chrono::hours(1), clock) == 0);
+  CHECK(fs::exists(in_flight));
 }
 
 TEST_CASE("free_space reports the volume of the nearest existing folder", "[apply]") {

@@ -17,6 +17,9 @@ struct FileStat {
   FileType type = FileType::other;
   std::uint64_t size = 0;
   std::int64_t mtime_ns = 0;  // since the Unix epoch
+  // When the file itself last changed in any way (POSIX st_ctime: content,
+  // times, mode) or was created (Windows): unlike mtime, no program sets it.
+  std::int64_t change_ns = 0;
   std::uint64_t device = 0;   // st_dev / volume serial number
   std::uint64_t inode = 0;    // st_ino / file index
   bool read_only = false;     // Windows read-only attribute; false on POSIX
