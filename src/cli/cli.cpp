@@ -157,18 +157,28 @@ int run(int argc, const char* const* argv, const util::Environment& env, Streams
   commands::Context ctx(env, global, streams.out, streams.err);
   ctx.set_interactive(streams.terminal && !global.json);
   int code = to_int(ExitCode::runtime_error);
+  std::string failure;
   try {
     code = to_int(command->run(ctx));
   } catch (const ConfigError& e) {
+    failure = e.what();
     code = report_error(streams, global.json, e.code(), e.problems(),
                         "codexsync: the config is invalid (exit 4); fix the lines above", Prefix::no);
   } catch (const Error& e) {
+    failure = e.what();
     code = report_error(streams, global.json, e.code(), {e.what()}, {});
   } catch (const std::exception& e) {
-    code = report_error(streams, global.json, ExitCode::runtime_error,
-                        {fmt::format("unexpected failure: {}", e.what())},
+    failure = fmt::format("unexpected failure: {}", e.what());
+    code = report_error(streams, global.json, ExitCode::runtime_error, {failure},
                         "This is a bug; please report it with the log file.");
   }
+  // The log file (for commands that keep one) records how every run ended.
+  const auto name = command_name(app);
+  log::file_only(code == 0 ? log::Level::info : log::Level::error,
+                 failure.empty() ? fmt::format("{} finished", name) : fmt::format("{} failed: {}", name, failure),
+                 {{"command", name},
+                  {"exit_code", std::to_string(code)},
+                  {"result", std::string(exit_code_name(static_cast<ExitCode>(code)))}});
   log::shutdown();
   return code;
 }

@@ -225,8 +225,9 @@ public:
       for (const auto& check : checks) {
         log::info(check.message, {{"check", check.name}, {"status", std::string(status_name(check.status))}});
       }
-      log::write(worst == Status::fail ? log::Level::error : log::Level::info, "preflight finished",
-                 {{"result", std::string(status_name(worst))}, {"exit_code", std::to_string(to_int(code))}});
+      log::file_only(worst == Status::fail ? log::Level::error : log::Level::info,
+                     fmt::format("preflight result: {}", status_name(worst)),
+                     {{"result", std::string(status_name(worst))}});
     }
     print(ctx, checks, worst, code);
     return code;

@@ -210,7 +210,9 @@ RestoreReport apply_restore(const config::Config& cfg, const RestorePlan& plan, 
                                   clock);
     for (const auto& action : journal.record().actions) {
       if (action.existed) {
-        before.add(action.destination, action.path, file_on(cfg, action.destination, action.path));
+        const auto entry = before.add(action.destination, action.path, file_on(cfg, action.destination, action.path));
+        log::file_action(log::Level::info, "backup", action.path, side_name(action.destination),
+                         "backed up before it is restored over", {{"snapshot", before.name()}, {"sha256", entry.sha256}});
       }
     }
     if (!before.empty()) {

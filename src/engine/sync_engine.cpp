@@ -150,10 +150,12 @@ public:
       }
     }
     if (writes.empty()) {
-      // Nothing to write: record what is in sync so the next run has history.
+      // Nothing to write: record what is in sync so the next run has history,
+      // and settle runs that were killed after their last write.
       state::save_baseline(m_prepared.baseline_file,
                            plan::next_baseline(m_prepared.local, m_prepared.cloud, m_prepared.baseline.baseline, plan,
                                                m_applied, m_prepared.options.tolerance_ns));
+      settle_earlier_runs();
       return std::move(m_report);
     }
     state::Journal journal = begin_journal(writes);
@@ -316,10 +318,10 @@ private:
   void settle_earlier_runs() {
     for (const auto& record : m_prepared.open_journals) {
       try {
-        state::close_journal(record, state::JournalState::closed,
-                             fmt::format("settled by run {}, which converged from what this run left",
-                                         m_report.journal_id),
-                             m_clock);
+        const auto by = m_report.journal_id.empty() ? std::string("a later run, which found nothing left to do")
+                                                    : fmt::format("run {}, which converged from what this run left",
+                                                                  m_report.journal_id);
+        state::close_journal(record, state::JournalState::closed, "settled by " + by, m_clock);
         m_report.closed_journals.push_back(record.id);
       } catch (const std::exception& e) {
         log::warn(fmt::format("could not close the earlier run's journal: {}", e.what()), {{"journal", record.id}});

@@ -221,6 +221,27 @@ void write(Level level, std::string_view message, std::initializer_list<Field> f
   }
 }
 
+void file_only(Level level, std::string_view message, std::initializer_list<Field> fields) {
+  std::shared_ptr<FileSink> file;
+  {
+    auto& s = state();
+    std::lock_guard guard(s.mutex);
+    file = s.file;
+  }
+  if (!file || !file->should_log(to_spdlog(level))) {
+    return;
+  }
+  const std::vector<Field> copied(fields);
+  FieldsScope scope(&copied);
+  const spdlog::details::log_msg msg(spdlog::source_loc{}, "codexsync", to_spdlog(level),
+                                     spdlog::string_view_t(message.data(), message.size()));
+  try {
+    file->log(msg);
+  } catch (const std::exception& e) {
+    detail::print_to_stderr(std::string("codexsync: warning: logging failed: ") + e.what());
+  }
+}
+
 void file_action(Level level, std::string_view action, std::string_view path, std::string_view side,
                  std::string_view message, std::initializer_list<Field> extra) {
   const auto logger = logger_for(level);

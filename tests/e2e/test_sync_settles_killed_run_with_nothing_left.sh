@@ -4,7 +4,6 @@
 # ("the next `sync --apply` settles it"): afterwards it says
 # "No unfinished runs."
 source "$(dirname "$0")/lib.sh"
-known_bug "engine::Runner::run returns early when the plan has no writes, before settle_earlier_runs(), so a killed run whose writes were all done stays listed as unfinished after any number of successful syncs"
 
 killed_after_last_write() {
   case_layout

@@ -183,8 +183,38 @@ TEST_CASE("preflight leaves its findings in the log file, doctor does not", "[cl
   REQUIRE(logs.size() == 1);
   CHECK_THAT(logs[0].filename().string(), CS_CONTAINS("cs-machine-a-"));
   const auto text = test::read_text(logs[0]);
+  std::vector<nlohmann::json> records;
+  for (const auto& line : util::split(text, '\n')) {
+    if (!line.empty()) {
+      records.push_back(nlohmann::json::parse(line));
+    }
+  }
+  REQUIRE(records.size() >= 2);
+  const auto& summary = records[records.size() - 2];
+  CHECK(summary["msg"] == "preflight result: WARN");
+  CHECK(summary["machine"] == "machine-a");
+  // Every command that keeps a log ends it with how the run ended.
+  CHECK(records.back()["msg"] == "preflight finished");
+  CHECK(records.back()["exit_code"] == "0");
+}
+
+TEST_CASE("a run that fails leaves its error and exit code in the log file", "[cli]") {
+  test::ConfigFixture f;
+  const auto file = f.dir.write("c.toml", f.base() + "[logging]\nfile = \"${workspace_root}/logs/cs.log\"\n"
+                                                     "format = \"json\"\n");
+  std::filesystem::remove_all(f.dir / "home/.codex");  // the agent's folder is gone: sync stops
+  const auto result = run_cli({"-c", file.string(), "sync", "--apply"}, f.env);
+  REQUIRE(result.code == to_int(ExitCode::fail_safe));
+  std::string text;
+  for (const auto& entry : std::filesystem::directory_iterator(f.dir / "cloud/logs")) {
+    if (entry.path().extension() == ".log") {
+      text = test::read_text(entry.path());
+    }
+  }
+  REQUIRE_FALSE(text.empty());
   const auto last = nlohmann::json::parse(text.substr(text.rfind('\n', text.size() - 2) + 1));
-  CHECK(last["msg"] == "preflight finished");
-  CHECK(last["machine"] == "machine-a");
-  CHECK(last["result"] == "WARN");
+  CHECK(last["level"] == "ERROR");
+  CHECK(last["exit_code"] == "5");
+  CHECK(last["result"] == "fail_safe");
+  CHECK_THAT(last["msg"].get<std::string>(), CS_CONTAINS("sync failed: the agent's folder"));
 }

@@ -64,6 +64,11 @@ void write(Level level, std::string_view message, std::initializer_list<Field> f
 void file_action(Level level, std::string_view action, std::string_view path, std::string_view side,
                  std::string_view message, std::initializer_list<Field> extra = {});
 
+// Writes one record to the log file only (not stderr), when file logging is on
+// and `level` passes the file's threshold: for what the terminal already showed
+// in another form, such as a command's final error and exit code.
+void file_only(Level level, std::string_view message, std::initializer_list<Field> fields = {});
+
 // Returns the current log file, if file logging is on (for doctor and messages).
 std::optional<std::filesystem::path> current_file();
 
