@@ -674,12 +674,15 @@ open_run_ids() {
 
 # run_cs_in_mount_ns SETUP ARGS...: run_cs ARGS in a private mount namespace
 # (unshare -m) after the shell command SETUP ran there (e.g. mounting a tmpfs
-# over a folder); nothing mounted there is seen outside. Check first with
-# can_use_mount_ns.
+# over a folder); nothing mounted there is seen outside. When MOUNT_NS_AFTER
+# is set, that shell command runs there after codexsync (to look at what it
+# left on the mounted folder; write what it finds outside it); CS_EXIT stays
+# codexsync's. Exit 97 means SETUP failed. Check first with can_use_mount_ns.
 run_cs_in_mount_ns() {
   local setup="$1" saved=("${CS_BIN[@]}")
   shift
-  CS_BIN=(unshare -m bash -c "$setup"' && exec "$@"' cs-mount-ns "${saved[@]}")
+  CS_BIN=(unshare -m bash -c "{ $setup; } || exit 97; \"\$@\"; cs_rc=\$?; ${MOUNT_NS_AFTER:-:}; exit \$cs_rc"
+    cs-mount-ns "${saved[@]}")
   run_cs "$@"
   CS_BIN=("${saved[@]}")
 }
@@ -725,3 +728,58 @@ case_layout() {
   SYNC_DIR="$CLOUD/sync"
   BACKUP_DIR="$CLOUD/backups"
 }
+
+# snapshot_files NAME DIR / assert_files_unchanged NAME: like snapshot_tree and
+# assert_tree_unchanged, but only the files and links below DIR (path, size,
+# mtime, SHA-256): for "back as it was" checks, where folders may have been
+# recreated meanwhile.
+cs_file_listing() {
+  (
+    cd "$1" || exit 1
+    find . ! -type d -printf '%p %y %s %T@ -> %l\n' | LC_ALL=C sort
+    find . -type f -print0 | LC_ALL=C sort -z | xargs -0r sha256sum
+  )
+}
+snapshot_files() {
+  printf '%s\n' "$2" >"$CS_RUN/files-$1.dir"
+  cs_file_listing "$2" >"$CS_RUN/files-$1"
+}
+assert_files_unchanged() {
+  local dir
+  dir="$(cat "$CS_RUN/files-$1.dir")"
+  cs_file_listing "$dir" >"$CS_RUN/files-$1.after"
+  if ! cmp -s "$CS_RUN/files-$1" "$CS_RUN/files-$1.after"; then
+    cs_fail "expected the files below $dir to be as at snapshot '$1'" \
+      "$(diff -u "$CS_RUN/files-$1" "$CS_RUN/files-$1.after" | head -40 || true)"
+  fi
+}
+
+# make_cloud_overwrite [zip]: sync_setup --empty-b, A and B synced; B edits
+# skills/review/SKILL.md ("edited on B", 2026-03-01 10:00 UTC) and syncs, so
+# the mirror's earlier version (A's "# review skill of machine a") is in a
+# backup snapshot of machine B. With `zip`, B's config has
+# backup.compression = "zip" first. Sets REVIEW (that path) and
+# REVIEW_BEFORE (a copy of the earlier version, mtime kept).
+make_cloud_overwrite() {
+  sync_setup --empty-b
+  if [[ "${1:-}" == zip ]]; then
+    set_config b backup compression '"zip"'
+  fi
+  REVIEW=skills/review/SKILL.md
+  sync_ok a
+  sync_ok b
+  REVIEW_BEFORE="$(dirname "$CLOUD")/review-before"
+  cp -p "$SYNC_DIR/$REVIEW" "$REVIEW_BEFORE"
+  put_file "$STATE_B/$REVIEW" "edited on B" "2026-03-01 10:00:00"
+  sync_ok b
+  assert_file_is "$SYNC_DIR/$REVIEW" "edited on B"
+}
+
+# zip_entry ZIP ENTRY: prints ENTRY of ZIP (python3's zipfile).
+zip_entry() {
+  python3 -c 'import sys,zipfile; sys.stdout.buffer.write(zipfile.ZipFile(sys.argv[1]).read(sys.argv[2]))' "$1" "$2"
+}
+
+# run_snapshot: the snapshot named by the last `sync --apply` ("... into
+# snapshot NAME."), or nothing.
+run_snapshot() { sed -n 's/^Done: .* into snapshot \([^ ]*\)\.$/\1/p' "$CS_RUN/stdout"; }
