@@ -1,6 +1,9 @@
 #include <codexsync/commands/command.hpp>
 #include <codexsync/config/load.hpp>
 #include <codexsync/log/log.hpp>
+#include <codexsync/util/fs.hpp>
+
+#include <filesystem>
 
 #include <ostream>
 
@@ -69,7 +72,15 @@ void Context::start_file_logging() {
   // The terminal gets warnings and errors; the file gets the configured level.
   settings.stderr_level = m_global.verbose ? log::Level::debug : log::Level::warning;
   settings.machine = cfg.identity.effective_machine_id;
-  if (cfg.logging.file) {
+  std::error_code ec;
+  const bool workspace_missing =
+    cfg.paths.workspace_root_dir && !std::filesystem::is_directory(*cfg.paths.workspace_root_dir, ec);
+  if (cfg.logging.file && workspace_missing) {
+    // Creating the log folder would create the cloud folder itself where an
+    // unmounted drive should be; the command reports the missing folder.
+    m_err << "codexsync: warning: no log file: the cloud folder "
+          << util::display_path(*cfg.paths.workspace_root_dir) << " does not exist\n";
+  } else if (cfg.logging.file) {
     log::FileSettings file;
     file.base_file = *cfg.logging.file;
     file.machine = cfg.identity.effective_machine_id;

@@ -66,6 +66,15 @@ void check_roots(const config::Config& cfg) {
                                     util::display_path(cloud), util::display_path(local)));
   }
   std::error_code ec;
+  // An unmounted cloud drive looks like an empty cloud side: refuse rather than
+  // recreate the mirror where the mount should be.
+  const auto cloud_folder = cfg.paths.workspace_root_dir ? *cfg.paths.workspace_root_dir : cloud.parent_path();
+  if (!fs::is_directory(cloud_folder, ec)) {
+    throw FailSafeError(fmt::format("the cloud folder {} does not exist; nothing was written. Is the cloud "
+                                    "client running and the drive mounted? Otherwise create the folder or fix "
+                                    "paths.workspace_root_dir",
+                                    util::display_path(cloud_folder)));
+  }
   if (!fs::is_directory(local, ec)) {
     throw FailSafeError(fmt::format("the agent's folder {} does not exist; nothing was written. Set "
                                     "paths.local_state_dir, or start the agent once so it creates it",
