@@ -614,9 +614,10 @@ assert_trees_equal() {
 }
 
 # snapshot_sync_state NAME: snapshot_tree of both state folders and of every
-# folder codexsync writes in $CLOUD except the logs.
+# folder codexsync keeps data in below $CLOUD: the mirror, the backups, the
+# baselines and the journals (not the logs, not the lock files).
 snapshot_sync_state() {
-  snapshot_tree "$1" "$STATE_A" "$STATE_B" "$SYNC_DIR" "$BACKUP_DIR" "$CLOUD/state" "$CLOUD/.tmp"
+  snapshot_tree "$1" "$STATE_A" "$STATE_B" "$SYNC_DIR" "$BACKUP_DIR" "$CLOUD/state" "$CLOUD/.tmp/journals"
 }
 
 # snapshot_names: the names of the complete backup snapshots (those with a
