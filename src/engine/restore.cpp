@@ -4,7 +4,7 @@
 #include <codexsync/engine/restore.hpp>
 #include <codexsync/log/log.hpp>
 #include <codexsync/scan/scanner.hpp>
-#include <codexsync/util/file_lock.hpp>
+#include <codexsync/state/run_lock.hpp>
 #include <codexsync/util/file_stat.hpp>
 #include <codexsync/util/fs.hpp>
 #include <codexsync/util/sha256.hpp>
@@ -166,13 +166,9 @@ RestorePlan plan_rollback(const config::Config& cfg, const state::JournalRecord&
 RestoreReport apply_restore(const config::Config& cfg, const RestorePlan& plan, const util::Clock& clock) {
   RestoreReport report;
   std::error_code ec;
-  fs::create_directories(cfg.paths.temp_dir / "locks", ec);
-  util::FileLock lock;
-  const auto lock_path = cfg.paths.temp_dir / "locks" / (cfg.identity.effective_machine_id + ".lock");
-  if (!lock.acquire(lock_path, util::LockWait::try_once, ec)) {
-    throw FailSafeError(fmt::format("another codexsync run on this machine holds {}; nothing was written",
-                                    util::display_path(lock_path)));
-  }
+  const auto lock = state::RunLock::acquire(cfg.paths.temp_dir, cfg.identity.effective_machine_id,
+                                            plan.journal.empty() ? "restore --apply" : "recover rollback --apply",
+                                            clock);
   std::vector<const RestoreItem*> work;
   for (const auto& item : plan.items) {
     if (item.step == RestoreStep::put_back || item.step == RestoreStep::remove) {

@@ -4,7 +4,7 @@
 #include <codexsync/engine/sync_engine.hpp>
 #include <codexsync/log/log.hpp>
 #include <codexsync/scan/scanner.hpp>
-#include <codexsync/util/file_lock.hpp>
+#include <codexsync/state/run_lock.hpp>
 #include <codexsync/util/file_stat.hpp>
 #include <codexsync/util/fs.hpp>
 #include <codexsync/util/sha256.hpp>
@@ -197,19 +197,8 @@ public:
 
 private:
   void lock() {
-    const auto dir = m_cfg.paths.temp_dir / "locks";
-    std::error_code ec;
-    fs::create_directories(dir, ec);
-    const auto path = dir / (m_cfg.identity.effective_machine_id + ".lock");
-    if (!m_lock.acquire(path, util::LockWait::try_once, ec)) {
-      if (ec) {
-        throw RuntimeError(fmt::format("cannot open the lock file {} ({}); check permissions",
-                                       util::display_path(path), ec.message()));
-      }
-      throw FailSafeError(fmt::format("another codexsync run on this machine holds {}; nothing was written. "
-                                      "Wait for it to finish and run again",
-                                      util::display_path(path)));
-    }
+    m_lock.emplace(state::RunLock::acquire(m_cfg.paths.temp_dir, m_cfg.identity.effective_machine_id, "sync --apply",
+                                           m_clock));
   }
 
   // Removes this tool's temp files older than an hour from the synced
@@ -361,7 +350,7 @@ private:
   const Prepared& m_prepared;
   const util::Clock& m_clock;
   const std::function<void(const Progress&)>& m_on_progress;
-  util::FileLock m_lock;
+  std::optional<state::RunLock> m_lock;
   plan::Applied m_applied;
   Progress m_progress;
   ApplyReport m_report;

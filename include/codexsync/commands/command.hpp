@@ -95,6 +95,7 @@ std::unique_ptr<Command> make_sync();
 std::unique_ptr<Command> make_restore();
 std::unique_ptr<Command> make_backups_list();
 std::unique_ptr<Command> make_status();
+std::unique_ptr<Command> make_unlock();
 std::unique_ptr<Command> make_recover_list();
 std::unique_ptr<Command> make_recover_resume();
 std::unique_ptr<Command> make_recover_rollback();
