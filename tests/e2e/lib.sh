@@ -784,3 +784,12 @@ zip_entry() {
 # run_snapshot: the snapshot named by the last `sync --apply` ("... into
 # snapshot NAME."), or nothing.
 run_snapshot() { sed -n 's/^Done: .* into snapshot \([^ ]*\)\.$/\1/p' "$CS_RUN/stdout"; }
+
+# on_exit_remove PATH...: removes the PATHs when the test ends, before the
+# sandbox is removed or kept, so a failing test that made big files keeps
+# only the small ones for a look.
+CS_EXIT_REMOVE=()
+on_exit_remove() {
+  CS_EXIT_REMOVE+=("$@")
+  trap 'cs_rc_kept=$?; set +e; trap - ERR; rm -rf -- "${CS_EXIT_REMOVE[@]}"; (exit $cs_rc_kept); cs_on_exit' EXIT
+}

@@ -37,6 +37,7 @@ fills_up_while_writing() {
   case_layout
   sync_setup --empty-b
   local big=sessions/2026/11/20/big.jsonl
+  on_exit_remove "$STATE_A/$big" "$SYNC_DIR/$big" "$CASE_DIR/cloud-on-disk" "$BACKUP_DIR"
   head -c 83886080 /dev/zero | tr '\0' 'o' >"$STATE_A/$big" # 80 MiB
   touch -d "2026-03-01 10:00:00 UTC" "$STATE_A/$big"
   sync_ok a

@@ -12,6 +12,7 @@ can_use_mount_ns || skip_test "cannot mount a tmpfs in a private mount namespace
 
 sync_setup --empty-b
 big=sessions/2026/11/20/big.jsonl
+on_exit_remove "$STATE_A/$big" "$SYNC_DIR/$big" "$T/cloud-on-disk" "$BACKUP_DIR"
 head -c 83886080 /dev/zero | tr '\0' 'o' >"$STATE_A/$big" # 80 MiB
 touch -d "2026-03-01 10:00:00 UTC" "$STATE_A/$big"
 sync_ok a
