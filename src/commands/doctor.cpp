@@ -1,14 +1,21 @@
 #include <codexsync/commands/command.hpp>
 #include <codexsync/config/load.hpp>
 #include <codexsync/core/error.hpp>
+#include <codexsync/apply/file_ops.hpp>
 #include <codexsync/log/log.hpp>
+#include <codexsync/scan/scanner.hpp>
+#include <codexsync/state/journal.hpp>
+#include <codexsync/state/run_lock.hpp>
+#include <codexsync/util/file_stat.hpp>
 #include <codexsync/util/fs.hpp>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <chrono>
 #include <ostream>
+#include <utility>
 
 namespace codexsync::commands {
 namespace {
@@ -58,6 +65,11 @@ public:
     m_checks.push_back({"agent_process", Status::warn,
                         "not checked: process detection has not landed yet; close the agent yourself before a "
                         "sync"});
+    lock_check();
+    journals_check();
+    leftovers_check();
+    free_space_check();
+    clock_check();
     return std::move(m_checks);
   }
 
@@ -176,6 +188,130 @@ private:
         list += (list.empty() ? "" : ", ") + root;
       }
       add("include_roots", Status::warn, fmt::format("not in the agent's state folder (nothing to sync there): {}", list));
+    }
+  }
+
+  void lock_check() {
+    const auto& machine = m_cfg.identity.effective_machine_id;
+    if (state::probe_lock(m_cfg.paths.temp_dir, machine) == state::LockState::free) {
+      add("lock", Status::pass, "no other codexsync run of this machine is writing");
+      return;
+    }
+    const auto holder = state::read_holder(m_cfg.paths.temp_dir, machine);
+    add("lock", Status::warn,
+        fmt::format("another codexsync run is writing ({}); a sync now would stop with exit 5 until it ends",
+                    holder ? state::describe(*holder) : "holder unknown"));
+  }
+
+  void journals_check() {
+    std::size_t others = 0;
+    bool any_mine = false;
+    for (const auto& r : state::list_journals(m_cfg.paths.temp_dir)) {
+      if (!r.open()) {
+        continue;
+      }
+      if (r.machine != m_cfg.identity.effective_machine_id) {
+        ++others;
+        continue;
+      }
+      any_mine = true;
+      add("unfinished_run", Status::warn,
+          fmt::format("run {} stopped at {}{}; the next `sync --apply` settles it, `recover rollback {} --apply` "
+                      "undoes it",
+                      r.id, state::to_string(r.state), r.note.empty() ? "" : " (" + r.note + ")", r.id));
+    }
+    if (!any_mine) {
+      add("unfinished_run", Status::pass, "no unfinished run of this machine");
+    }
+    if (others > 0) {
+      add("unfinished_run", Status::warn,
+          fmt::format("{} unfinished run(s) of other machines; run `codexsync recover list` on them", others));
+    }
+  }
+
+  // This tool's temp files left by a killed run, below the include roots.
+  void leftovers_check() {
+    std::size_t count = 0;
+    for (const auto& base : {m_cfg.paths.local_state_dir, m_cfg.paths.cloud_root_dir}) {
+      for (const auto& root : m_cfg.targets.include_roots) {
+        std::error_code ec;
+        const auto folder = base / util::path_from_utf8(root);
+        if (!fs::is_directory(folder, ec)) {
+          continue;
+        }
+        for (fs::recursive_directory_iterator it(folder, fs::directory_options::skip_permission_denied, ec), end;
+             !ec && it != end; it.increment(ec)) {
+          if (scan::is_own_temp_name(it->path().filename().string())) {
+            ++count;
+          }
+        }
+      }
+    }
+    if (count == 0) {
+      add("leftover_temp_files", Status::pass, "none");
+    } else {
+      add("leftover_temp_files", Status::warn,
+          fmt::format("{} temp file(s) of an interrupted copy; the next `sync --apply` removes those older than an "
+                      "hour",
+                      count));
+    }
+  }
+
+  void free_space_check() {
+    constexpr std::uint64_t k_low = 1ULL << 30;
+    constexpr std::uint64_t k_critical = 64ULL << 20;
+    for (const auto& [name, path] : {std::pair{"agent's folder", m_cfg.paths.local_state_dir},
+                                     std::pair{"cloud mirror", m_cfg.paths.cloud_root_dir},
+                                     std::pair{"backup folder", m_cfg.paths.backup_dir}}) {
+      const auto free = apply::free_space(path);
+      if (!free) {
+        add("free_space", Status::warn, fmt::format("cannot tell the free space of the {} ({})", name,
+                                                    util::display_path(path)));
+      } else if (*free < k_critical) {
+        add("free_space", Status::fail,
+            fmt::format("{} MiB free for the {} ({}); free some space before syncing", *free >> 20U, name,
+                        util::display_path(path)));
+      } else if (*free < k_low) {
+        add("free_space", Status::warn,
+            fmt::format("only {} MiB free for the {} ({})", *free >> 20U, name, util::display_path(path)));
+      } else {
+        add("free_space", Status::pass, fmt::format("{} GiB free for the {}", *free >> 30U, name));
+      }
+    }
+  }
+
+  // Writes one probe file in the cloud folder (never in the agent's folder),
+  // compares its time with this machine's clock, and removes it.
+  void clock_check() {
+    const auto folder = m_cfg.paths.workspace_root_dir ? *m_cfg.paths.workspace_root_dir
+                                                       : m_cfg.paths.cloud_root_dir.parent_path();
+    std::error_code ec;
+    if (!fs::is_directory(folder, ec)) {
+      return;  // reported by workspace_root
+    }
+    const auto probe = folder / (".codexsync-clock-" + util::random_hex(6) + ".tmp");
+    const auto before = std::chrono::system_clock::now();
+    util::write_file_atomic(probe, "clock probe\n", ec);
+    if (ec) {
+      add("clock_drift", Status::warn,
+          fmt::format("cannot write a probe file in {} ({})", util::display_path(folder), ec.message()));
+      return;
+    }
+    const auto stat = util::stat_no_follow(probe, ec);
+    fs::remove(probe, ec);
+    if (!stat) {
+      return;
+    }
+    const auto now_ns =
+      std::chrono::duration_cast<std::chrono::nanoseconds>(before.time_since_epoch()).count();
+    const auto drift_s = static_cast<double>(stat->mtime_ns - now_ns) / 1e9;
+    if (drift_s > 5.0 || drift_s < -5.0) {
+      add("clock_drift", Status::warn,
+          fmt::format("the cloud folder's clock is {:+.1f} s off this machine's; mtimes from it may mislead "
+                      "(set sync.time_tolerance_seconds, or fix the clock)",
+                      drift_s));
+    } else {
+      add("clock_drift", Status::pass, fmt::format("{:+.1f} s", drift_s));
     }
   }
 

@@ -138,6 +138,22 @@ RestorePlan plan_rollback(const config::Config& cfg, const state::JournalRecord&
         plan.items.push_back(std::move(item));
         continue;
       }
+      // Only undo what is still the run's doing: a later edit (here or by
+      // another machine) is kept, never replaced by the pre-run version.
+      const auto now = current(cfg, action.destination, action.path);
+      const bool was_delete = action.kind == "delete_local" || action.kind == "delete_cloud";
+      const bool still_the_runs = was_delete ? !now.has_value()
+                                             : now && action.new_state && now->size == action.new_state->size &&
+                                                 now->mtime_ns == action.new_state->mtime_ns;
+      if (!still_the_runs) {
+        RestoreItem item;
+        item.side = action.destination;
+        item.path = action.path;
+        item.step = RestoreStep::refused;
+        item.reason = now ? "changed since the run: kept" : "gone since the run: not recreated";
+        plan.items.push_back(std::move(item));
+        continue;
+      }
       plan.items.push_back(put_back_item(cfg, *found, "the run replaced or deleted it: its earlier version"));
       continue;
     }

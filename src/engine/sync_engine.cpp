@@ -11,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include <map>
 #include <set>
 
 namespace codexsync::engine {
@@ -94,6 +95,24 @@ void refuse_unreadable(const Index& index, Side side) {
   }
 }
 
+// The device of the nearest existing folder at or above `path` (0 when unknown).
+std::uint64_t device_of(fs::path path) {
+  std::error_code ec;
+  while (!path.empty()) {
+    if (const auto st = util::stat_no_follow(path, ec)) {
+      return st->device;
+    }
+    if (path == path.parent_path()) {
+      break;
+    }
+    path = path.parent_path();
+  }
+  return 0;
+}
+
+// Refuses a run whose copies and backups would not fit: needs on folders of
+// the same volume are added up (the template keeps the mirror and the backups
+// on one disk).
 void check_free_space(const config::Config& cfg, const plan::Plan& plan) {
   std::uint64_t backup_bytes = 0;
   for (const auto& action : plan.actions) {
@@ -104,9 +123,10 @@ void check_free_space(const config::Config& cfg, const plan::Plan& plan) {
   }
   struct Need {
     fs::path where;
-    std::uint64_t bytes;
-    const char* what;
+    std::uint64_t bytes = 0;
+    std::string what;
   };
+  std::map<std::uint64_t, Need> by_volume;
   const std::vector<Need> needs{{cfg.paths.local_state_dir, plan.bytes_to(Side::local), "the agent's folder"},
                                 {cfg.paths.cloud_root_dir, plan.bytes_to(Side::cloud), "the cloud mirror"},
                                 {cfg.paths.backup_dir, backup_bytes, "the backup folder"}};
@@ -114,6 +134,16 @@ void check_free_space(const config::Config& cfg, const plan::Plan& plan) {
     if (need.bytes == 0) {
       continue;
     }
+    auto& volume = by_volume[device_of(need.where)];
+    if (volume.what.empty()) {
+      volume.where = need.where;
+      volume.what = need.what;
+    } else {
+      volume.what += " and " + need.what;
+    }
+    volume.bytes += need.bytes;
+  }
+  for (const auto& [device, need] : by_volume) {
     const auto free = apply::free_space(need.where);
     if (free && *free < need.bytes + k_space_margin) {
       throw FailSafeError(fmt::format("not enough free space for {} {}: {} MiB needed (with a 64 MiB margin), "

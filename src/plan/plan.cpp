@@ -56,6 +56,20 @@ std::string root_of(const std::string& path, const std::vector<std::string>& roo
   return {};
 }
 
+// Pairs (file, a path below it): "a" is a file somewhere while "a/b" exists,
+// so "a" is a folder elsewhere. `paths` is sorted, so every path below "a"
+// follows "a" directly or after siblings that sort before "a/" ("a-x", "a.txt").
+std::vector<std::pair<std::string, std::string>> file_folder_clashes(const std::set<std::string>& paths) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& path : paths) {
+    const auto below = paths.lower_bound(path + "/");
+    if (below != paths.end() && below->compare(0, path.size() + 1, path + "/") == 0) {
+      out.emplace_back(path, *below);
+    }
+  }
+  return out;
+}
+
 class Planner {
 public:
   Planner(const Index& local, const Index& cloud, const Baseline& baseline, const Options& options)
@@ -77,6 +91,16 @@ public:
             fmt::format("names differ only in letter case or Unicode form ({}); a case-insensitive or "
                         "normalising disk would keep one file. Rename one of them",
                         fmt::join(group, ", ")));
+      }
+    }
+    for (const auto& [file, nested] : file_folder_clashes(paths)) {
+      for (const auto* path : {&file, &nested}) {
+        if (colliding.insert(*path).second) {
+          add(ActionKind::conflict, *path,
+              fmt::format("\"{}\" is a file on one side and a folder (holding \"{}\") on the other; neither can "
+                          "replace the other. Rename or remove one of them",
+                          file, nested));
+        }
       }
     }
     for (const auto& path : paths) {

@@ -6,7 +6,8 @@ source "$(dirname "$0")/lib.sh"
 make_cloud
 mkdir -p "$MACHINE_A"
 minimal_config a | write_file "$CONFIG_A" # $STATE_A is never made
-snapshot_tree before "$T"
+snapshot_tree before "$MACHINE_A" "$T/home"
+files_before="$(cd "$T" && find . -path ./.run -prune -o -print | sort)"
 
 run_cs -c "$CONFIG_A" doctor
 assert_exit 5
@@ -15,3 +16,5 @@ assert_stdout_matches '^Result: FAIL'
 assert_no_file "$STATE_A"
 assert_no_file "$HOME/.codex"
 assert_tree_unchanged before
+  files_after="$(cd "$T" && find . -path ./.run -prune -o -print | sort)"
+  [[ "$files_before" == "$files_after" ]] || cs_fail "doctor left files behind" "$(diff <(echo "$files_before") <(echo "$files_after"))"

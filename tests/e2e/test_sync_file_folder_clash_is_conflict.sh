@@ -3,7 +3,6 @@
 # shows it as a conflict, and `sync --apply` exits 2 naming it and writes
 # nothing, as for any conflict.
 source "$(dirname "$0")/lib.sh"
-known_bug "the planner does not see a file/folder clash: plan lists 'copy -> cloud skills/x' and 'copy -> local skills/x/SKILL.md' with 0 conflicts; sync --apply then backs up, skips skills/x with the misleading warning 'changed while this run was working', and fails with exit 1 ('skills/x is a file, not a folder'), leaving a failed run"
 
 sync_setup --empty-b
 sync_ok a

@@ -6,7 +6,6 @@
 # space", nothing written) instead of failing midway with a full disk.
 # Skipped where mount namespaces are not allowed.
 source "$(dirname "$0")/lib.sh"
-known_bug "engine check_free_space checks each folder's need on its own (cloud mirror: new bytes + 64 MiB; backup folder: replaced bytes + 64 MiB) and never adds the needs of folders on the same volume, so a run whose backups and copies together do not fit passes the check, backs up, then fails with ENOSPC (exit 1) while copying"
 
 can_use_mount_ns || skip_test "cannot mount a tmpfs in a private mount namespace here (unshare -m)"
 

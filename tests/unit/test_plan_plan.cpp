@@ -333,3 +333,22 @@ TEST_CASE("next_baseline: in-sync paths, applied copies and deletions, kept entr
   CHECK(next.count("gone-both") == 0);
   CHECK(next.count("not-applied") == 0);        // planned but not done: no history invented
 }
+
+TEST_CASE("a path that is a file on one side and a folder on the other is a conflict", "[plan]") {
+  Index local;
+  Index cloud;
+  local.files["skills/x"] = st(1, 1);
+  cloud.files["skills/x/SKILL.md"] = st(2, 2);
+  cloud.files["skills/x-other.md"] = st(3, 3);  // sorts between "skills/x" and "skills/x/": unaffected
+  const auto plan = make_plan(local, cloud, {}, Options{});
+  REQUIRE(plan.actions.size() == 3);
+  CHECK(plan.count(ActionKind::conflict) == 2);
+  for (const auto& action : plan.actions) {
+    if (action.path == "skills/x-other.md") {
+      CHECK(action.kind == ActionKind::copy_to_local);
+    } else {
+      CHECK(action.kind == ActionKind::conflict);
+      CHECK_THAT(action.reason, CS_CONTAINS("is a file on one side and a folder"));
+    }
+  }
+}
