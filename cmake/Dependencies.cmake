@@ -25,7 +25,8 @@ target_link_libraries(codexsync_deps INTERFACE
 if(NOT WIN32)
   target_link_libraries(codexsync_deps INTERFACE OpenSSL::Crypto)
 else()
-  target_link_libraries(codexsync_deps INTERFACE bcrypt)
+  # bcrypt: SHA-256 (CNG); user32: closing the agent politely (WM_CLOSE) and its dialog.
+  target_link_libraries(codexsync_deps INTERFACE bcrypt user32)
 endif()
 # Boost.Process v2 (header-only in 1.81) uses std::filesystem instead of Boost's.
 target_compile_definitions(codexsync_deps INTERFACE BOOST_PROCESS_USE_STD_FS=1)

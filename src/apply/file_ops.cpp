@@ -298,7 +298,8 @@ bool retry_transient(const std::function<bool(std::error_code&)>& attempt, std::
   }
 }
 
-FileState copy_file_atomic(const fs::path& source, const fs::path& dest, const CopyHooks& hooks) {
+FileState copy_file_atomic(const fs::path& source, const fs::path& dest, const CopyHooks& hooks,
+                           const Expect& expect) {
   std::error_code ec;
   const auto before = util::stat_no_follow(os_path(source), ec);
   if (!before) {
@@ -398,9 +399,25 @@ FileState copy_file_atomic(const fs::path& source, const fs::path& dest, const C
   fault_point("apply.copy.before_rename");
 
   const auto os_dest = os_path(dest);
-  if (!retry_transient([&](std::error_code& e) { return replace_file(temp, os_dest, e); }, ec)) {
-    throw RuntimeError("cannot replace " + show(dest) + ": " + ec.message() +
-                       "; close programs that hold it open and run again");
+  if (expect.kind == Expect::Kind::state) {
+    const auto now = util::stat_no_follow(os_dest, ec);
+    if (!now || now->type != util::FileType::regular || now->size != expect.state.size ||
+        now->mtime_ns != expect.state.mtime_ns) {
+      throw FailSafeError(show(dest) + " changed while the new version was being copied; it was left as it is "
+                                       "and the next run decides again");
+    }
+  }
+  const bool placed =
+    expect.kind == Expect::Kind::absent
+      ? retry_transient([&](std::error_code& e) { return place_new_file(temp, os_dest, e); }, ec)
+      : retry_transient([&](std::error_code& e) { return replace_file(temp, os_dest, e); }, ec);
+  if (!placed && expect.kind == Expect::Kind::absent && ec == std::errc::file_exists) {
+    throw FailSafeError(show(dest) + " appeared while it was being copied; it was left as it is and the next "
+                                     "run decides again");
+  }
+  if (!placed) {
+    throw RuntimeError("cannot write " + show(dest) + ": " + ec.message() +
+                       "; check its permissions (or close programs that hold it open) and run again");
   }
   rollback.commit();
   fault_point("apply.copy.after_rename");
@@ -418,8 +435,8 @@ void reload_fault_config() {
 
 } // namespace detail
 
-FileState copy_file_atomic(const fs::path& source, const fs::path& dest) {
-  return detail::copy_file_atomic(source, dest, detail::CopyHooks{});
+FileState copy_file_atomic(const fs::path& source, const fs::path& dest, const Expect& expect) {
+  return detail::copy_file_atomic(source, dest, detail::CopyHooks{}, expect);
 }
 
 void remove_file(const fs::path& file, const fs::path& stop_at) {

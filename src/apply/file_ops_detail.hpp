@@ -1,5 +1,6 @@
 #pragma once
 
+#include <codexsync/apply/file_ops.hpp>
 #include <codexsync/core/index.hpp>
 
 #include <cstdint>
@@ -18,7 +19,7 @@ struct CopyHooks {
 
 // copy_file_atomic with hooks; the public one passes none.
 FileState copy_file_atomic(const std::filesystem::path& source, const std::filesystem::path& dest,
-                           const CopyHooks& hooks);
+                           const CopyHooks& hooks, const Expect& expect = {});
 
 // Calls `attempt` until it returns true, or fails with an error that is not
 // transient (ErrorKind::transient), or about 5 s of backoff (50 ms doubling to

@@ -88,6 +88,12 @@ bool create_dir(const std::filesystem::path& dir, std::error_code& ec);
 // atomically (rename / MoveFileExW with REPLACE_EXISTING | WRITE_THROUGH).
 bool replace_file(const std::filesystem::path& from, const std::filesystem::path& to, std::error_code& ec);
 
+// One attempt at renaming `from` to `to` in the same folder only if nothing is
+// at `to` (renameat2 RENAME_NOREPLACE / renamex_np RENAME_EXCL / MoveFileExW
+// without REPLACE_EXISTING); fails with std::errc::file_exists when something
+// is. Where the file system has no such rename, link + unlink does the same.
+bool place_new_file(const std::filesystem::path& from, const std::filesystem::path& to, std::error_code& ec);
+
 // One attempt at deleting the file (not a folder) `path`.
 bool delete_file(const std::filesystem::path& path, std::error_code& ec);
 

@@ -1,6 +1,7 @@
 #include "file_ops_os.hpp"
 
 #include <fcntl.h>
+#include <stdio.h> // renameat2, RENAME_NOREPLACE (glibc)
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
@@ -167,6 +168,31 @@ bool create_dir(const std::filesystem::path& dir, std::error_code& ec) {
 
 bool replace_file(const std::filesystem::path& from, const std::filesystem::path& to, std::error_code& ec) {
   return ::rename(from.c_str(), to.c_str()) == 0 || fail(ec);
+}
+
+bool place_new_file(const std::filesystem::path& from, const std::filesystem::path& to, std::error_code& ec) {
+#if defined(__linux__) && defined(RENAME_NOREPLACE)
+  if (::renameat2(AT_FDCWD, from.c_str(), AT_FDCWD, to.c_str(), RENAME_NOREPLACE) == 0) {
+    return true;
+  }
+  if (errno != EINVAL && errno != ENOSYS) {
+    return fail(ec);  // EEXIST when something arrived
+  }
+#elif defined(__APPLE__)
+  if (::renamex_np(from.c_str(), to.c_str(), RENAME_EXCL) == 0) {
+    return true;
+  }
+  if (errno != ENOTSUP) {
+    return fail(ec);
+  }
+#endif
+  // No exclusive rename here: a hard link fails if `to` exists, then the temp
+  // name goes.
+  if (::link(from.c_str(), to.c_str()) != 0) {
+    return fail(ec);
+  }
+  ::unlink(from.c_str());
+  return true;
 }
 
 bool delete_file(const std::filesystem::path& path, std::error_code& ec) {

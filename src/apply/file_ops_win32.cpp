@@ -205,6 +205,12 @@ bool replace_file(const std::filesystem::path& from, const std::filesystem::path
          fail_on(to, ec);
 }
 
+bool place_new_file(const std::filesystem::path& from, const std::filesystem::path& to, std::error_code& ec) {
+  // Without MOVEFILE_REPLACE_EXISTING the move fails with ERROR_ALREADY_EXISTS
+  // (mapped to file_exists) when something is at `to`.
+  return MoveFileExW(from.c_str(), to.c_str(), MOVEFILE_WRITE_THROUGH) != 0 || fail_on(to, ec);
+}
+
 bool delete_file(const std::filesystem::path& path, std::error_code& ec) {
   return DeleteFileW(path.c_str()) != 0 || fail_on(path, ec);
 }

@@ -118,6 +118,11 @@ int run(int argc, const char* const* argv, const util::Environment& env, Streams
   app.add_option("-c,--config", config_arg, "Config file (see below for where it is looked for)");
   app.add_flag("-v,--verbose", global.verbose, "Debug logging");
   app.add_flag("--json", global.json, "Machine-readable output on stdout");
+  auto* manual = app.add_flag("--manual-terminate-confirmation", global.manual_terminate,
+                              "With allow_terminate_if_running: ask before closing a running agent (this run)");
+  app.add_flag("--auto-terminate-without-confirmation", global.auto_terminate,
+               "With allow_terminate_if_running: close a running agent without asking (this run)")
+    ->excludes(manual);
   app.set_version_flag("-V,--version", fmt::format("codexsync {}", k_version));
   app.require_subcommand(1);
   app.footer(main_footer());
@@ -156,6 +161,7 @@ int run(int argc, const char* const* argv, const util::Environment& env, Streams
   }
   commands::Context ctx(env, global, streams.out, streams.err);
   ctx.set_interactive(streams.terminal && !global.json);
+  ctx.set_stdin_interactive(streams.terminal && util::stdin_is_terminal());
   int code = to_int(ExitCode::runtime_error);
   std::string failure;
   try {

@@ -1,7 +1,10 @@
 #include <codexsync/commands/command.hpp>
 #include <codexsync/config/load.hpp>
 #include <codexsync/core/error.hpp>
+#include "cold_gate.hpp"
+
 #include <codexsync/apply/file_ops.hpp>
+#include <codexsync/process/probe.hpp>
 #include <codexsync/log/log.hpp>
 #include <codexsync/scan/scanner.hpp>
 #include <codexsync/state/journal.hpp>
@@ -42,7 +45,8 @@ struct Check {
 // Read-only checks of what a sync will need. Nothing is created or written.
 class Checks {
 public:
-  explicit Checks(const config::Config& cfg) : m_cfg(cfg) {}
+  // `before_sync`: preflight, where a running agent is a FAIL (doctor: a WARN).
+  Checks(const config::Config& cfg, bool before_sync) : m_cfg(cfg), m_before_sync(before_sync) {}
 
   std::vector<Check> run(const std::vector<std::string>& warnings) {
     config_check(warnings);
@@ -62,9 +66,7 @@ public:
       folder_check("manifest_dir", m_cfg.state.manifest_file->parent_path());
     }
     include_roots_check();
-    m_checks.push_back({"agent_process", Status::warn,
-                        "not checked: process detection has not landed yet; close the agent yourself before a "
-                        "sync"});
+    agent_check();
     lock_check();
     journals_check();
     leftovers_check();
@@ -188,6 +190,30 @@ private:
         list += (list.empty() ? "" : ", ") + root;
       }
       add("include_roots", Status::warn, fmt::format("not in the agent's state folder (nothing to sync there): {}", list));
+    }
+  }
+
+  void agent_check() {
+    if (!m_cfg.safety.require_codex_stopped) {
+      add("agent_process", Status::warn, "not checked: safety.require_codex_stopped = false");
+      return;
+    }
+    const auto probe = process::make_system_probe();
+    const auto seen = process::observe(*probe, match_rules(m_cfg));
+    switch (seen.state) {
+    case process::AgentState::stopped:
+      add("agent_process", Status::pass, "the agent is not running");
+      return;
+    case process::AgentState::running:
+      add("agent_process", m_before_sync ? Status::fail : Status::warn,
+          fmt::format("the agent is running: {}; close it before `sync --apply`", process::describe(seen.matches)));
+      return;
+    case process::AgentState::unknown:
+      add("agent_process", m_cfg.safety.fail_on_unknown ? Status::fail : Status::warn,
+          fmt::format("cannot tell whether the agent runs ({}); a sync would stop with exit 5 while "
+                      "safety.fail_on_unknown = true",
+                      seen.error));
+      return;
     }
   }
 
@@ -316,6 +342,7 @@ private:
   }
 
   const config::Config& m_cfg;
+  bool m_before_sync;
   std::vector<Check> m_checks;
 };
 
@@ -337,7 +364,7 @@ public:
     bool config_invalid = false;
     try {
       const auto& cfg = ctx.config();
-      checks = Checks(cfg).run(ctx.config_warnings());
+      checks = Checks(cfg, m_name == "preflight").run(ctx.config_warnings());
       config_invalid = !config::write_blockers(cfg).empty();
       if (m_name == "preflight") {
         start_log(ctx, checks);

@@ -1,6 +1,7 @@
 #include <codexsync/commands/command.hpp>
 #include <codexsync/engine/sync_engine.hpp>
 
+#include "cold_gate.hpp"
 #include "plan_output.hpp"
 
 #include <CLI/CLI.hpp>
@@ -22,7 +23,8 @@ public:
   ExitCode run(Context& ctx) override {
     const auto& cfg = ctx.config();
     ctx.start_file_logging();
-    const auto prepared = engine::prepare(cfg);
+    auto prepared = engine::prepare(cfg);
+    prepared.volatile_plan = agent_running_now(cfg);
     if (ctx.global().json) {
       ctx.out() << plan_json(cfg, prepared).dump(2) << '\n';
     } else {

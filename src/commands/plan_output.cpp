@@ -85,6 +85,7 @@ nlohmann::json plan_json(const config::Config& cfg, const engine::Prepared& p) {
           {"local_root", util::display_path(cfg.paths.local_state_dir)},
           {"cloud_root", util::display_path(cfg.paths.cloud_root_dir)},
           {"baseline", p.baseline.usable ? "loaded" : p.baseline.note},
+          {"volatile", p.volatile_plan},
           {"actions", std::move(actions)},
           {"skipped", std::move(skipped)},
           {"summary",
@@ -106,6 +107,10 @@ void print_plan(Context& ctx, const config::Config& cfg, const engine::Prepared&
       << "  <->  " << util::display_path(cfg.paths.cloud_root_dir) << '\n';
   if (!p.baseline.usable) {
     out << "  (" << p.baseline.note << ": files on one side are copied, nothing is deleted)\n";
+  }
+  if (p.volatile_plan) {
+    out << "  (volatile: the agent is running, so its files may change before a sync; close it before "
+           "`sync --apply`)\n";
   }
   std::size_t path_width = 4;
   for (const auto& a : p.plan.actions) {

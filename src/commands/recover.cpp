@@ -96,9 +96,16 @@ public:
                                                              : std::optional(Side::local);
     const auto plan = engine::plan_rollback(cfg, record, target);
     const auto code = run_restore_plan(ctx, plan, m_apply, "Rollback of run " + record.id);
-    if (m_apply) {
-      state::close_journal(record, state::JournalState::closed, "rolled back", ctx.clock());
+    if (!m_apply) {
+      return code;
     }
+    if (!engine::settles_run(plan)) {
+      throw FailSafeError(fmt::format("run {} was rolled back only in part: the items marked refused above need a "
+                                      "person (a missing backup, a link where a file was). It stays listed by "
+                                      "`codexsync recover list`",
+                                      record.id));
+    }
+    state::close_journal(record, state::JournalState::closed, "rolled back", ctx.clock());
     return code;
   }
 

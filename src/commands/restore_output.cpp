@@ -1,5 +1,6 @@
 #include "restore_output.hpp"
 
+#include "cold_gate.hpp"
 #include "plan_output.hpp"
 
 #include <codexsync/config/load.hpp>
@@ -46,8 +47,9 @@ ExitCode run_restore_plan(Context& ctx, const engine::RestorePlan& plan, bool ap
     return ExitCode::ok;
   }
   config::require_writable(cfg);
-  log::warn("the agent's process is not checked yet: make sure it is closed before restoring");
-  const auto report = engine::apply_restore(cfg, plan, ctx.clock());
+  ColdGate gate(ctx, cfg);
+  gate.require();
+  const auto report = engine::apply_restore(cfg, plan, ctx.clock(), [&gate] { gate.check_now(); });
   if (json) {
     doc["result"] = {{"put_back", report.put_back},
                      {"removed", report.removed},

@@ -4,6 +4,7 @@
 #include <codexsync/engine/sync_engine.hpp>
 #include <codexsync/log/log.hpp>
 
+#include "cold_gate.hpp"
 #include "plan_output.hpp"
 
 #include <CLI/CLI.hpp>
@@ -66,7 +67,12 @@ public:
       config::require_writable(cfg);
     }
     ctx.start_file_logging();
-    const auto prepared = engine::prepare(cfg);
+    ColdGate gate(ctx, cfg);
+    if (apply) {
+      gate.require();  // before looking: the plan must not be made while the agent writes
+    }
+    auto prepared = engine::prepare(cfg);
+    prepared.volatile_plan = !apply && agent_running_now(cfg);
     const bool json = ctx.global().json;
     if (!json) {
       print_plan(ctx, cfg, prepared);
@@ -87,20 +93,25 @@ public:
       }
       return ExitCode::ok;
     }
-    log::warn("the agent's process is not checked yet: make sure it is closed before syncing");
-    log::info("sync started", {{"writes", std::to_string(prepared.plan.actions.size())}});
+    log::info("sync started", {{"actions", std::to_string(prepared.plan.actions.size())}});
     ProgressLine progress(ctx.out());
-    std::function<void(const engine::Progress&)> on_progress;
+    engine::ApplyHooks hooks;
     if (ctx.interactive()) {
-      on_progress = [&progress](const engine::Progress& p) { progress.update(p); };
+      hooks.on_progress = [&progress](const engine::Progress& p) { progress.update(p); };
     }
-    const auto report = engine::apply(cfg, prepared, ctx.clock(), on_progress);
+    hooks.before_write = [&gate] { gate.check_now(); };
+    const auto report = engine::apply(cfg, prepared, ctx.clock(), hooks);
     progress.finish();
     log::info("sync finished", {{"copied", std::to_string(report.copied)},
                                 {"deleted", std::to_string(report.deleted)},
                                 {"backed_up", std::to_string(report.backed_up)},
                                 {"journal", report.journal_id}});
     print_report(ctx, cfg, prepared, report);
+    if (!report.failed.empty()) {
+      throw RuntimeError(fmt::format("{} file(s) could not be written and were left as they were (the other "
+                                     "changes were synced):\n  {}\nFix each as the message says and run again",
+                                     report.failed.size(), fmt::join(report.failed, "\n  ")));
+    }
     if (!report.changed_meanwhile.empty()) {
       throw FailSafeError(fmt::format("{} file(s) changed while syncing and were left as they were: {}. Is the "
                                       "agent running? Close it and run `codexsync sync --apply` again",

@@ -703,11 +703,6 @@ std::vector<std::string> write_blockers(const Config& config) {
                   "backup.backup_before_overwrite = false is refused for every command that writes: codexsync "
                   "backs up each file before it replaces or deletes it. Set it to true");
   }
-  if (config.process_detection.allow_terminate_if_running) {
-    out.push_back(config.where("process_detection.allow_terminate_if_running") +
-                  "process_detection.allow_terminate_if_running = true is refused for every command that writes: "
-                  "codexsync does not close the agent for you yet. Set it to false and close the agent yourself");
-  }
   if (config.sync.session_mode == SessionMode::last_date_only) {
     out.push_back(config.where("sync.session_mode") +
                   "sync.session_mode = \"last_date_only\" is refused for every command that writes: it would "

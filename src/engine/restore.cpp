@@ -4,6 +4,7 @@
 #include <codexsync/engine/restore.hpp>
 #include <codexsync/log/log.hpp>
 #include <codexsync/scan/scanner.hpp>
+#include <codexsync/state/baseline_store.hpp>
 #include <codexsync/state/run_lock.hpp>
 #include <codexsync/util/file_stat.hpp>
 #include <codexsync/util/fs.hpp>
@@ -38,6 +39,7 @@ RestoreItem put_back_item(const config::Config& cfg, const backup::SnapshotEntry
   item.path = entry.path;
   item.size = entry.size;
   item.sha256 = entry.sha256;
+  item.mtime_ns = entry.mtime_ns;
   if (scan::is_credential_path(entry.path)) {
     item.step = RestoreStep::refused;
     item.reason = "credential file: never written by codexsync";
@@ -47,6 +49,7 @@ RestoreItem put_back_item(const config::Config& cfg, const backup::SnapshotEntry
   if (now && now->type != util::FileType::regular) {
     item.step = RestoreStep::refused;
     item.reason = "the destination is a link or folder: not replaced";
+    item.needs_person = true;
     return item;
   }
   if (now && now->size == entry.size) {
@@ -60,6 +63,29 @@ RestoreItem put_back_item(const config::Config& cfg, const backup::SnapshotEntry
   item.step = RestoreStep::put_back;
   item.reason = now ? std::move(reason) : "missing: recreated from the snapshot";
   return item;
+}
+
+// After a rollback the baseline may describe the undone run's result: its
+// entries for the paths the rollback touched are dropped, so the next sync
+// treats them as never synced (copies at most, never a proven deletion).
+void forget_in_baseline(const config::Config& cfg, const RestorePlan& plan) {
+  const state::BaselineFile file{
+    .path = state::baseline_path(cfg.paths.temp_dir, cfg.state.manifest_file, cfg.identity.effective_machine_id),
+    .machine = cfg.identity.effective_machine_id,
+    .install_id = state::install_id(util::user_state_dir(util::Environment::current())),
+    .local_root = cfg.paths.local_state_dir,
+    .cloud_root = cfg.paths.cloud_root_dir};
+  auto loaded = state::load_baseline(file);
+  if (!loaded.usable) {
+    return;
+  }
+  bool changed = false;
+  for (const auto& item : plan.items) {
+    changed = loaded.baseline.erase(item.path) > 0 || changed;
+  }
+  if (changed) {
+    state::save_baseline(file, loaded.baseline);
+  }
 }
 
 std::string newest_own_snapshot(const config::Config& cfg) {
@@ -85,6 +111,10 @@ std::string_view to_string(RestoreStep step) {
   case RestoreStep::refused: return "refused";
   }
   return "?";
+}
+
+bool settles_run(const RestorePlan& plan) {
+  return std::none_of(plan.items.begin(), plan.items.end(), [](const RestoreItem& i) { return i.needs_person; });
 }
 
 std::size_t RestorePlan::count(RestoreStep step) const {
@@ -135,6 +165,7 @@ RestorePlan plan_rollback(const config::Config& cfg, const state::JournalRecord&
         item.side = action.destination;
         item.path = action.path;
         item.reason = "the run's backup of this file is missing: not touched";
+        item.needs_person = true;
         plan.items.push_back(std::move(item));
         continue;
       }
@@ -179,7 +210,13 @@ RestorePlan plan_rollback(const config::Config& cfg, const state::JournalRecord&
   return plan;
 }
 
-RestoreReport apply_restore(const config::Config& cfg, const RestorePlan& plan, const util::Clock& clock) {
+RestoreReport apply_restore(const config::Config& cfg, const RestorePlan& plan, const util::Clock& clock,
+                            const std::function<void()>& before_write) {
+  const auto last_chance = [&before_write] {
+    if (before_write) {
+      before_write();
+    }
+  };
   RestoreReport report;
   std::error_code ec;
   const auto lock = state::RunLock::acquire(cfg.paths.temp_dir, cfg.identity.effective_machine_id,
@@ -208,7 +245,7 @@ RestoreReport apply_restore(const config::Config& cfg, const RestorePlan& plan, 
     action.destination = item->side;
     action.existed = now.has_value();
     if (item->step == RestoreStep::put_back) {
-      action.new_state = FileState{item->size, 0, item->sha256};
+      action.new_state = FileState{item->size, item->mtime_ns, item->sha256};
     }
     record.actions.push_back(std::move(action));
   }
@@ -216,6 +253,7 @@ RestoreReport apply_restore(const config::Config& cfg, const RestorePlan& plan, 
   report.journal_id = journal.record().id;
   const auto scratch = cfg.paths.temp_dir / ("restore-" + report.journal_id);
   try {
+    last_chance();
     backup::SnapshotWriter before(cfg.paths.backup_dir, cfg.identity.effective_machine_id,
                                   cfg.backup.compression == config::Compression::zip ? backup::Compression::zip
                                                                                      : backup::Compression::none,
@@ -242,6 +280,7 @@ RestoreReport apply_restore(const config::Config& cfg, const RestorePlan& plan, 
     std::size_t n = 0;
     for (const auto* item : work) {
       const auto dest = file_on(cfg, item->side, item->path);
+      last_chance();
       if (item->step == RestoreStep::remove) {
         apply::remove_file(dest, root_of(cfg, item->side));
         log::file_action(log::Level::warning, "delete", item->path, side_name(item->side),
@@ -270,6 +309,9 @@ RestoreReport apply_restore(const config::Config& cfg, const RestorePlan& plan, 
       ++report.put_back;
     }
     fs::remove_all(scratch, ec);
+    if (!plan.journal.empty()) {
+      forget_in_baseline(cfg, plan);
+    }
     journal.set_state(state::JournalState::committed);
   } catch (const std::exception& e) {
     fs::remove_all(scratch, ec);

@@ -36,7 +36,12 @@ void hash_candidates(const config::Config& cfg, Prepared& p) {
   for (const auto& path : plan::hash_candidates(p.local, p.cloud, p.baseline.baseline, p.options)) {
     const auto base = p.baseline.baseline.find(path);
     for (const auto side : {Side::local, Side::cloud}) {
-      auto& state = (side == Side::local ? p.local : p.cloud).files.at(path);
+      auto& files = (side == Side::local ? p.local : p.cloud).files;
+      const auto found = files.find(path);
+      if (found == files.end()) {
+        continue;
+      }
+      auto& state = found->second;
       if (state.sha256) {
         continue;
       }
@@ -49,6 +54,11 @@ void hash_candidates(const config::Config& cfg, Prepared& p) {
       }
       std::error_code ec;
       auto hash = util::sha256_file(file_on(cfg, side, path), ec);
+      if (ec == std::errc::no_such_file_or_directory) {
+        throw FailSafeError(fmt::format("{} disappeared while this run was looking; nothing was written. Is the "
+                                        "agent running? Run again",
+                                        util::display_path(file_on(cfg, side, path))));
+      }
       if (ec) {
         throw RuntimeError(fmt::format("cannot read {} to compare it ({}); check its permissions",
                                        util::display_path(file_on(cfg, side, path)), ec.message()));
@@ -168,9 +178,8 @@ bool unchanged_since_plan(const config::Config& cfg, Side side, const std::strin
 
 class Runner {
 public:
-  Runner(const config::Config& cfg, const Prepared& prepared, const util::Clock& clock,
-         const std::function<void(const Progress&)>& on_progress)
-    : m_cfg(cfg), m_prepared(prepared), m_clock(clock), m_on_progress(on_progress) {}
+  Runner(const config::Config& cfg, const Prepared& prepared, const util::Clock& clock, const ApplyHooks& hooks)
+    : m_cfg(cfg), m_prepared(prepared), m_clock(clock), m_hooks(hooks) {}
 
   ApplyReport run() {
     const auto& plan = m_prepared.plan;
@@ -193,13 +202,14 @@ public:
       // and settle runs that were killed after their last write.
       state::save_baseline(m_prepared.baseline_file,
                            plan::next_baseline(m_prepared.local, m_prepared.cloud, m_prepared.baseline.baseline, plan,
-                                               m_applied, m_prepared.options.tolerance_ns));
+                                               m_applied));
       settle_earlier_runs();
       return std::move(m_report);
     }
     state::Journal journal = begin_journal(writes);
     m_report.journal_id = journal.record().id;
     try {
+      last_chance();
       backup_existing(writes, journal);
       apply::fault_point("engine.after_backup");
       journal.set_state(state::JournalState::committing);
@@ -208,7 +218,7 @@ public:
       }
       apply::fault_point("engine.before_baseline");
       const auto next = plan::next_baseline(m_prepared.local, m_prepared.cloud, m_prepared.baseline.baseline, plan,
-                                            m_applied, m_prepared.options.tolerance_ns);
+                                            m_applied);
       state::save_baseline(m_prepared.baseline_file, next);
       apply::fault_point("engine.after_baseline");
       journal.set_state(state::JournalState::committed);
@@ -229,6 +239,12 @@ private:
   void lock() {
     m_lock.emplace(state::RunLock::acquire(m_cfg.paths.temp_dir, m_cfg.identity.effective_machine_id, "sync --apply",
                                            m_clock));
+  }
+
+  void last_chance() {
+    if (m_hooks.before_write) {
+      m_hooks.before_write();
+    }
   }
 
   // Removes this tool's temp files older than an hour from the synced
@@ -309,9 +325,18 @@ private:
       m_report.changed_meanwhile.push_back(action.path);
       return;
     }
+    if (action.replaces_existing()) {
+      last_chance();
+    }
     const auto dest = file_on(m_cfg, dest_side, action.path);
     if (is_delete) {
-      apply::remove_file(dest, side_root(m_cfg, dest_side));
+      try {
+        apply::remove_file(dest, side_root(m_cfg, dest_side));
+      } catch (const RuntimeError& e) {
+        log::file_action(log::Level::error, "fail", action.path, side_name(dest_side), e.what());
+        m_report.failed.push_back(fmt::format("{}: {}", action.path, e.what()));
+        return;
+      }
       log::file_action(log::Level::warning, "delete", action.path, side_name(dest_side),
                        "deleted (a verified copy is in the backup)", {{"reason", action.reason}});
       m_applied.deleted.insert(action.path);
@@ -319,12 +344,20 @@ private:
     } else {
       const auto source = file_on(m_cfg, other(dest_side), action.path);
       try {
-        const auto state = apply::copy_file_atomic(source, dest);
+        // The destination must still be as planned when the copy replaces it:
+        // a version that arrived meanwhile is never overwritten unseen.
+        const auto state = apply::copy_file_atomic(source, dest, apply::Expect::as_planned(planned_dest));
         m_applied.copied[action.path] = state;
       } catch (const FailSafeError& e) {
-        // The source changed under the copy: the destination is untouched.
+        // The source or the destination changed under the copy: the destination is untouched.
         log::file_action(log::Level::warning, "skip", action.path, side_name(dest_side), e.what());
         m_report.changed_meanwhile.push_back(action.path);
+        return;
+      } catch (const RuntimeError& e) {
+        // This file cannot be written (permissions, a name the disk refuses):
+        // the others still are; the run ends with exit 1 listing it.
+        log::file_action(log::Level::error, "fail", action.path, side_name(dest_side), e.what());
+        m_report.failed.push_back(fmt::format("{}: {}", action.path, e.what()));
         return;
       }
       log::file_action(log::Level::info, planned_dest ? "overwrite" : "copy", action.path, side_name(dest_side),
@@ -335,8 +368,8 @@ private:
       m_progress.bytes_done += action.bytes();
     }
     ++m_progress.files_done;
-    if (m_on_progress) {
-      m_on_progress(m_progress);
+    if (m_hooks.on_progress) {
+      m_hooks.on_progress(m_progress);
     }
     apply::fault_point("engine.after_write");
   }
@@ -379,7 +412,7 @@ private:
   const config::Config& m_cfg;
   const Prepared& m_prepared;
   const util::Clock& m_clock;
-  const std::function<void(const Progress&)>& m_on_progress;
+  const ApplyHooks& m_hooks;
   std::optional<state::RunLock> m_lock;
   plan::Applied m_applied;
   Progress m_progress;
@@ -398,14 +431,23 @@ Prepared prepare(const config::Config& cfg) {
   refuse_unreadable(p.local, Side::local);
   refuse_unreadable(p.cloud, Side::cloud);
   p.baseline_file = state::BaselineFile{
-    state::baseline_path(cfg.paths.temp_dir, cfg.state.manifest_file, cfg.identity.effective_machine_id),
-    cfg.identity.effective_machine_id, cfg.paths.local_state_dir, cfg.paths.cloud_root_dir};
+    .path = state::baseline_path(cfg.paths.temp_dir, cfg.state.manifest_file, cfg.identity.effective_machine_id),
+    .machine = cfg.identity.effective_machine_id,
+    .install_id = {},
+    .local_root = cfg.paths.local_state_dir,
+    .cloud_root = cfg.paths.cloud_root_dir};
+  p.baseline_file.install_id = state::install_id(util::user_state_dir(util::Environment::current()));
   p.baseline = state::load_baseline(p.baseline_file);
+  if (p.baseline.other_install) {
+    throw FailSafeError(p.baseline.note + "; nothing was written");
+  }
   if (!p.baseline.usable && p.baseline.note.rfind("first sync", 0) != 0) {
     log::warn(p.baseline.note);
   }
   for (auto& record : state::list_journals(cfg.paths.temp_dir)) {
-    if (record.open() && record.machine == cfg.identity.effective_machine_id) {
+    // Only earlier syncs are settled by a sync; an interrupted restore or
+    // rollback stays open for `recover`.
+    if (record.open() && record.machine == cfg.identity.effective_machine_id && record.command == "sync") {
       p.open_journals.push_back(std::move(record));
     }
   }
@@ -415,8 +457,8 @@ Prepared prepare(const config::Config& cfg) {
 }
 
 ApplyReport apply(const config::Config& cfg, const Prepared& prepared, const util::Clock& clock,
-                  const std::function<void(const Progress&)>& on_progress) {
-  return Runner(cfg, prepared, clock, on_progress).run();
+                  const ApplyHooks& hooks) {
+  return Runner(cfg, prepared, clock, hooks).run();
 }
 
 } // namespace codexsync::engine

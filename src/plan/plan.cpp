@@ -1,5 +1,7 @@
 #include <codexsync/plan/plan.hpp>
 
+#include "fold_table.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -248,18 +250,28 @@ private:
 
   void one_side_only(const std::string& path, Side present, const FileState& state, const BaselineEntry* base) {
     const Side missing = other(present);
-    const auto& missing_then = missing == Side::local ? base->local : base->cloud;
     const bool missing_was_there = base != nullptr && (missing == Side::local ? base->local : base->cloud);
-    (void)missing_then;
     if (!missing_was_there) {
       copy_towards(missing, path, fmt::format("new {}", present == Side::local ? "here" : "in the cloud"));
       return;
     }
-    // The missing side had it at the last sync: it was deleted there.
+    // The missing side had it at the last sync: it was deleted there, unless
+    // that side still has something at the path that the scan skipped (a link,
+    // a file it cannot read): that is not a deletion.
     const auto& present_then = present == Side::local ? base->local : base->cloud;
     const Index& missing_index = missing == Side::local ? m_local : m_cloud;
-    const auto root = root_of(path, m_options.include_roots);
     const auto gone_from = missing == Side::local ? "here" : "in the cloud";
+    if (const auto skipped = skipped_reason(missing, path)) {
+      add(ActionKind::conflict, path,
+          fmt::format("{} {} is now something codexsync does not sync ({}); it is neither copied over nor "
+                      "deleted. Make it a plain file again, or remove it on both sides",
+                      path, gone_from, *skipped));
+      return;
+    }
+    auto root = root_of(path, m_options.include_roots);
+    if (root == path) {
+      root.clear();  // a single-file root: its deletion is an ordinary deletion
+    }
     if (m_options.delete_policy == DeletePolicy::never) {
       copy_towards(missing, path,
                    fmt::format("deleted {} since the last sync; delete_policy = never puts it back", gone_from));
@@ -282,11 +294,30 @@ private:
         fmt::format("deleted {} since the last sync, unchanged on the other side", gone_from));
   }
 
+  std::optional<std::string> skipped_reason(Side side, const std::string& path) {
+    auto& cache = side == Side::local ? m_local_skipped : m_cloud_skipped;
+    if (!cache) {
+      cache.emplace();
+      for (const auto& s : (side == Side::local ? m_local : m_cloud).skipped) {
+        cache->emplace(s.path, s.reason);
+      }
+    }
+    // The path itself, or a folder above it, was skipped.
+    for (auto at = path.size(); at != std::string::npos && at > 0; at = path.rfind('/', at - 1)) {
+      if (const auto it = cache->find(path.substr(0, at)); it != cache->end()) {
+        return it->second;
+      }
+    }
+    return std::nullopt;
+  }
+
   const Index& m_local;
   const Index& m_cloud;
   const Baseline& m_baseline;
   const Options& m_options;
   std::vector<Action> m_actions;
+  std::optional<std::map<std::string, std::string>> m_local_skipped;
+  std::optional<std::map<std::string, std::string>> m_cloud_skipped;
 };
 
 } // namespace
@@ -391,6 +422,23 @@ std::vector<std::string> hash_candidates(const Index& local, const Index& cloud,
       out.push_back(path);
     }
   }
+  // A side whose size still equals the baseline's but whose time moved (a
+  // cloud client rewriting mtimes, a `touch`): its hash tells whether it
+  // really changed.
+  for (const auto* index : {&local, &cloud}) {
+    for (const auto& [path, now] : index->files) {
+      const auto base = baseline.find(path);
+      if (base == baseline.end()) {
+        continue;
+      }
+      const auto& then = index == &local ? base->second.local : base->second.cloud;
+      if (then && then->sha256 && then->size == now.size && !now.same_as(*then, options.tolerance_ns) &&
+          std::find(out.begin(), out.end(), path) == out.end()) {
+        out.push_back(path);
+      }
+    }
+  }
+  std::sort(out.begin(), out.end());
   return out;
 }
 
@@ -399,8 +447,7 @@ Plan make_plan(const Index& local, const Index& cloud, const Baseline& baseline,
 }
 
 Baseline next_baseline(const Index& local, const Index& cloud, const Baseline& old, const Plan& plan,
-                       const Applied& applied, std::int64_t tolerance_ns) {
-  (void)tolerance_ns;
+                       const Applied& applied) {
   Baseline next;
   std::map<std::string, const Action*> by_path;
   for (const auto& action : plan.actions) {
@@ -445,27 +492,25 @@ Baseline next_baseline(const Index& local, const Index& cloud, const Baseline& o
 
 namespace {
 
-// Appends the base letter of a precomposed Latin letter (U+00C0..U+017F), so
-// "é" and "e" + U+0301 give the same key; returns false for other code points.
-bool fold_latin(char32_t cp, std::string& out) {
-  static constexpr std::string_view k_latin1 = "aaaaaaaceeeeiiiidnooooo*ouuuuyts"  // U+00C0..U+00DF
-                                               "aaaaaaaceeeeiiiidnooooo/ouuuuyty"; // U+00E0..U+00FF
-  static constexpr std::string_view k_ext_a =
-    "aaaaaaccccccccddddeeeeeeeeeegggggggghhhhiiiiiiiiiiiijjkkklllllllllnnnnnnnnnoooooooorrrrrrssssssssttttttuuuuu"
-    "uuuuuuuuuuuwwyyyzzzzzzs";  // U+0100..U+017F
-  if (cp >= 0xC0 && cp <= 0xFF) {
-    out += k_latin1[cp - 0xC0];
-    return true;
+// Appends the key of one non-ASCII code point: its case folding in NFD form
+// when the table has it, else the code point itself.
+void fold_code_point(char32_t cp, std::string_view original, std::string& out) {
+  const auto* begin = std::begin(detail::k_fold_table);
+  const auto* end = std::end(detail::k_fold_table);
+  const auto* it = std::lower_bound(begin, end, cp, [](const detail::FoldEntry& e, char32_t c) {
+    return e.code_point < c;
+  });
+  if (it != end && it->code_point == cp) {
+    out += it->folded;
+  } else {
+    out += original;
   }
-  if (cp >= 0x100 && cp <= 0x17F && cp - 0x100 < k_ext_a.size()) {
-    out += k_ext_a[cp - 0x100];
-    return true;
-  }
-  return false;
 }
 
-// A key equal for names a case-insensitive, normalising filesystem would merge:
-// ASCII lower-cased, Latin accents folded, combining marks dropped.
+// A key equal for names that a case-insensitive or normalising file system
+// (Windows, macOS) would store as one file: ASCII and Latin/Greek/Cyrillic
+// letters case-folded, precomposed letters decomposed (NFD), so "Café" (NFC)
+// and "cafe\u0301" (NFD) meet while "resume" and "résumé" stay apart.
 std::string collision_key(const std::string& path) {
   std::string key;
   key.reserve(path.size());
@@ -482,11 +527,7 @@ std::string collision_key(const std::string& path) {
     for (std::size_t k = 1; k < len; ++k) {
       cp = (cp << 6) | (static_cast<unsigned char>(path[i + k]) & 0x3F);
     }
-    if (cp >= 0x300 && cp <= 0x36F) {
-      // combining mark: dropped
-    } else if (!fold_latin(cp, key)) {
-      key.append(path, i, len);
-    }
+    fold_code_point(cp, std::string_view(path).substr(i, len), key);
     i += len;
   }
   return key;

@@ -1,6 +1,7 @@
 #include <codexsync/core/error.hpp>
 #include <codexsync/state/baseline_store.hpp>
 #include <codexsync/util/fs.hpp>
+#include <codexsync/util/text.hpp>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -72,6 +73,15 @@ LoadedBaseline load_baseline(const BaselineFile& file) {
                            util::display_path(file.path));
     return out;
   }
+  if (!file.install_id.empty() && doc.contains("install_id") && doc.value("install_id", "") != file.install_id) {
+    out.other_install = true;
+    out.note = fmt::format("baseline {} belongs to another computer that uses the machine id \"{}\" too (install "
+                           "{}; this one is {}). Give each computer its own identity.machine_id; if this is the "
+                           "same computer reinstalled, delete that file to start over",
+                           util::display_path(file.path), file.machine, doc.value("install_id", ""),
+                           file.install_id);
+    return out;
+  }
   if (doc.value("machine", "") != file.machine) {
     out.note = fmt::format("baseline {} was written by machine \"{}\": treated as a first sync",
                            util::display_path(file.path), doc.value("machine", ""));
@@ -102,6 +112,24 @@ LoadedBaseline load_baseline(const BaselineFile& file) {
   return out;
 }
 
+std::string install_id(const std::optional<std::filesystem::path>& state_dir) {
+  if (!state_dir) {
+    return {};
+  }
+  const auto path = *state_dir / "install-id";
+  std::error_code ec;
+  if (const auto text = util::read_file(path, ec)) {
+    const auto id = std::string(util::trim(*text));
+    if (!id.empty()) {
+      return id;
+    }
+  }
+  auto id = util::random_hex(16);
+  std::filesystem::create_directories(*state_dir, ec);
+  util::write_file_atomic(path, id + "\n", ec);
+  return ec ? std::string() : id;
+}
+
 void save_baseline(const BaselineFile& file, const Baseline& baseline) {
   nlohmann::json files = nlohmann::json::object();
   for (const auto& [path, entry] : baseline) {
@@ -110,6 +138,7 @@ void save_baseline(const BaselineFile& file, const Baseline& baseline) {
   }
   const nlohmann::json doc{{"format", k_format},
                            {"machine", file.machine},
+                           {"install_id", file.install_id},
                            {"local_root", util::display_path(file.local_root)},
                            {"cloud_root", util::display_path(file.cloud_root)},
                            {"files", std::move(files)}};

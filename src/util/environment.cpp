@@ -103,4 +103,28 @@ std::optional<std::filesystem::path> user_config_dir(const Environment& env) {
   return std::nullopt;
 }
 
+std::optional<std::filesystem::path> user_state_dir(const Environment& env) {
+  switch (env.os) {
+  case Os::windows:
+    if (auto local = env.get("LOCALAPPDATA")) {
+      return std::filesystem::path(*local) / "codexsync";
+    }
+    if (auto home = home_dir(env)) {
+      return *home / "AppData" / "Local" / "codexsync";
+    }
+    return std::nullopt;
+  case Os::macos:
+    return user_config_dir(env);
+  case Os::linux:
+    if (auto xdg = env.get("XDG_STATE_HOME"); xdg && std::filesystem::path(*xdg).is_absolute()) {
+      return std::filesystem::path(*xdg) / "codexsync";
+    }
+    if (auto home = home_dir(env)) {
+      return *home / ".local" / "state" / "codexsync";
+    }
+    return std::nullopt;
+  }
+  return std::nullopt;
+}
+
 } // namespace codexsync::util

@@ -164,6 +164,21 @@ init_config_for() {
     --local-state-dir "$(state_dir "$which")" --workspace-root "$CLOUD" "$@"
   assert_exit 0
   assert_file_exists "$(config_of "$which")"
+  # Tests run side by side on one machine: the agent must not be a common name
+  # (a test's fake agent would stop every other test's sync), and one look
+  # instead of a 2 s window keeps the suite fast. The gate tests set their own.
+  cs_set_key "$(config_of "$which")" process_detection process_names '["codexsync-e2e-none"]'
+  cs_set_key "$(config_of "$which")" process_detection grace_period_seconds 0
+}
+
+# cs_set_key FILE SECTION KEY VALUE: sets KEY in [SECTION] of a config file.
+cs_set_key() {
+  local file="$1"
+  awk -v section="[$2]" -v key="$3" -v value="$4" '
+    /^\[/ { current = $0 }
+    current == section && $0 ~ "^" key " *=" { print key " = " value; next }
+    { print }
+  ' "$file" >"$file.new" && mv "$file.new" "$file"
 }
 
 # minimal_config a|b: prints a small valid config for the machine. These
@@ -797,4 +812,45 @@ CS_EXIT_REMOVE=()
 on_exit_remove() {
   CS_EXIT_REMOVE+=("$@")
   trap 'cs_rc_kept=$?; set +e; trap - ERR; rm -rf -- "${CS_EXIT_REMOVE[@]}"; (exit $cs_rc_kept); cs_on_exit' EXIT
+}
+
+# ---------------------------------------------------------------------------
+# A stand-in for a running agent (tests/helpers/fake_agent.cpp)
+
+CS_AGENT_PIDS=()
+
+# start_agent NAME [ignore-term]: runs the fake agent under the process name
+# NAME (a copy of the helper named NAME) in the background; sets AGENT_PID.
+# It is killed when the test ends.
+start_agent() {
+  local name="$1" mode="${2:-}"
+  local helper="${CODEXSYNC_HELPERS:-}/fake_agent"
+  [[ -x "$helper" ]] || skip_test "the fake agent helper is not built ($helper)"
+  mkdir -p "$T/agent-bin"
+  cp "$helper" "$T/agent-bin/$name"
+  # Started from a subshell that exits at once, so the agent is re-parented and
+  # reaped when it ends (no zombie left behind, as with a real agent).
+  # shellcheck disable=SC2086 # $mode is one optional word
+  ("$T/agent-bin/$name" 120 $mode 2>"$T/agent-bin/$name.stderr" </dev/null >/dev/null &
+    echo $! >"$T/agent-bin/$name.pid")
+  AGENT_PID="$(cat "$T/agent-bin/$name.pid")"
+  CS_AGENT_PIDS+=("$AGENT_PID")
+  sleep 0.2
+  trap 'cs_rc_agent=$?; set +e; trap - ERR; kill "${CS_AGENT_PIDS[@]}" 2>/dev/null; (exit $cs_rc_agent); cs_on_exit' EXIT
+}
+
+# stop_agent: ends the fake agent started last and waits until it is gone.
+stop_agent() {
+  kill "$AGENT_PID" 2>/dev/null || true
+  agent_gone_within 5 || cs_die_setup "the fake agent $AGENT_PID did not stop"
+}
+
+# agent_gone_within SECONDS: true once the fake agent started last has exited.
+agent_gone_within() {
+  local tries=$(($1 * 10))
+  while ((tries-- > 0)); do
+    kill -0 "$AGENT_PID" 2>/dev/null || return 0
+    sleep 0.1
+  done
+  return 1
 }

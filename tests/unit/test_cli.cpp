@@ -200,8 +200,11 @@ TEST_CASE("preflight leaves its findings in the log file, doctor does not", "[cl
 
 TEST_CASE("a run that fails leaves its error and exit code in the log file", "[cli]") {
   test::ConfigFixture f;
+  // A name no other test's stand-in agent uses, and one look instead of a window.
   const auto file = f.dir.write("c.toml", f.base() + "[logging]\nfile = \"${workspace_root}/logs/cs.log\"\n"
-                                                     "format = \"json\"\n");
+                                                     "format = \"json\"\n[process_detection]\n"
+                                                     "process_names = [\"codexsync-unit-none\"]\n"
+                                                     "grace_period_seconds = 0\n");
   std::filesystem::remove_all(f.dir / "home/.codex");  // the agent's folder is gone: sync stops
   const auto result = run_cli({"-c", file.string(), "sync", "--apply"}, f.env);
   REQUIRE(result.code == to_int(ExitCode::fail_safe));

@@ -384,17 +384,16 @@ TEST_CASE("folders are compared as real paths: a symlink does not hide an overla
 }
 #endif
 
-TEST_CASE("write blockers: backup off, terminate on, last_date_only", "[config]") {
+TEST_CASE("write blockers: backup off and last_date_only, not termination", "[config]") {
   ConfigFixture f;
   const auto c = f.load(f.base() + "[backup]\nbackup_before_overwrite = false\n"
                                    "[process_detection]\nallow_terminate_if_running = true\n"
                                    "[sync]\nsession_mode = \"last_date_only\"\n")
                    .config;
   const auto blockers = write_blockers(c);
-  REQUIRE(blockers.size() == 3);
+  REQUIRE(blockers.size() == 2);  // closing the agent after a confirmation is allowed
   CHECK_THAT(blockers[0], CS_CONTAINS(":12:27: backup.backup_before_overwrite = false is refused"));
-  CHECK_THAT(blockers[1], CS_CONTAINS("allow_terminate_if_running = true is refused"));
-  CHECK_THAT(blockers[2], CS_CONTAINS("\"last_date_only\" is refused"));
+  CHECK_THAT(blockers[1], CS_CONTAINS("\"last_date_only\" is refused"));
   CHECK_THROWS_AS(require_writable(c), ConfigError);
   CHECK_NOTHROW(require_writable(f.load(f.base()).config));
 }
@@ -419,7 +418,7 @@ TEST_CASE("the shipped template loads, validates and uses every known key", "[co
   }
 }
 
-TEST_CASE("a codexSync 0.1 config loads unchanged and its unsafe settings block writes", "[config]") {
+TEST_CASE("a codexSync 0.1 config loads unchanged and its unsafe setting blocks writes", "[config]") {
   ConfigFixture f;
   // The shape of the 0.1 template: Windows paths, 0.1 defaults, termination on.
   const std::string text = R"([identity]
@@ -489,10 +488,10 @@ max_file_size_mb = 10
   const auto result = f.load(text);
   CHECK(result.config.sync.time_tolerance_seconds == 2);
   CHECK(result.config.process_detection.process_names == std::vector<std::string>{"codex.exe", "codex"});
+  CHECK(result.config.process_detection.allow_terminate_if_running);
   const auto blockers = write_blockers(result.config);
-  REQUIRE(blockers.size() == 2);
-  CHECK_THAT(blockers[0], CS_CONTAINS("allow_terminate_if_running"));
-  CHECK_THAT(blockers[1], CS_CONTAINS("last_date_only"));
+  REQUIRE(blockers.size() == 1);
+  CHECK_THAT(blockers[0], CS_CONTAINS("last_date_only"));
 }
 
 TEST_CASE("with no state folder setting and no HOME or CODEX_HOME, the config is refused", "[config]") {

@@ -234,6 +234,21 @@ TEST_CASE("names that differ only in case or Unicode form are conflicts", "[plan
   CHECK(name_collisions(local, cloud).size() == 2);
 }
 
+TEST_CASE("name collisions: accents are not case, other scripts fold their case", "[plan]") {
+  Index local;
+  Index cloud;
+  local.files["skills/resume.md"] = st(1, 1);
+  cloud.files["skills/r\xC3\xA9sum\xC3\xA9.md"] = st(1, 1);        // résumé: another name
+  local.files["notes/\xD0\x9F\xD1\x80\xD0\xB8.md"] = st(1, 1);  // При
+  cloud.files["notes/\xD0\xBF\xD1\x80\xD0\xB8.md"] = st(1, 1);  // при: the same on Windows and macOS
+  local.files["docs/CAF\xC3\x89.md"] = st(1, 1);                   // CAFÉ
+  cloud.files["docs/cafe\xCC\x81.md"] = st(1, 1);                  // café in NFD
+  const auto groups = name_collisions(local, cloud);
+  REQUIRE(groups.size() == 2);
+  CHECK(groups[0][0].rfind("docs/", 0) == 0);
+  CHECK(groups[1][0].rfind("notes/", 0) == 0);
+}
+
 TEST_CASE("hash candidates: equal sizes with different times, or all equal sizes under hash fallback", "[plan]") {
   Index local;
   Index cloud;
@@ -325,7 +340,7 @@ TEST_CASE("next_baseline: in-sync paths, applied copies and deletions, kept entr
   Applied applied;
   applied.copied["copied"] = st(2, 2, "hh");
   applied.deleted.insert("deleted");
-  const auto next = next_baseline(local, cloud, old, plan, applied, 0);
+  const auto next = next_baseline(local, cloud, old, plan, applied);
   CHECK(next.at("in-sync").local->size == 1);
   CHECK(next.at("copied").cloud->sha256 == "hh");
   CHECK(next.at("conflict").local->size == 9);  // old entry kept: the difference stays visible
@@ -351,4 +366,58 @@ TEST_CASE("a path that is a file on one side and a folder on the other is a conf
       CHECK_THAT(action.reason, CS_CONTAINS("is a file on one side and a folder"));
     }
   }
+}
+
+TEST_CASE("a path the scan skipped on one side is never a deletion", "[plan]") {
+  // A file became a symlink (dotfiles) on this machine: the scan skips it, so
+  // it looks gone here, but it was not deleted.
+  Index local;
+  Index cloud;
+  local.skipped.push_back({"skills/review/SKILL.md", "symlink: not followed"});
+  local.files["skills/other.md"] = st(1, 1);
+  cloud.files["skills/other.md"] = st(1, 1);
+  cloud.files["skills/review/SKILL.md"] = st(5, 100);
+  local.skipped.push_back({"rules", "symlink: not followed"});
+  cloud.files["rules/a.md"] = st(5, 100);
+  const Baseline baseline{{"skills/review/SKILL.md", BaselineEntry{st(5, 100), st(5, 100)}},
+                          {"rules/a.md", BaselineEntry{st(5, 100), st(5, 100)}}};
+  Options options;
+  options.delete_policy = DeletePolicy::propagate;
+  options.include_roots = {"skills", "rules"};
+  const auto plan = make_plan(local, cloud, baseline, options);
+  REQUIRE(plan.actions.size() == 2);
+  for (const auto& action : plan.actions) {
+    CHECK(action.kind == ActionKind::conflict);
+    CHECK_THAT(action.reason, CS_CONTAINS("symlink: not followed"));
+  }
+}
+
+TEST_CASE("a cloud copy whose time was rewritten but whose bytes are the same is unchanged", "[plan]") {
+  // The cloud client re-stamped the file; this machine edited its copy.
+  Index local;
+  Index cloud;
+  local.files["skills/a.md"] = st(12, 300);
+  cloud.files["skills/a.md"] = st(10, 500);
+  const Baseline baseline{{"skills/a.md", BaselineEntry{st(10, 100, "v0"), st(10, 100, "v0")}}};
+  Options options;
+  options.conflict_policy = ConflictPolicy::prefer_newer_mtime;
+  CHECK(hash_candidates(local, cloud, baseline, options) == std::vector<std::string>{"skills/a.md"});
+  cloud.files["skills/a.md"].sha256 = "v0";  // what the engine finds when it hashes the cloud side
+  const auto plan = make_plan(local, cloud, baseline, options);
+  REQUIRE(plan.actions.size() == 1);
+  CHECK(plan.actions[0].kind == ActionKind::copy_to_cloud);  // not "the cloud copy is newer"
+  CHECK_THAT(plan.actions[0].reason, CS_CONTAINS("changed here since the last sync"));
+}
+
+TEST_CASE("a single-file include root deleted with proof is an ordinary deletion", "[plan]") {
+  Index local;
+  Index cloud;
+  cloud.files["session_index.jsonl"] = st(5, 100);
+  const Baseline baseline{{"session_index.jsonl", BaselineEntry{st(5, 100), st(5, 100)}}};
+  Options options;
+  options.delete_policy = DeletePolicy::propagate;
+  options.include_roots = {"session_index.jsonl"};
+  const auto plan = make_plan(local, cloud, baseline, options);
+  REQUIRE(plan.actions.size() == 1);
+  CHECK(plan.actions[0].kind == ActionKind::delete_cloud);
 }

@@ -8,8 +8,12 @@ using namespace codexsync::state;
 
 namespace {
 
-BaselineFile file_in(const test::TempDir& dir, std::string machine = "machine-a") {
-  return BaselineFile{dir / "state/baseline.json", std::move(machine), dir / "local", dir / "cloud"};
+BaselineFile file_in(const test::TempDir& dir, std::string machine = "machine-a", std::string install = "") {
+  return BaselineFile{.path = dir / "state/baseline.json",
+                      .machine = std::move(machine),
+                      .install_id = std::move(install),
+                      .local_root = dir / "local",
+                      .cloud_root = dir / "cloud"};
 }
 
 } // namespace
@@ -72,4 +76,23 @@ TEST_CASE("baseline path: beside the manifest, else in temp_dir", "[state]") {
   CHECK(baseline_path("/w/.tmp", std::filesystem::path("/w/state/manifest.json"), "m") ==
         std::filesystem::path("/w/state/manifest.m.json"));
   CHECK(baseline_path("/w/.tmp", std::nullopt, "m") == std::filesystem::path("/w/.tmp/state/baseline.m.json"));
+}
+
+TEST_CASE("baseline: another computer using the same machine id is told apart", "[state]") {
+  test::TempDir dir;
+  const Baseline one{{"a", BaselineEntry{FileState{1, 1, {}}, FileState{1, 1, {}}}}};
+  save_baseline(file_in(dir, "machine-a", "install-1"), one);
+  CHECK(load_baseline(file_in(dir, "machine-a", "install-1")).usable);
+  const auto other = load_baseline(file_in(dir, "machine-a", "install-2"));
+  CHECK(other.other_install);
+  CHECK_FALSE(other.usable);
+  CHECK_THAT(other.note, CS_CONTAINS("another computer that uses the machine id \"machine-a\""));
+}
+
+TEST_CASE("install id: made once, then the same", "[state]") {
+  test::TempDir dir;
+  const auto first = install_id(dir / "state");
+  CHECK(first.size() == 32);
+  CHECK(install_id(dir / "state") == first);
+  CHECK(install_id(std::nullopt).empty());
 }

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <optional>
+#include <optional>
 #include <string_view>
 
 // The only code that changes files in the agent's folder or the cloud mirror.
@@ -25,7 +26,24 @@ namespace codexsync::apply {
 // renamed between folders). Returns the state of `dest` with its sha256.
 // Throws RuntimeError naming the path on I/O errors (ENOSPC, EACCES, EROFS...);
 // the temp file is removed on every failure and `dest` is untouched.
-FileState copy_file_atomic(const std::filesystem::path& source, const std::filesystem::path& dest);
+//
+// `expect` says what `dest` must still be right before it is replaced: when it
+// differs (a version arrived or changed while copying), FailSafeError and
+// `dest` is untouched; a `dest` that must be absent is placed with a rename
+// that never replaces.
+struct Expect {
+  enum class Kind { anything, absent, state };
+  Kind kind = Kind::anything;
+  FileState state;  // for Kind::state: size and mtime_ns
+
+  // Absent when `planned` is empty, else that size and mtime.
+  static Expect as_planned(const std::optional<FileState>& planned) {
+    return planned ? Expect{Kind::state, *planned} : Expect{Kind::absent, {}};
+  }
+};
+
+FileState copy_file_atomic(const std::filesystem::path& source, const std::filesystem::path& dest,
+                           const Expect& expect = {});
 
 // Removes `file` (retrying transient errors), then removes the parent folders
 // it leaves empty, up to but not including `stop_at`. A file already gone is

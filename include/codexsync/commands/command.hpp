@@ -23,6 +23,8 @@ struct GlobalOptions {
   std::optional<std::filesystem::path> config_file;  // -c FILE
   bool verbose = false;                               // -v
   bool json = false;                                  // --json
+  bool manual_terminate = false;                      // --manual-terminate-confirmation
+  bool auto_terminate = false;                        // --auto-terminate-without-confirmation
 };
 
 // What a command gets to work with. The config is loaded on first use.
@@ -39,6 +41,9 @@ public:
   // True when progress may be drawn on `out` (a terminal, and not --json).
   bool interactive() const { return m_interactive; }
   void set_interactive(bool interactive) { m_interactive = interactive; }
+  // True when a question may be asked on the terminal (stdin and stderr are one).
+  bool stdin_interactive() const { return m_stdin_interactive; }
+  void set_stdin_interactive(bool interactive) { m_stdin_interactive = interactive; }
 
   // Finds, reads and validates the config (once), printing its warnings to
   // stderr. Throws ConfigError (exit 4) naming the file and the problems.
@@ -60,6 +65,7 @@ private:
   std::ostream& m_err;
   const util::Clock& m_clock;
   bool m_interactive = false;
+  bool m_stdin_interactive = false;
   std::optional<config::Discovery> m_discovery;
   std::optional<config::Config> m_config;
   std::vector<std::string> m_warnings;

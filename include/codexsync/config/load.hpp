@@ -23,7 +23,7 @@ LoadResult load_config_text(std::string_view text, const fs::path& file, const u
 LoadResult load_config_file(const fs::path& file, const util::Environment& env);
 
 // Returns the problems that make the config unfit for a command that writes
-// (backup_before_overwrite = false, allow_terminate_if_running = true,
+// (backup_before_overwrite = false,
 // session_mode = "last_date_only"), each as "FILE:LINE:COL: message".
 std::vector<std::string> write_blockers(const Config& config);
 

@@ -5,6 +5,7 @@
 #include <codexsync/state/journal.hpp>
 #include <codexsync/util/clock.hpp>
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -29,6 +30,8 @@ struct RestoreItem {
   std::string reason;
   std::uint64_t size = 0;
   std::string sha256;                 // the snapshot's version (put_back)
+  std::int64_t mtime_ns = 0;          // the snapshot's mtime (put_back)
+  bool needs_person = false;          // refused for a reason a rerun cannot fix (missing backup, a link)
   std::optional<FileState> expected;  // remove: what the run wrote; only that is removed
 };
 
@@ -51,6 +54,10 @@ RestorePlan plan_restore(const config::Config& cfg, const std::optional<std::str
 RestorePlan plan_rollback(const config::Config& cfg, const state::JournalRecord& journal,
                           std::optional<Side> target);
 
+// True when every refused item is a later edit deliberately kept: the undone
+// run is then fully settled.
+bool settles_run(const RestorePlan& plan);
+
 struct RestoreReport {
   std::string journal_id;
   std::string backup_snapshot;  // what was there before, saved first
@@ -62,6 +69,9 @@ struct RestoreReport {
 // it will replace or remove into a new snapshot, then verifies each snapshot
 // entry's hash on extraction and once more after the atomic copy. Throws
 // FailSafeError on any mismatch (nothing further is written).
-RestoreReport apply_restore(const config::Config& cfg, const RestorePlan& plan, const util::Clock& clock);
+// `before_write` runs before the first write and before each file is
+// replaced or removed (throw to stop).
+RestoreReport apply_restore(const config::Config& cfg, const RestorePlan& plan, const util::Clock& clock,
+                            const std::function<void()>& before_write = {});
 
 } // namespace codexsync::engine

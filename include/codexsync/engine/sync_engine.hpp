@@ -24,6 +24,7 @@ struct Prepared {
   plan::Options options;
   plan::Plan plan;
   std::vector<state::JournalRecord> open_journals;  // this machine's unfinished runs
+  bool volatile_plan = false;  // made while the agent was running: it may change before it is applied
 };
 
 // Scans both sides, hashes the planner's candidates (reusing the baseline's
@@ -47,6 +48,7 @@ struct ApplyReport {
   std::size_t backed_up = 0;
   std::uint64_t bytes_copied = 0;
   std::vector<std::string> changed_meanwhile;  // left for the next run
+  std::vector<std::string> failed;             // "path: why" for writes that failed (the rest went on)
   std::vector<std::string> closed_journals;    // earlier unfinished runs this one settled
   std::vector<std::string> pruned_snapshots;
 };
@@ -57,7 +59,14 @@ struct ApplyReport {
 // space is short, a backup cannot be verified, or the lock is held; throws
 // RuntimeError on I/O failures. Either way every file is wholly old or wholly
 // new, and the journal says how far the run got.
+struct ApplyHooks {
+  std::function<void(const Progress&)> on_progress;  // after each write
+  // Before the first write and before each write that replaces or deletes a
+  // file: the last chance to stop (throws to stop; nothing further is written).
+  std::function<void()> before_write;
+};
+
 ApplyReport apply(const config::Config& cfg, const Prepared& prepared, const util::Clock& clock,
-                  const std::function<void(const Progress&)>& on_progress = {});
+                  const ApplyHooks& hooks = {});
 
 } // namespace codexsync::engine

@@ -79,9 +79,11 @@ struct Plan {
 // differ beyond the tolerance (identical content is then "in sync", not a
 // conflict or a copy), or both sides changed since the baseline (two edits
 // that look alike are only "identical" when their bytes are), or compare =
-// "mtime_hash_fallback" (equal times are then confirmed by content). The
-// caller fills FileState::sha256 for these, reusing the baseline's hash where
-// size and mtime still match it.
+// "mtime_hash_fallback" (equal times are then confirmed by content); also any
+// path one of whose sides kept its baseline size but not its time, when the
+// baseline knows that side's hash (a cloud client that rewrites mtimes). The
+// caller fills FileState::sha256 for these (the side that exists), reusing the
+// baseline's hash where size and mtime still match it.
 std::vector<std::string> hash_candidates(const Index& local, const Index& cloud, const Baseline& baseline,
                                          const Options& options);
 
@@ -99,7 +101,7 @@ struct Applied {
 // conflict, held, kept-apart or not-applied path keeps its old entry (so the
 // next run sees the same difference again).
 Baseline next_baseline(const Index& local, const Index& cloud, const Baseline& old, const Plan& plan,
-                       const Applied& applied, std::int64_t tolerance_ns);
+                       const Applied& applied);
 
 // Groups of two or more paths (across both sides) that differ only in letter
 // case or Unicode normalisation, which a case-insensitive or normalising

@@ -48,6 +48,12 @@ std::optional<std::filesystem::path> home_dir(const Environment& env);
 // Windows. nullopt when the base cannot be determined.
 std::optional<std::filesystem::path> user_config_dir(const Environment& env);
 
+// Returns the per-user folder for codexsync's own machine-local state (never
+// synced): $XDG_STATE_HOME/codexsync (default ~/.local/state/codexsync) on
+// Linux, ~/Library/Application Support/codexsync on macOS,
+// %LOCALAPPDATA%\codexsync on Windows. nullopt when the base is unknown.
+std::optional<std::filesystem::path> user_state_dir(const Environment& env);
+
 // Returns this machine's host name, or "" when the OS will not tell.
 std::string host_name();
 
