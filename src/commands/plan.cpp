@@ -1,5 +1,6 @@
 #include <codexsync/commands/command.hpp>
 #include <codexsync/engine/sync_engine.hpp>
+#include <codexsync/state/baseline_store.hpp>
 
 #include "cold_gate.hpp"
 #include "plan_output.hpp"
@@ -23,7 +24,7 @@ public:
   ExitCode run(Context& ctx) override {
     const auto& cfg = ctx.config();
     ctx.start_file_logging();
-    auto prepared = engine::prepare(cfg);
+    auto prepared = engine::prepare(cfg, state::install_id(util::user_state_dir(ctx.env())));
     prepared.volatile_plan = agent_running_now(cfg);
     if (ctx.global().json) {
       ctx.out() << plan_json(cfg, prepared).dump(2) << '\n';

@@ -2,6 +2,7 @@
 #include <codexsync/config/load.hpp>
 #include <codexsync/core/error.hpp>
 #include <codexsync/engine/sync_engine.hpp>
+#include <codexsync/state/baseline_store.hpp>
 #include <codexsync/log/log.hpp>
 
 #include "cold_gate.hpp"
@@ -71,7 +72,7 @@ public:
     if (apply) {
       gate.require();  // before looking: the plan must not be made while the agent writes
     }
-    auto prepared = engine::prepare(cfg);
+    auto prepared = engine::prepare(cfg, state::install_id(util::user_state_dir(ctx.env())));
     prepared.volatile_plan = !apply && agent_running_now(cfg);
     const bool json = ctx.global().json;
     if (!json) {

@@ -421,7 +421,7 @@ private:
 
 } // namespace
 
-Prepared prepare(const config::Config& cfg) {
+Prepared prepare(const config::Config& cfg, const std::string& install_id) {
   check_roots(cfg);
   Prepared p;
   p.options = plan::options_from(cfg);
@@ -433,10 +433,9 @@ Prepared prepare(const config::Config& cfg) {
   p.baseline_file = state::BaselineFile{
     .path = state::baseline_path(cfg.paths.temp_dir, cfg.state.manifest_file, cfg.identity.effective_machine_id),
     .machine = cfg.identity.effective_machine_id,
-    .install_id = {},
+    .install_id = install_id,
     .local_root = cfg.paths.local_state_dir,
     .cloud_root = cfg.paths.cloud_root_dir};
-  p.baseline_file.install_id = state::install_id(util::user_state_dir(util::Environment::current()));
   p.baseline = state::load_baseline(p.baseline_file);
   if (p.baseline.other_install) {
     throw FailSafeError(p.baseline.note + "; nothing was written");

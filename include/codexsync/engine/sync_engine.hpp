@@ -31,7 +31,9 @@ struct Prepared {
 // hash where size and mtime still match it) and builds the plan. Reads only.
 // Throws FailSafeError when the cloud root and the agent folder overlap, or
 // when a side cannot be read.
-Prepared prepare(const config::Config& cfg);
+// `install_id` identifies this computer (state::install_id); "" skips the
+// check that the baseline was written here.
+Prepared prepare(const config::Config& cfg, const std::string& install_id);
 
 struct Progress {
   std::size_t files_done = 0;
