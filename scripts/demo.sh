@@ -322,15 +322,24 @@ init_configs() {
       --machine-id "$m" \
       --local-state-dir "$sandbox/$m/home/.codex" \
       --workspace-root "$sandbox/cloud"
+    # The simulated machines have no Codex of their own: a Codex you may have
+    # open on this computer must not stop the demo, so the "agent" is a name
+    # nothing runs, and one look replaces the 2-second window.
+    sed -i.bak -e 's/^process_names = .*/process_names = ["codexsync-demo-agent"]/' \
+      -e 's/^grace_period_seconds = .*/grace_period_seconds = 0/' "$sandbox/$m/config.toml"
+    grep -q '^process_names = \["codexsync-demo-agent"\]' "$sandbox/$m/config.toml" ||
+      check_failed "could not set process_names in $sandbox/$m/config.toml"
   done
+  explain "(For the demo, each config watches for a process named" \
+    "\"codexsync-demo-agent\" instead of Codex, so a Codex open on this computer" \
+    "does not stop it.)"
 }
 
 doctor_a() {
   heading "doctor: read-only health check on machine A"
-  explain "Checks the config, the folders and the agent without writing anything." \
-    "WARN: the cloud folders do not exist yet (the first sync creates them), and" \
-    "this build does not detect a running Codex yet: close Codex yourself before" \
-    "a real sync. (No Codex uses the sandbox.)"
+  explain "Checks the config, the folders, the agent's processes, the lock and free" \
+    "space; its only write is a clock probe file in the cloud folder, removed at" \
+    "once. WARN: the cloud folders do not exist yet (the first sync creates them)."
   step machine-a doctor
 }
 
