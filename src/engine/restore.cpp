@@ -10,6 +10,8 @@
 #include <codexsync/util/fs.hpp>
 #include <codexsync/util/sha256.hpp>
 
+#include "sides.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -19,13 +21,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-fs::path root_of(const config::Config& cfg, Side side) {
-  return side == Side::local ? cfg.paths.local_state_dir : cfg.paths.cloud_root_dir;
-}
-
-fs::path file_on(const config::Config& cfg, Side side, const std::string& path) {
-  return root_of(cfg, side) / util::path_from_utf8(path);
-}
+using detail::file_on;
+using detail::side_root;
 
 std::optional<util::FileStat> current(const config::Config& cfg, Side side, const std::string& path) {
   std::error_code ec;
@@ -282,7 +279,7 @@ RestoreReport apply_restore(const config::Config& cfg, const RestorePlan& plan, 
       const auto dest = file_on(cfg, item->side, item->path);
       last_chance();
       if (item->step == RestoreStep::remove) {
-        apply::remove_file(dest, root_of(cfg, item->side));
+        apply::remove_file(dest, side_root(cfg, item->side));
         log::file_action(log::Level::warning, "delete", item->path, side_name(item->side),
                          "removed a file the undone run created (a copy is in the backup)");
         ++report.removed;

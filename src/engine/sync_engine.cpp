@@ -9,6 +9,8 @@
 #include <codexsync/util/fs.hpp>
 #include <codexsync/util/sha256.hpp>
 
+#include "sides.hpp"
+
 #include <fmt/format.h>
 
 #include <map>
@@ -22,13 +24,8 @@ namespace fs = std::filesystem;
 constexpr std::uint64_t k_space_margin = 64ULL * 1024 * 1024;
 constexpr std::size_t k_finished_journals_kept = 20;
 
-fs::path side_root(const config::Config& cfg, Side side) {
-  return side == Side::local ? cfg.paths.local_state_dir : cfg.paths.cloud_root_dir;
-}
-
-fs::path file_on(const config::Config& cfg, Side side, const std::string& path) {
-  return side_root(cfg, side) / util::path_from_utf8(path);
-}
+using detail::file_on;
+using detail::side_root;
 
 // Fills FileState::sha256 for the planner's candidates, reusing the baseline's
 // hash when size and mtime still match what it recorded.
