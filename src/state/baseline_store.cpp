@@ -124,10 +124,28 @@ std::string install_id(const std::optional<std::filesystem::path>& state_dir) {
       return id;
     }
   }
+  // Two first runs at once must agree on one id: write a candidate beside it,
+  // then link it into place, which fails if another run got there first (whose
+  // id is then the one).
   auto id = util::random_hex(16);
   std::filesystem::create_directories(*state_dir, ec);
-  util::write_file_atomic(path, id + "\n", ec);
-  return ec ? std::string() : id;
+  const auto candidate = *state_dir / ("install-id." + util::random_hex(6) + ".tmp");
+  util::write_file_atomic(candidate, id + "\n", ec);
+  if (ec) {
+    return {};
+  }
+  std::filesystem::create_hard_link(candidate, path, ec);
+  const bool linked = !ec;
+  std::error_code ignored;
+  if (!linked && !std::filesystem::exists(path, ignored)) {
+    std::filesystem::rename(candidate, path, ec);  // no hard links here (FAT): best effort
+  }
+  std::filesystem::remove(candidate, ignored);
+  if (linked) {
+    return id;
+  }
+  const auto text = util::read_file(path, ignored);
+  return text ? std::string(util::trim(*text)) : std::string();
 }
 
 void save_baseline(const BaselineFile& file, const Baseline& baseline) {

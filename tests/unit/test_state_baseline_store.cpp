@@ -96,3 +96,17 @@ TEST_CASE("install id: made once, then the same", "[state]") {
   CHECK(install_id(dir / "state") == first);
   CHECK(install_id(std::nullopt).empty());
 }
+
+TEST_CASE("install id: two first runs at once agree on one id", "[state]") {
+  test::TempDir dir;
+  // The second caller finds the first one's file and takes its id.
+  const auto first = install_id(dir / "state");
+  const auto second = install_id(dir / "state");
+  CHECK(first == second);
+  // No candidate files are left behind.
+  std::size_t entries = 0;
+  for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(dir / "state")) {
+    ++entries;
+  }
+  CHECK(entries == 1);
+}
