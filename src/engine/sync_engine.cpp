@@ -173,6 +173,43 @@ bool unchanged_since_plan(const config::Config& cfg, Side side, const std::strin
          now->mtime_ns == planned->mtime_ns;
 }
 
+// The nearest existing folder at or above `path`.
+fs::path nearest_existing(fs::path path) {
+  std::error_code ec;
+  while (!path.empty() && !fs::exists(path, ec) && path != path.parent_path()) {
+    path = path.parent_path();
+  }
+  return path;
+}
+
+// Refuses, before anything is written, a run whose destination or backup
+// folder cannot be written (a read-only mount, missing permissions).
+void check_writable(const config::Config& cfg, const plan::Plan& plan) {
+  bool to_local = false;
+  bool to_cloud = false;
+  bool backups = false;
+  for (const auto& action : plan.actions) {
+    if (action.writes()) {
+      (action.destination() == Side::local ? to_local : to_cloud) = true;
+      backups = backups || action.replaces_existing();
+    }
+  }
+  const std::vector<std::pair<bool, fs::path>> folders{
+    {to_local, cfg.paths.local_state_dir}, {to_cloud, cfg.paths.cloud_root_dir}, {backups, cfg.paths.backup_dir},
+    {true, cfg.paths.temp_dir}};
+  for (const auto& [needed, folder] : folders) {
+    if (!needed) {
+      continue;
+    }
+    const auto existing = nearest_existing(folder);
+    if (!util::can_access_dir(existing, util::Access::write)) {
+      throw FailSafeError(fmt::format("cannot write in {} (read-only or no permission); nothing was written. "
+                                      "Make it writable and run again",
+                                      util::display_path(existing)));
+    }
+  }
+}
+
 class Runner {
 public:
   Runner(const config::Config& cfg, const Prepared& prepared, const util::Clock& clock, const ApplyHooks& hooks)
@@ -183,6 +220,7 @@ public:
     if (plan.has_conflicts()) {
       throw ConflictError("the plan has open conflicts; nothing was written");  // callers check first
     }
+    check_writable(m_cfg, plan);
     lock();
     check_free_space(m_cfg, plan);
     sweep_leftovers();
