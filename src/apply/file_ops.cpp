@@ -26,9 +26,6 @@ namespace fs = std::filesystem;
 using detail::ErrorKind;
 
 constexpr std::size_t k_buffer_size = std::size_t{1} << 20;
-constexpr std::string_view k_temp_marker = ".codexsync-tmp-";
-constexpr std::size_t k_temp_hex_bytes = 6; // 12 hex digits
-constexpr std::size_t k_temp_hex_digits = 2 * k_temp_hex_bytes;
 constexpr std::size_t k_max_name_length = 255; // NAME_MAX; 255 UTF-16 units on NTFS
 constexpr int k_temp_name_attempts = 4;
 constexpr auto k_retry_first_delay = std::chrono::milliseconds(50);
@@ -40,19 +37,6 @@ std::string show(const fs::path& path) { return util::display_path(path); }
 
 fs::path folder_of(const fs::path& path) {
   return path.has_parent_path() ? path.parent_path() : fs::path(".");
-}
-
-// True for `.<name>.codexsync-tmp-<12 lower-case hex>` with a non-empty name.
-bool is_temp_name(std::string_view name) {
-  const std::size_t tail = k_temp_marker.size() + k_temp_hex_digits;
-  if (name.size() < 1 + 1 + tail || name.front() != '.') {
-    return false;
-  }
-  const auto marker = name.substr(name.size() - tail, k_temp_marker.size());
-  const auto hex = name.substr(name.size() - k_temp_hex_digits);
-  return marker == k_temp_marker && std::all_of(hex.begin(), hex.end(), [](char c) {
-           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-         });
 }
 
 // Shortens a file name to `size` code units without splitting a character
@@ -89,7 +73,7 @@ template <typename String> void truncate_name(String& name, std::size_t size) {
 fs::path temp_path_for(const fs::path& dest) {
   using String = fs::path::string_type;
   String name = dest.filename().native();
-  const std::string tail = std::string(k_temp_marker) + util::random_hex(k_temp_hex_bytes);
+  const std::string tail = util::temp_suffix();
   truncate_name(name, k_max_name_length - 1 - tail.size());
   String file_name(1, static_cast<String::value_type>('.'));
   file_name += name;
@@ -491,7 +475,7 @@ std::size_t sweep_temp_files(const fs::path& root, std::chrono::seconds min_age,
         pending.push_back(path);
       } else if (stat->type == util::FileType::regular &&
                  std::max(stat->mtime_ns, stat->change_ns) <= cutoff_ns &&
-                 is_temp_name(util::display_path(path.filename()))) {
+                 util::is_temp_name(util::display_path(path.filename()))) {
         std::error_code delete_ec;
         if (detail::delete_file(path, delete_ec)) {
           ++removed;

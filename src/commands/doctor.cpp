@@ -160,10 +160,7 @@ private:
       }
       return;
     }
-    auto parent = dir.parent_path();
-    while (!parent.empty() && !fs::exists(parent, ec) && parent != parent.root_path()) {
-      parent = parent.parent_path();
-    }
+    const auto parent = util::nearest_existing(dir);
     if (!parent.empty() && fs::is_directory(parent, ec) && util::can_access_dir(parent, util::Access::write)) {
       add(name, Status::warn,
           fmt::format("{} does not exist yet; the first sync creates it", util::display_path(dir)));

@@ -103,18 +103,10 @@ void refuse_unreadable(const Index& index, Side side) {
 }
 
 // The device of the nearest existing folder at or above `path` (0 when unknown).
-std::uint64_t device_of(fs::path path) {
+std::uint64_t device_of(const fs::path& path) {
   std::error_code ec;
-  while (!path.empty()) {
-    if (const auto st = util::stat_no_follow(path, ec)) {
-      return st->device;
-    }
-    if (path == path.parent_path()) {
-      break;
-    }
-    path = path.parent_path();
-  }
-  return 0;
+  const auto st = util::stat_no_follow(util::nearest_existing(path), ec);
+  return st ? st->device : 0;
 }
 
 // Refuses a run whose copies and backups would not fit: needs on folders of
@@ -173,15 +165,6 @@ bool unchanged_since_plan(const config::Config& cfg, Side side, const std::strin
          now->mtime_ns == planned->mtime_ns;
 }
 
-// The nearest existing folder at or above `path`.
-fs::path nearest_existing(fs::path path) {
-  std::error_code ec;
-  while (!path.empty() && !fs::exists(path, ec) && path != path.parent_path()) {
-    path = path.parent_path();
-  }
-  return path;
-}
-
 // Refuses, before anything is written, a run whose destination or backup
 // folder cannot be written (a read-only mount, missing permissions).
 void check_writable(const config::Config& cfg, const plan::Plan& plan) {
@@ -201,7 +184,7 @@ void check_writable(const config::Config& cfg, const plan::Plan& plan) {
     if (!needed) {
       continue;
     }
-    const auto existing = nearest_existing(folder);
+    const auto existing = util::nearest_existing(folder);
     if (!util::can_access_dir(existing, util::Access::write)) {
       throw FailSafeError(fmt::format("cannot write in {} (read-only or no permission); nothing was written. "
                                       "Make it writable and run again",

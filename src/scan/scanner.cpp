@@ -26,9 +26,6 @@ constexpr std::string_view k_secrets_folder = ".sandbox-secrets";
 constexpr std::array<std::string_view, 3> k_sqlite_suffixes = {".sqlite", ".sqlite3", ".db"};
 constexpr std::array<std::string_view, 3> k_sqlite_companions = {"-wal", "-shm", "-journal"};
 
-constexpr std::string_view k_temp_marker = ".codexsync-tmp-";
-constexpr std::size_t k_temp_hex_digits = 12;
-
 // Enough for every signature below, e_lfanew of a PE file included.
 constexpr std::size_t k_header_size = 64;
 constexpr std::size_t k_pe_offset_field = 0x3c;
@@ -455,16 +452,6 @@ bool is_credential_path(std::string_view relative_path) {
   return false;
 }
 
-bool is_own_temp_name(std::string_view name) {
-  // "." + at least one character + ".codexsync-tmp-" + 12 lower-case hex digits.
-  if (name.size() < 2 + k_temp_marker.size() + k_temp_hex_digits || name.front() != '.') {
-    return false;
-  }
-  const auto digits = name.substr(name.size() - k_temp_hex_digits);
-  const bool hex = std::all_of(digits.begin(), digits.end(),
-                               [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
-  return hex && name.substr(name.size() - k_temp_hex_digits - k_temp_marker.size(), k_temp_marker.size()) ==
-                    k_temp_marker;
-}
+bool is_own_temp_name(std::string_view name) { return util::is_temp_name(name); }
 
 } // namespace codexsync::scan

@@ -35,7 +35,7 @@ void fsync_dir(const fs::path& dir) {
 void write_file_atomic(const fs::path& path, std::string_view content, std::error_code& ec, int mode) {
   ec.clear();
   const auto dir = path.has_parent_path() ? path.parent_path() : fs::path(".");
-  const auto temp = dir / ("." + path.filename().string() + ".codexsync-tmp-" + random_hex(6));
+  const auto temp = dir / ("." + path.filename().string() + temp_suffix());
   const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
   if (fd < 0) {
     ec = std::error_code(errno, std::generic_category());

@@ -7,8 +7,7 @@ namespace codexsync::util {
 void write_file_atomic(const fs::path& path, std::string_view content, std::error_code& ec, int /*mode*/) {
   ec.clear();
   const auto dir = path.has_parent_path() ? path.parent_path() : fs::path(L".");
-  const auto temp = dir / (L"." + path.filename().wstring() + L".codexsync-tmp-" +
-                           path_from_utf8(random_hex(6)).wstring());
+  const auto temp = dir / (L"." + path.filename().wstring() + path_from_utf8(temp_suffix()).wstring());
   HANDLE handle = CreateFileW(temp.c_str(), GENERIC_WRITE, 0, nullptr, CREATE_NEW,
                               FILE_ATTRIBUTE_NORMAL, nullptr);
   if (handle == INVALID_HANDLE_VALUE) {

@@ -1,7 +1,9 @@
 #include <codexsync/util/fs.hpp>
 #include <codexsync/util/environment.hpp>
+#include <codexsync/util/file_stat.hpp>
 #include <codexsync/util/text.hpp>
 
+#include <algorithm>
 #include <fstream>
 #include <random>
 #include <sstream>
@@ -102,6 +104,37 @@ std::optional<std::string> read_file(const fs::path& path, std::error_code& ec) 
     return std::nullopt;
   }
   return std::move(buffer).str();
+}
+
+std::string temp_suffix() { return std::string(k_temp_marker) + random_hex(k_temp_hex_bytes); }
+
+bool is_temp_name(std::string_view name) {
+  const std::size_t digits = 2 * k_temp_hex_bytes;
+  const std::size_t tail = k_temp_marker.size() + digits;
+  if (name.size() < 2 + tail || name.front() != '.') {
+    return false;
+  }
+  const auto hex = name.substr(name.size() - digits);
+  return name.substr(name.size() - tail, k_temp_marker.size()) == k_temp_marker &&
+         std::all_of(hex.begin(), hex.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+}
+
+fs::path nearest_existing(const fs::path& path) {
+  std::error_code ec;
+  fs::path at = fs::absolute(path, ec);
+  if (ec) {
+    at = path;
+  }
+  while (!at.empty()) {
+    if (stat_no_follow(at, ec)) {
+      return at;
+    }
+    if (at == at.parent_path()) {
+      break;
+    }
+    at = at.parent_path();
+  }
+  return {};
 }
 
 std::string random_hex(std::size_t bytes) {

@@ -88,3 +88,20 @@ TEST_CASE("can_access_dir asks without writing", "[util]") {
   CHECK(can_access_dir(dir.path(), Access::write));
   CHECK_FALSE(can_access_dir(dir / "missing", Access::read));
 }
+
+TEST_CASE("temp names: the suffix makes names the check accepts, and nothing else passes", "[util]") {
+  const auto name = "." + std::string("SKILL.md") + temp_suffix();
+  CHECK(is_temp_name(name));
+  CHECK_FALSE(is_temp_name("notes.tmp"));
+  CHECK_FALSE(is_temp_name("SKILL.md" + temp_suffix()));  // no leading dot
+  CHECK_FALSE(is_temp_name("." + temp_suffix()));          // no name
+  CHECK_FALSE(is_temp_name(".a.codexsync-tmp-0123456789AB"));
+  CHECK_FALSE(is_temp_name(".a.codexsync-tmp-0123456789abc"));
+}
+
+TEST_CASE("nearest_existing walks up to a path that exists", "[util]") {
+  TempDir dir;
+  dir.mkdir("a");
+  CHECK(nearest_existing(dir / "a/b/c") == dir / "a");
+  CHECK(nearest_existing(dir / "a") == dir / "a");
+}

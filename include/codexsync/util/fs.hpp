@@ -49,6 +49,22 @@ enum class Access { read, write };
 // existing folder `dir`, asking the OS without creating anything. Never throws.
 bool can_access_dir(const fs::path& dir, Access access);
 
+// codexsync's temp files are `.<name>.codexsync-tmp-<12 lower-case hex>`,
+// beside the file they become; the scanner never indexes them and the temp
+// sweep removes only them.
+inline constexpr std::string_view k_temp_marker = ".codexsync-tmp-";
+inline constexpr std::size_t k_temp_hex_bytes = 6;  // 12 hex digits
+
+// Returns a fresh temp suffix: ".codexsync-tmp-<12 hex>".
+std::string temp_suffix();
+
+// True for exactly the temp-name shape above, with a non-empty <name>.
+bool is_temp_name(std::string_view name);
+
+// Returns the nearest path at or above `path` (made absolute) that exists,
+// without following a final link; empty when none does. Never throws.
+fs::path nearest_existing(const fs::path& path);
+
 // Returns a short random hex string (for temp names and ids).
 std::string random_hex(std::size_t bytes);
 
