@@ -47,13 +47,13 @@ bool is_no_exit(DialogProgram program, const ProgramRun& run) {
   case DialogProgram::zenity:
     // 1: the other button or a closed window; 5: its own timeout. GTK also
     // ends with 1 when it cannot open the display, which is no answer.
-    return (run.exit_code == 1 && !contains(run.error_output, "cannot open display")) || run.exit_code == 5;
+    return (run.exit_code == 1 && !contains(run.output, "cannot open display")) || run.exit_code == 5;
   case DialogProgram::kdialog:
     // 1: no; 2: cancel.
     return run.exit_code == 1 || run.exit_code == 2;
   case DialogProgram::osascript:
     // The cancel button is reported as error -128 with exit code 1.
-    return run.exit_code == 1 && contains(run.error_output, "(-128)");
+    return run.exit_code == 1 && contains(run.output, "(-128)");
   }
   return false;
 }
@@ -243,8 +243,8 @@ DialogAnswer read_dialog_run(DialogProgram program, const ProgramRun& run) {
   } else {
     why += run.why.empty() ? std::string(" was ended by a signal") : " failed: " + run.why;
   }
-  if (!run.error_output.empty()) {
-    why += ": " + run.error_output.substr(0, run.error_output.find('\n'));
+  if (!run.output.empty()) {
+    why += ": " + run.output.substr(0, run.output.find('\n'));
   }
   return DialogAnswer{DialogAnswer::Kind::unavailable, why};
 }

@@ -2,6 +2,7 @@
 
 #include <codexsync/process/terminate.hpp>
 #include <codexsync/util/environment.hpp>
+#include <codexsync/util/subprocess.hpp>
 
 #include <chrono>
 #include <cstdint>
@@ -58,14 +59,7 @@ std::uint64_t parent_pid();
 bool is_protected_pid(std::uint64_t pid);
 
 // One run of a dialog program, as ask_with_dialog sees it.
-struct ProgramRun {
-  bool started = false;
-  bool timed_out = false;   // killed after its timeout
-  bool exited = false;      // ended normally (not by a signal)
-  int exit_code = -1;       // when exited
-  std::string error_output; // what it wrote to stderr (the start of it)
-  std::string why;          // when it could not be started or watched
-};
+using ProgramRun = util::ProgramRun;
 
 enum class DialogProgram { zenity, kdialog, osascript };
 
@@ -78,11 +72,5 @@ std::vector<std::string> dialog_arguments(DialogProgram program, const std::stri
 // start, could not reach a display or failed otherwise.
 DialogAnswer read_dialog_run(DialogProgram program, const ProgramRun& run);
 
-#ifndef _WIN32
-// Runs `exe` with `args`, stdin and stdout on the null device, collecting
-// stderr, and kills it after `timeout`. Never throws.
-ProgramRun run_program(const std::filesystem::path& exe, const std::vector<std::string>& args,
-                       std::chrono::milliseconds timeout);
-#endif
 
 } // namespace codexsync::process::detail

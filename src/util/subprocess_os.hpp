@@ -1,0 +1,21 @@
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+
+// The OS-specific pieces of util/subprocess.cpp.
+namespace codexsync::util::detail {
+
+// The exit code of a process that ended on its own, from the native status
+// Boost.Process reports; nullopt when a signal ended it (POSIX).
+std::optional<int> exit_code_of(int native_status);
+
+// True when this user may run the file.
+bool is_executable(const std::filesystem::path& file);
+
+// The form of an environment variable name that decides whether two names are
+// the same variable (Windows ignores case).
+std::string env_key(const std::string& name);
+
+} // namespace codexsync::util::detail
