@@ -185,17 +185,9 @@ TEST_CASE("with a display the zenity found on PATH asks and its exit code answer
                 "#!/bin/sh\nfor a in \"$@\"; do printf '%s\\n' \"$a\"; done > \"$(dirname \"$0\")/../args\"\n"
                 "exit \"$(cat \"$(dirname \"$0\")/../exit_code\")\"\n");
   std::filesystem::permissions(zenity, std::filesystem::perms::owner_all);
-  const char* old_path = std::getenv("PATH");
-  const std::string saved = old_path != nullptr ? old_path : "";
-  const std::string path = (dir / "bin").string() + ":" + saved;
-  ::setenv("PATH", path.c_str(), 1);
-  struct RestorePath {
-    std::string value;
-    ~RestorePath() { ::setenv("PATH", value.c_str(), 1); }
-  } restore{saved};
-
   util::Environment env;
   env.inherit = false;
+  env.vars["PATH"] = (dir / "bin").string() + ":/usr/bin:/bin";
   env.vars["DISPLAY"] = ":0";
   dir.write("exit_code", "0");
   CHECK(detail::ask_with_dialog("The agent is running", env).kind == detail::DialogAnswer::Kind::yes);
