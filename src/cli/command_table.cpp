@@ -17,6 +17,9 @@ std::vector<std::unique_ptr<commands::Command>> command_table() {
   table.push_back(commands::make_recover_rollback());
   table.push_back(commands::make_unlock());
   table.push_back(commands::make_status());
+  table.push_back(commands::make_schedule_install());
+  table.push_back(commands::make_schedule_remove());
+  table.push_back(commands::make_schedule_status());
   return table;
 }
 

@@ -56,6 +56,8 @@ fi
 
 CS_TEST_NAME="$(basename "$0" .sh)"
 CS_TEST_NAME="${CS_TEST_NAME#test_}"
+# The folder of these scripts, for sourcing more helpers after the cd below.
+CS_E2E_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 mkdir -p "$CODEXSYNC_TEST_TMP"
 T="$(mktemp -d "$CODEXSYNC_TEST_TMP/e2e-$CS_TEST_NAME-XXXX")"
 T="$(cd "$T" && pwd -P)"
