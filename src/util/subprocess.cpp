@@ -2,6 +2,8 @@
 
 #include "subprocess_os.hpp"
 
+// Only process.hpp and stdio.hpp: Boost 1.81's environment.hpp does not compile
+// for Windows, so this process's environment comes from subprocess_os.hpp.
 // Boost 1.81's Process v2 with BOOST_PROCESS_USE_STD_FS names boost::optional,
 // boost::remove_pointer and std type traits without including them. GCC 12
 // flags asio's inline code with -Wnull-dereference (a false positive).
@@ -19,10 +21,13 @@
 #include <boost/asio/readable_pipe.hpp>
 #include <boost/asio/writable_pipe.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/process/v2.hpp>
+#include <boost/process/v2/process.hpp>
+#include <boost/process/v2/stdio.hpp>
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic pop
 #endif
+
+#include <codexsync/util/text.hpp>
 
 #include <fmt/format.h>
 
@@ -53,8 +58,7 @@ std::vector<std::string> merged_environment(const std::map<std::string, std::str
   for (const auto& [name, value] : extra) {
     replaced.insert(detail::env_key(name));
   }
-  for (const auto& entry : bp::environment::current()) {
-    const std::string text = entry.string();
+  for (const std::string& text : detail::current_environment()) {
     const std::size_t eq = text.find('=', 1);
     const std::string name = eq == std::string::npos ? text : text.substr(0, eq);
     if (!replaced.contains(detail::env_key(name))) {
@@ -75,7 +79,7 @@ public:
   explicit EnvironmentBlock(const std::vector<std::string>& lines) {
 #ifdef _WIN32
     for (const std::string& line : lines) {
-      const std::wstring wide = std::filesystem::path(std::u8string(line.begin(), line.end())).wstring();
+      const std::wstring wide = wide_from_utf8(line);
       m_block.insert(m_block.end(), wide.begin(), wide.end());
       m_block.push_back(L'\0');
     }

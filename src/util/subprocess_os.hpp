@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <vector>
 
 // The OS-specific pieces of util/subprocess.cpp.
 namespace codexsync::util::detail {
@@ -17,5 +18,8 @@ bool is_executable(const std::filesystem::path& file);
 // The form of an environment variable name that decides whether two names are
 // the same variable (Windows ignores case).
 std::string env_key(const std::string& name);
+
+// This process's environment as NAME=VALUE lines (UTF-8).
+std::vector<std::string> current_environment();
 
 } // namespace codexsync::util::detail
