@@ -151,9 +151,13 @@ util::ProgramRun run_step(const Context& ctx, const Step& step, Platform platfor
                                                {"result", result.describe()},
                                                {"output", std::string(util::trim(result.output))}});
   if (!result.started || (!result.ok() && !step.may_fail)) {
-    throw RuntimeError(fmt::format("`{}` failed ({}){}{}", schedule::describe(step, platform), result.describe(),
-                                   util::trim(result.output).empty() ? "" : ":\n  ",
-                                   util::trim(result.output)));
+    const bool no_user_manager = step.program == "systemctl" && result.output.find("bus") != std::string::npos;
+    throw RuntimeError(fmt::format("`{}` failed ({}){}{}{}", schedule::describe(step, platform), result.describe(),
+                                   util::trim(result.output).empty() ? "" : ":\n  ", util::trim(result.output),
+                                   no_user_manager ? "\nsystemctl cannot reach your user manager: run this in your "
+                                                     "own session (not through sudo or su), or enable it for SSH "
+                                                     "sessions with `loginctl enable-linger $USER`"
+                                                   : ""));
   }
   return result;
 }

@@ -25,3 +25,4 @@ run_cs -c "$CONFIG_A" schedule install
 assert_exit 1
 assert_stderr_contains "\`systemctl --user enable codexsync-sync.timer\` failed (exit code 1)"
 assert_stderr_contains "Failed to connect to bus: No medium found"
+assert_stderr_contains "loginctl enable-linger"
