@@ -740,6 +740,32 @@ LoadResult load_config_file(const fs::path& file, const util::Environment& env) 
   return load_config_text(*text, file, env);
 }
 
+std::optional<Config> salvage_config_file(const fs::path& file, const util::Environment& env) {
+  std::error_code ec;
+  auto text = util::read_file(file, ec);
+  if (!text) {
+    return std::nullopt;
+  }
+  std::string_view view = *text;
+  if (util::starts_with(view, "\xEF\xBB\xBF")) {
+    view.remove_prefix(3);
+  }
+  try {
+    const auto root = toml::parse(view, util::display_path(file));
+    Config c;
+    c.source_file = file;
+    Reader reader(root, file, c);
+    read_identity(reader, c, env);
+    read_scheduler_and_notify(reader, c);
+    if (!reader.errors().empty()) {
+      return std::nullopt;
+    }
+    return c;
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
 std::vector<std::string> write_blockers(const Config& config) {
   std::vector<std::string> out;
   if (!config.backup.backup_before_overwrite) {

@@ -111,6 +111,26 @@ std::optional<std::chrono::system_clock::time_point> parse_utc_timestamp(std::st
   return time + duration_cast<system_clock::duration>(nanoseconds(nanos));
 }
 
+std::string human_duration(std::chrono::system_clock::duration d) {
+  using namespace std::chrono;
+  auto total = duration_cast<seconds>(d).count();
+  total = total < 0 ? -total : total;
+  const auto days = total / 86400;
+  const auto hours = total % 86400 / 3600;
+  const auto minutes = total % 3600 / 60;
+  if (days > 0) {
+    const auto day_text = fmt::format("{} day{}", days, days == 1 ? "" : "s");
+    return hours == 0 ? day_text : fmt::format("{} {} h", day_text, hours);
+  }
+  if (hours > 0) {
+    return minutes == 0 ? fmt::format("{} h", hours) : fmt::format("{} h {} min", hours, minutes);
+  }
+  if (minutes > 0) {
+    return fmt::format("{} min", minutes);
+  }
+  return fmt::format("{} s", total);
+}
+
 std::string local_timestamp(std::chrono::system_clock::time_point t) {
   const auto tm = to_tm(t, true);
   return fmt::format("{:04}-{:02}-{:02} {:02}:{:02}:{:02}.{:03}", tm.tm_year + 1900, tm.tm_mon + 1,

@@ -5,6 +5,7 @@
 #include <chrono>
 
 using namespace std::chrono;
+using codexsync::util::human_duration;
 using codexsync::util::parse_utc_timestamp;
 using codexsync::util::utc_timestamp;
 
@@ -27,4 +28,20 @@ TEST_CASE("parse_utc_timestamp refuses other shapes and impossible dates", "[uti
     INFO(text);
     CHECK_FALSE(parse_utc_timestamp(text));
   }
+}
+
+TEST_CASE("human_duration says an age in the two largest units", "[util]") {
+  CHECK(human_duration(0s) == "0 s");
+  CHECK(human_duration(45s) == "45 s");
+  CHECK(human_duration(59s + 900ms) == "59 s");
+  CHECK(human_duration(60s) == "1 min");
+  CHECK(human_duration(12min + 59s) == "12 min");
+  CHECK(human_duration(1h) == "1 h");
+  CHECK(human_duration(3h + 12min + 30s) == "3 h 12 min");
+  CHECK(human_duration(23h + 59min) == "23 h 59 min");
+  CHECK(human_duration(24h) == "1 day");
+  CHECK(human_duration(24h + 4h + 59min) == "1 day 4 h");
+  CHECK(human_duration(days{11} + 30min) == "11 days");
+  CHECK(human_duration(days{2} + 1h) == "2 days 1 h");
+  CHECK(human_duration(-(3h + 12min)) == "3 h 12 min");
 }

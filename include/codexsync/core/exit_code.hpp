@@ -23,4 +23,8 @@ std::string_view exit_code_name(ExitCode code);
 // Returns the one-line meaning shown in `codexsync --help` and docs/exit-codes.md.
 std::string_view exit_code_meaning(ExitCode code);
 
+// Returns a few words for messages, as docs/exit-codes.md's headings say them:
+// "conflict left open", "agent running", ...
+std::string_view exit_code_title(ExitCode code);
+
 } // namespace codexsync

@@ -41,6 +41,11 @@ std::string utc_timestamp(std::chrono::system_clock::time_point t);
 // a date or time that does not exist, stray characters.
 std::optional<std::chrono::system_clock::time_point> parse_utc_timestamp(std::string_view text);
 
+// A duration in words for people, to the two largest units: "45 s", "12 min",
+// "3 h 12 min", "3 h", "1 day 4 h", "11 days". Negative durations are shown
+// as their size (callers say "in the future").
+std::string human_duration(std::chrono::system_clock::duration d);
+
 // Local time of `t` as "YYYY-MM-DD HH:MM:SS.mmm" (text logs).
 std::string local_timestamp(std::chrono::system_clock::time_point t);
 
