@@ -50,10 +50,8 @@ Invocation invocation(const config::Notify& command, const util::Environment& en
   Invocation out;
   if (!command.shell_command.empty()) {
     if (env.os == util::Os::windows) {
-      out.exe = util::path_from_utf8(env.get("ComSpec").value_or("cmd.exe"));
-      if (!out.exe.has_parent_path()) {
-        out.exe = util::find_program("cmd.exe", env);
-      }
+      const auto comspec = env.get("ComSpec");  // the full path of cmd.exe, set by Windows
+      out.exe = comspec ? util::path_from_utf8(*comspec) : util::find_program("cmd.exe", env);
       out.args = {"/d", "/s", "/c", command.shell_command};
     } else {
       out.exe = "/bin/sh";

@@ -19,8 +19,9 @@
 #   - makes the sandbox $T = $CODEXSYNC_TEST_TMP/e2e-<name>-XXXX and `cd`s there;
 #     it is removed when the script passes and kept (its path printed) when not;
 #   - isolates the environment: HOME=$T/home, XDG_CONFIG_HOME=$T/home/.config,
-#     CODEX_HOME, CODEXSYNC_CONFIG, APPDATA (and the other Windows homes) unset,
-#     so no real ~/.codex or real config is ever read or written.
+#     CODEX_HOME, CODEXSYNC_CONFIG, XDG_STATE_HOME, APPDATA (and the other
+#     Windows homes) unset, so no real ~/.codex, config or run record is ever
+#     read or written (run records go to $RUNS_DIR, below $HOME).
 #
 # Layout names (created by the helpers below, not by sourcing):
 #   $MACHINE_A $STATE_A $CONFIG_A   $T/machine-a, its .codex, its codexsync.toml
@@ -97,6 +98,9 @@ MACHINE_B="$T/machine-b"
 STATE_B="$MACHINE_B/.codex"
 CONFIG_B="$MACHINE_B/codexsync.toml"
 CLOUD="$T/cloud"
+# Where sync, restore and doctor leave their run records (`codexsync status`):
+# <user state folder>/runs/<key>/last-run.json and friends.
+RUNS_DIR="$HOME/.local/state/codexsync/runs"
 
 # ---------------------------------------------------------------------------
 # Marking a test
@@ -104,6 +108,25 @@ CLOUD="$T/cloud"
 # Says that this test documents the correct behaviour where the binary has a
 # known bug; printed when the test fails.
 known_bug() { CS_KNOWN_BUG="$*"; }
+
+# keep_run_records_aside: moves the user state folder (XDG_STATE_HOME), where
+# the run records go, into $CS_RUN, which tree snapshots leave out: for tests
+# that check a command writes nothing but its run record. Sets RUNS_DIR.
+keep_run_records_aside() {
+  export XDG_STATE_HOME="$CS_RUN/xdg-state"
+  RUNS_DIR="$XDG_STATE_HOME/codexsync/runs"
+}
+
+# run_record NAME: prints the path of the only config's record NAME
+# (last-run.json, last-sync.json, last-success.json) below $RUNS_DIR; fails
+# the test unless there is exactly one config's folder there.
+run_record() {
+  local dirs=()
+  [[ -d "$RUNS_DIR" ]] || cs_fail "expected run records in $RUNS_DIR, but it does not exist"
+  mapfile -t dirs < <(find "$RUNS_DIR" -mindepth 1 -maxdepth 1 -type d | LC_ALL=C sort)
+  [[ ${#dirs[@]} -eq 1 ]] || cs_fail "expected one config's run records in $RUNS_DIR, found ${#dirs[@]}" "${dirs[@]}"
+  printf '%s/%s' "${dirs[0]}" "$1"
+}
 
 # ---------------------------------------------------------------------------
 # Machines and the cloud folder
