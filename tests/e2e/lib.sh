@@ -117,15 +117,13 @@ keep_run_records_aside() {
   RUNS_DIR="$XDG_STATE_HOME/codexsync/runs"
 }
 
-# run_record NAME: prints the path of the only config's record NAME
-# (last-run.json, last-sync.json, last-success.json) below $RUNS_DIR; fails
-# the test unless there is exactly one config's folder there.
+# run_record a|b NAME: prints the path of the machine's run record NAME
+# (last-run.json, last-sync.json, last-success.json): $RUNS_DIR/<key>/NAME,
+# <key> being the first 16 hex digits of the SHA-256 of its config's real path.
 run_record() {
-  local dirs=()
-  [[ -d "$RUNS_DIR" ]] || cs_fail "expected run records in $RUNS_DIR, but it does not exist"
-  mapfile -t dirs < <(find "$RUNS_DIR" -mindepth 1 -maxdepth 1 -type d | LC_ALL=C sort)
-  [[ ${#dirs[@]} -eq 1 ]] || cs_fail "expected one config's run records in $RUNS_DIR, found ${#dirs[@]}" "${dirs[@]}"
-  printf '%s/%s' "${dirs[0]}" "$1"
+  local key
+  key="$(printf '%s' "$(realpath -m "$(config_of "$1")")" | sha256sum | cut -c1-16)"
+  printf '%s/%s/%s' "$RUNS_DIR" "$key" "$2"
 }
 
 # ---------------------------------------------------------------------------
@@ -550,6 +548,21 @@ set_config() {
     { print }
     END { exit done ? 0 : 3 }
   ' "$file" >"$file.new" || cs_die_setup "set_config: no key $key in [$section] of $file"
+  mv "$file.new" "$file"
+}
+
+# add_config a|b SECTION LINE: adds LINE (TOML text, e.g. `key = "value"`)
+# right after the [SECTION] header of the machine's config, for keys the
+# template leaves commented out; fails the test when that section is not there.
+add_config() {
+  local file
+  file="$(config_of "$1")"
+  # The line goes through the environment: `awk -v` would eat its backslashes.
+  CS_ADD_LINE="$3" awk -v section="[$2]" '
+    { print }
+    $0 == section { print ENVIRON["CS_ADD_LINE"]; done = 1 }
+    END { exit done ? 0 : 3 }
+  ' "$file" >"$file.new" || cs_die_setup "add_config: no [$2] in $file"
   mv "$file.new" "$file"
 }
 

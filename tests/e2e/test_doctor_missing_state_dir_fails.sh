@@ -19,4 +19,4 @@ assert_no_file "$HOME/.codex"
 assert_tree_unchanged before
   files_after="$(cd "$T" && find . -path ./.run -prune -o -print | sort)"
   [[ "$files_before" == "$files_after" ]] || cs_fail "doctor left files behind" "$(diff <(echo "$files_before") <(echo "$files_after"))"
-assert_file_contains "$(run_record last-run.json)" '"exit_code": 5'
+assert_file_contains "$(run_record a last-run.json)" '"exit_code": 5'

@@ -14,4 +14,4 @@ assert_stdout_matches "^FAIL +workspace_root +$(re "$CLOUD") does not exist"
 assert_stdout_matches '^Result: FAIL'
 assert_no_file "$CLOUD"
 assert_tree_unchanged before
-assert_file_contains "$(run_record last-run.json)" '"exit_code": 5'
+assert_file_contains "$(run_record a last-run.json)" '"exit_code": 5'

@@ -27,4 +27,4 @@ assert_no_file "$CLOUD/backups"
 assert_no_file "$CLOUD/.tmp"
 assert_no_file "$CLOUD/logs"
 assert_no_file "$CLOUD/state"
-assert_file_contains "$(run_record last-run.json)" '"command": "doctor"'
+assert_file_contains "$(run_record a last-run.json)" '"command": "doctor"'
