@@ -45,3 +45,11 @@ cs_set_key "$CONFIG_B" conflict policy '"newest"'
 cs_b --scheduled sync --apply
 assert_exit 4
 [[ "$(notified)" == "2 5 4" ]] || cs_fail "expected a notification for exit 4" "calls: $(notified)"
+
+# exit 4 (a command line this version does not take, as an old scheduled task
+# might have), scheduled: recorded and notified too
+cs_set_key "$CONFIG_B" conflict policy '"manual_abort"'
+cs_b --scheduled sync --apply --no-such-flag
+assert_exit 4
+[[ "$(notified)" == "2 5 4 4" ]] || cs_fail "expected a notification for a bad command line" "calls: $(notified)"
+assert_file_contains "$(run_record b last-run.json)" "The following argument was not expected: --no-such-flag"
