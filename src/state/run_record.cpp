@@ -6,25 +6,14 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <array>
+#include <utility>
 #include <type_traits>
 
 namespace codexsync::state {
 namespace {
 
 using nlohmann::json;
-
-json counts_json(const RunCounts& c) {
-  return {{"copied_to_cloud", c.copied_to_cloud},
-          {"copied_to_local", c.copied_to_local},
-          {"deleted", c.deleted},
-          {"backed_up", c.backed_up},
-          {"conflicts", c.conflicts},
-          {"failed", c.failed},
-          {"changed_meanwhile", c.changed_meanwhile},
-          {"restored", c.restored},
-          {"removed", c.removed},
-          {"bytes_copied", c.bytes_copied}};
-}
 
 // Reads `key` of `doc` into `out` when it is there with the right type.
 void take(const json& doc, const char* key, std::string& out) {
@@ -49,20 +38,35 @@ void take(const json& doc, const char* key, Int& out) {
   }
 }
 
+// The counts by their JSON names (bytes_copied, 64-bit everywhere, apart).
+constexpr std::array k_count_fields{
+  std::pair{"copied_to_cloud", &RunCounts::copied_to_cloud},
+  std::pair{"copied_to_local", &RunCounts::copied_to_local},
+  std::pair{"deleted", &RunCounts::deleted},
+  std::pair{"backed_up", &RunCounts::backed_up},
+  std::pair{"conflicts", &RunCounts::conflicts},
+  std::pair{"failed", &RunCounts::failed},
+  std::pair{"changed_meanwhile", &RunCounts::changed_meanwhile},
+  std::pair{"restored", &RunCounts::restored},
+  std::pair{"removed", &RunCounts::removed},
+};
+
+json counts_json(const RunCounts& c) {
+  json doc{{"bytes_copied", c.bytes_copied}};
+  for (const auto& [name, field] : k_count_fields) {
+    doc[name] = c.*field;
+  }
+  return doc;
+}
+
 RunCounts counts_from_json(const json& doc) {
   RunCounts c;
   if (!doc.is_object()) {
     return c;
   }
-  take(doc, "copied_to_cloud", c.copied_to_cloud);
-  take(doc, "copied_to_local", c.copied_to_local);
-  take(doc, "deleted", c.deleted);
-  take(doc, "backed_up", c.backed_up);
-  take(doc, "conflicts", c.conflicts);
-  take(doc, "failed", c.failed);
-  take(doc, "changed_meanwhile", c.changed_meanwhile);
-  take(doc, "restored", c.restored);
-  take(doc, "removed", c.removed);
+  for (const auto& [name, field] : k_count_fields) {
+    take(doc, name, c.*field);
+  }
   take(doc, "bytes_copied", c.bytes_copied);
   return c;
 }

@@ -64,7 +64,10 @@ TEST_CASE("run record: JSON round trip keeps every field", "[state]") {
   const auto doc = to_json(r);
   CHECK(doc["format"] == "codexsync-run-v1");
   CHECK(doc["outcome"] == "conflict");
-  CHECK(doc["counts"]["bytes_copied"] == 10'000'000'000ULL);
+  CHECK(doc["counts"] == nlohmann::json{{"copied_to_cloud", 1}, {"copied_to_local", 2}, {"deleted", 3},
+                                        {"backed_up", 4},       {"conflicts", 5},       {"failed", 6},
+                                        {"changed_meanwhile", 7}, {"restored", 8},    {"removed", 9},
+                                        {"bytes_copied", 10'000'000'000ULL}});
   std::string problem;
   const auto back = run_record_from_json(nlohmann::json::parse(doc.dump()), problem);
   REQUIRE(back);
