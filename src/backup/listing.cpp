@@ -2,6 +2,7 @@
 #include "snapshot_internal.hpp"
 
 #include <codexsync/core/error.hpp>
+#include <codexsync/util/clock.hpp>
 #include <codexsync/util/file_stat.hpp>
 #include <codexsync/util/fs.hpp>
 #include <codexsync/util/text.hpp>
@@ -55,7 +56,7 @@ void describe(Listed& listed, const Found& found, const fs::path& manifest_path)
   for (const auto& entry : manifest->entries) {
     info.bytes += entry.size;
   }
-  info.created = parse_utc_timestamp(manifest->created);
+  info.created = util::parse_utc_timestamp(manifest->created);
   const auto& payload = info.zip ? found.zip : found.folder;
   const auto wanted = info.zip ? util::FileType::regular : util::FileType::directory;
   if (payload && is_link(*payload)) {

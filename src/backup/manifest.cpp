@@ -1,5 +1,7 @@
 #include "snapshot_internal.hpp"
 
+#include <codexsync/util/clock.hpp>
+
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
@@ -129,7 +131,7 @@ std::optional<Manifest> parse_manifest(std::string_view text, std::string& probl
   out.name = *name;
   out.machine = *machine;
   out.created = *created;
-  if (!parse_utc_timestamp(out.created)) {
+  if (!util::parse_utc_timestamp(out.created)) {
     problem = "the manifest's created time \"" + out.created + "\" is not a UTC time";
     return std::nullopt;
   }

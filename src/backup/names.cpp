@@ -1,5 +1,6 @@
 #include "snapshot_internal.hpp"
 
+#include <codexsync/util/clock.hpp>
 #include <codexsync/util/fs.hpp>
 #include <codexsync/util/text.hpp>
 
@@ -21,21 +22,6 @@ bool is_lower_hex(std::string_view text) {
     }
   }
   return true;
-}
-
-// Reads `count` decimal digits at `pos`; nullopt when any is not a digit.
-std::optional<int> read_number(std::string_view text, std::size_t pos, std::size_t count) {
-  if (pos + count > text.size()) {
-    return std::nullopt;
-  }
-  int value = 0;
-  for (std::size_t i = pos; i < pos + count; ++i) {
-    if (!is_digit(text[i])) {
-      return std::nullopt;
-    }
-    value = value * 10 + (text[i] - '0');
-  }
-  return value;
 }
 
 // True when `text` is well-formed UTF-8 (no overlongs, surrogates or values above U+10FFFF).
@@ -80,40 +66,15 @@ bool is_valid_utf8(std::string_view text) {
   return true;
 }
 
-struct CivilTime {
-  int year = 0;
-  int month = 0;
-  int day = 0;
-  int hour = 0;
-  int minute = 0;
-  int second = 0;
-};
-
-std::optional<std::chrono::system_clock::time_point> to_time_point(const CivilTime& t) {
-  using namespace std::chrono;
-  const year_month_day date{year{t.year}, month{static_cast<unsigned>(t.month)},
-                            day{static_cast<unsigned>(t.day)}};
-  if (!date.ok() || t.hour > 23 || t.minute > 59 || t.second > 59) {
-    return std::nullopt;
-  }
-  return system_clock::time_point(sys_days{date} + hours{t.hour} + minutes{t.minute} + seconds{t.second});
-}
-
 // Parses "YYYYMMDDTHHMMSSZ".
 std::optional<std::chrono::system_clock::time_point> parse_name_stamp(std::string_view stamp) {
   if (stamp.size() != k_stamp_length || stamp[8] != 'T' || stamp[15] != 'Z') {
     return std::nullopt;
   }
-  const auto year = read_number(stamp, 0, 4);
-  const auto month = read_number(stamp, 4, 2);
-  const auto day = read_number(stamp, 6, 2);
-  const auto hour = read_number(stamp, 9, 2);
-  const auto minute = read_number(stamp, 11, 2);
-  const auto second = read_number(stamp, 13, 2);
-  if (!year || !month || !day || !hour || !minute || !second) {
-    return std::nullopt;
-  }
-  return to_time_point({*year, *month, *day, *hour, *minute, *second});
+  // The same instant in RFC 3339, which util parses (and checks digit by digit).
+  const auto text = fmt::format("{}-{}-{}T{}:{}:{}Z", stamp.substr(0, 4), stamp.substr(4, 2), stamp.substr(6, 2),
+                                stamp.substr(9, 2), stamp.substr(11, 2), stamp.substr(13, 2));
+  return util::parse_utc_timestamp(text);
 }
 
 } // namespace
@@ -142,44 +103,6 @@ std::optional<ParsedName> parse_snapshot_name(std::string_view name) {
     return std::nullopt;
   }
   return ParsedName{std::string(machine), *time};
-}
-
-std::optional<std::chrono::system_clock::time_point> parse_utc_timestamp(std::string_view text) {
-  // YYYY-MM-DDTHH:MM:SS[.fraction]Z
-  if (text.size() < 20 || text[4] != '-' || text[7] != '-' || text[10] != 'T' || text[13] != ':' ||
-      text[16] != ':' || text.back() != 'Z') {
-    return std::nullopt;
-  }
-  const auto year = read_number(text, 0, 4);
-  const auto month = read_number(text, 5, 2);
-  const auto day = read_number(text, 8, 2);
-  const auto hour = read_number(text, 11, 2);
-  const auto minute = read_number(text, 14, 2);
-  const auto second = read_number(text, 17, 2);
-  if (!year || !month || !day || !hour || !minute || !second) {
-    return std::nullopt;
-  }
-  auto time = to_time_point({*year, *month, *day, *hour, *minute, *second});
-  if (!time) {
-    return std::nullopt;
-  }
-  const auto fraction = text.substr(19, text.size() - 20);
-  if (fraction.empty()) {
-    return time;
-  }
-  if (fraction[0] != '.' || fraction.size() < 2 || fraction.size() > 10) {
-    return std::nullopt;
-  }
-  std::int64_t nanos = 0;
-  for (std::size_t i = 1; i < 10; ++i) {
-    const char c = i < fraction.size() ? fraction[i] : '0';
-    if (!is_digit(c)) {
-      return std::nullopt;
-    }
-    nanos = nanos * 10 + (c - '0');
-  }
-  return *time +
-         std::chrono::duration_cast<std::chrono::system_clock::duration>(std::chrono::nanoseconds(nanos));
 }
 
 std::string entry_path_problem(std::string_view path) {

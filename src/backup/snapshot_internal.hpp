@@ -32,9 +32,6 @@ std::optional<ParsedName> parse_snapshot_name(std::string_view name);
 // True when `machine` can be the first part of a snapshot name.
 bool is_valid_machine(std::string_view machine);
 
-// Parses the manifest's `created` (RFC 3339 UTC, "Z", optional fraction).
-std::optional<std::chrono::system_clock::time_point> parse_utc_timestamp(std::string_view text);
-
 // Returns why `path` cannot be an entry path ("" when it can): it must be
 // relative, '/'-separated, without empty, "." or ".." segments, backslashes,
 // NUL bytes or a drive letter.

@@ -1,5 +1,6 @@
 #include <codexsync/cli/cli.hpp>
 #include <codexsync/cli/command_table.hpp>
+#include <codexsync/commands/run_recorder.hpp>
 #include <codexsync/core/error.hpp>
 #include <codexsync/log/log.hpp>
 #include <codexsync/util/fs.hpp>
@@ -123,6 +124,9 @@ int run(int argc, const char* const* argv, const util::Environment& env, Streams
   app.add_flag("--auto-terminate-without-confirmation", global.auto_terminate,
                "With allow_terminate_if_running: close a running agent without asking (this run)")
     ->excludes(manual);
+  app.add_flag("--scheduled", global.scheduled,
+               "Started by the OS scheduler: never ask, record the run as scheduled, run [notify] command when it "
+               "fails");
   app.set_version_flag("-V,--version", fmt::format("codexsync {}", k_version));
   app.require_subcommand(1);
   app.footer(main_footer());
@@ -146,8 +150,17 @@ int run(int argc, const char* const* argv, const util::Environment& env, Streams
         }
       }
     }
-    return report_error(streams, global.json, ExitCode::invalid_config, {e.what()},
-                        fmt::format("Run 'codexsync {}--help' for usage.", sub.empty() ? "" : sub + " "));
+    const int code = report_error(streams, global.json, ExitCode::invalid_config, {e.what()},
+                                  fmt::format("Run 'codexsync {}--help' for usage.", sub.empty() ? "" : sub + " "));
+    // A scheduled task whose command line this version no longer takes must not fail silently.
+    if (const auto* command = selected(app, runs); command != nullptr && commands::is_recorded(command->path())) {
+      if (!config_arg.empty()) {
+        global.config_file = util::path_from_utf8(config_arg);
+      }
+      commands::Context ctx(env, global, streams.out, streams.err);
+      commands::record_run(ctx, sub, ctx.clock().now(), code, e.what());
+    }
+    return code;
   }
   if (!config_arg.empty()) {
     global.config_file = util::path_from_utf8(config_arg);
@@ -159,9 +172,16 @@ int run(int argc, const char* const* argv, const util::Environment& env, Streams
     return report_error(streams, global.json, ExitCode::invalid_config, {"no command given"},
                         "Run 'codexsync --help' for usage.");
   }
+  const bool recorded = commands::is_recorded(command->path());
+  commands::RunFacts facts;
+  if (recorded) {
+    global.run_facts = &facts;
+  }
   commands::Context ctx(env, global, streams.out, streams.err);
-  ctx.set_interactive(streams.terminal && !global.json);
-  ctx.set_stdin_interactive(streams.terminal && util::stdin_is_terminal());
+  // A scheduled run has no one to answer or watch: no questions, no progress line.
+  ctx.set_interactive(streams.terminal && !global.json && !global.scheduled);
+  ctx.set_stdin_interactive(streams.terminal && util::stdin_is_terminal() && !global.scheduled);
+  const auto started = ctx.clock().now();
   int code = to_int(ExitCode::runtime_error);
   std::string failure;
   try {
@@ -185,6 +205,9 @@ int run(int argc, const char* const* argv, const util::Environment& env, Streams
                  {{"command", name},
                   {"exit_code", std::to_string(code)},
                   {"result", std::string(exit_code_name(static_cast<ExitCode>(code)))}});
+  if (recorded) {
+    commands::record_run(ctx, name, started, code, failure);
+  }
   log::shutdown();
   return code;
 }

@@ -74,6 +74,8 @@ void ColdGate::close_agent(const std::vector<process::Match>& matches) {
                                                                              : process::Confirmation::console;
   if (global.auto_terminate || (!pd.manual_terminate_confirmation && !global.manual_terminate)) {
     how = process::Confirmation::yes;
+  } else if (global.scheduled) {
+    how = process::Confirmation::console;  // no dialog for no one: a scheduled run never asks (the answer is no)
   }
   if (!process::confirm_termination(matches, how, std::cin, m_ctx.err(), m_ctx.stdin_interactive())) {
     throw AgentRunningError(fmt::format("the agent is running and was not closed: {}; close it and run again",

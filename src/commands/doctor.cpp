@@ -1,4 +1,5 @@
 #include <codexsync/commands/command.hpp>
+#include <codexsync/commands/run_recorder.hpp>
 #include <codexsync/config/load.hpp>
 #include <codexsync/core/error.hpp>
 #include "cold_gate.hpp"
@@ -377,6 +378,7 @@ public:
     for (const auto& check : checks) {
       worst = std::max(worst, check.status);
     }
+    note_failures(ctx, checks);
     const auto code = config_invalid            ? ExitCode::invalid_config
                       : worst == Status::fail ? ExitCode::fail_safe
                                               : ExitCode::ok;
@@ -394,6 +396,20 @@ public:
   }
 
 private:
+  static void note_failures(const Context& ctx, const std::vector<Check>& checks) {
+    auto* facts = run_facts(ctx);
+    if (facts == nullptr) {
+      return;
+    }
+    for (const auto& check : checks) {
+      if (check.status == Status::fail) {
+        if (facts->counts.failed++ == 0) {
+          facts->first_error = fmt::format("{}: {}", check.name, check.message);
+        }
+      }
+    }
+  }
+
   // preflight is what scheduled runs call: it leaves its findings in the log
   // file. doctor is for a person at the terminal and writes nothing at all.
   static void start_log(Context& ctx, std::vector<Check>& checks) {

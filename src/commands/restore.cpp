@@ -1,4 +1,5 @@
 #include <codexsync/commands/command.hpp>
+#include <codexsync/commands/run_recorder.hpp>
 #include <codexsync/engine/restore.hpp>
 
 #include "restore_output.hpp"
@@ -26,6 +27,9 @@ public:
   }
 
   ExitCode run(Context& ctx) override {
+    if (auto* facts = run_facts(ctx)) {
+      facts->mode = m_apply ? "apply" : "dry-run";
+    }
     const auto& cfg = ctx.config();
     ctx.start_file_logging();
     const auto target = m_target == "cloud" ? Side::cloud : Side::local;

@@ -3,6 +3,7 @@
 #include "cold_gate.hpp"
 #include "plan_output.hpp"
 
+#include <codexsync/commands/run_recorder.hpp>
 #include <codexsync/config/load.hpp>
 #include <codexsync/log/log.hpp>
 
@@ -50,6 +51,10 @@ ExitCode run_restore_plan(Context& ctx, const engine::RestorePlan& plan, bool ap
   ColdGate gate(ctx, cfg);
   gate.require();
   const auto report = engine::apply_restore(cfg, plan, ctx.clock(), [&gate] { gate.check_now(); });
+  if (auto* facts = run_facts(ctx)) {
+    facts->counts.restored = report.put_back;
+    facts->counts.removed = report.removed;
+  }
   if (json) {
     doc["result"] = {{"put_back", report.put_back},
                      {"removed", report.removed},

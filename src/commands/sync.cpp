@@ -1,4 +1,5 @@
 #include <codexsync/commands/command.hpp>
+#include <codexsync/commands/run_recorder.hpp>
 #include <codexsync/config/load.hpp>
 #include <codexsync/core/error.hpp>
 #include <codexsync/engine/sync_engine.hpp>
@@ -62,8 +63,15 @@ public:
   }
 
   ExitCode run(Context& ctx) override {
+    auto* facts = run_facts(ctx);
+    if (facts != nullptr) {
+      facts->mode = m_apply ? "apply" : m_dry_run ? "dry-run" : "";  // before the config can fail
+    }
     const auto& cfg = ctx.config();
     const bool apply = m_apply || (!m_dry_run && !cfg.sync.dry_run_default);
+    if (facts != nullptr) {
+      facts->mode = apply ? "apply" : "dry-run";
+    }
     if (apply) {
       config::require_writable(cfg);
     }
@@ -79,6 +87,7 @@ public:
       print_plan(ctx, cfg, prepared);
     }
     if (prepared.plan.has_conflicts()) {
+      note_conflicts(facts, cfg, prepared.plan);
       if (json) {
         ctx.out() << plan_json(cfg, prepared).dump(2) << '\n';
       }
@@ -103,6 +112,7 @@ public:
     hooks.before_write = [&gate] { gate.check_now(); };
     const auto report = engine::apply(cfg, prepared, ctx.clock(), hooks);
     progress.finish();
+    note_result(facts, report);
     log::info("sync finished", {{"copied", std::to_string(report.copied)},
                                 {"deleted", std::to_string(report.deleted)},
                                 {"backed_up", std::to_string(report.backed_up)},
@@ -122,6 +132,37 @@ public:
   }
 
 private:
+  static void note_conflicts(RunFacts* facts, const config::Config& cfg, const plan::Plan& plan) {
+    if (facts == nullptr) {
+      return;
+    }
+    facts->counts.conflicts = plan.count(plan::ActionKind::conflict);
+    if (!cfg.conflict.report_conflicts) {
+      return;  // the paths stay hidden, in the record too
+    }
+    for (const auto& action : plan.actions) {
+      if (action.kind == plan::ActionKind::conflict) {
+        facts->conflicts.push_back(action.path);
+      }
+    }
+  }
+
+  static void note_result(RunFacts* facts, const engine::ApplyReport& r) {
+    if (facts == nullptr) {
+      return;
+    }
+    facts->counts.copied_to_cloud = r.copied_to_cloud;
+    facts->counts.copied_to_local = r.copied_to_local;
+    facts->counts.deleted = r.deleted;
+    facts->counts.backed_up = r.backed_up;
+    facts->counts.bytes_copied = r.bytes_copied;
+    facts->counts.failed = r.failed.size();
+    facts->counts.changed_meanwhile = r.changed_meanwhile.size();
+    if (!r.failed.empty()) {
+      facts->first_error = r.failed.front();
+    }
+  }
+
   static void print_report(Context& ctx, const config::Config& cfg, const engine::Prepared& prepared,
                            const engine::ApplyReport& r) {
     if (ctx.global().json) {

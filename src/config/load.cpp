@@ -14,8 +14,13 @@ namespace codexsync::config {
 namespace {
 
 // Sections of codexSync 0.2 that codexsync does not implement: read, warned, ignored.
-constexpr std::array k_foreign_sections{"scheduler", "state_backup", "handoff",    "guardian",
-                                        "semantic",  "path_mappings", "assumptions"};
+constexpr std::array k_foreign_sections{"state_backup", "handoff", "guardian", "semantic", "path_mappings",
+                                        "assumptions"};
+
+// codexSync 0.2's own [scheduler] keys: codexsync schedules through the OS
+// (`codexsync schedule install`) and only reads stale_after_hours there.
+constexpr std::array k_peer_scheduler_keys{"enabled",        "mode",          "interval_seconds", "run_at_login",
+                                           "startup_delay_seconds", "jitter_seconds", "sync_at_login"};
 
 SourcePos pos_of(const toml::node& node) {
   const auto& begin = node.source().begin;
@@ -524,6 +529,36 @@ void read_state_and_logging(Reader& r, PathResolver& resolver, Config& c) {
   r.read_int("logging", "max_file_size_mb", l.max_file_size_mb, 1, 4096);
 }
 
+void read_scheduler_and_notify(Reader& r, Config& c) {
+  r.read_int("scheduler", "stale_after_hours", c.scheduler.stale_after_hours, 1, 24 * 366);
+
+  auto& n = c.notify;
+  if (const auto* value = r.node("notify", "command")) {
+    const auto pos = pos_of(*value);
+    if (value->is_array()) {
+      if (auto argv = r.read_string_list("notify", "command")) {
+        if (argv->empty() || util::trim(argv->front()).empty()) {
+          r.error(pos, "notify.command is an empty list or starts with an empty program name; give the program "
+                       "and its arguments, e.g. [\"notify-send\", \"codexsync\"], or remove the line");
+        } else {
+          n.argv = std::move(*argv);
+        }
+      }
+    } else if (const auto* text = value->as_string()) {
+      if (util::trim(text->get()).empty()) {
+        r.error(pos, "notify.command is empty; give a command or remove the line");
+      } else {
+        n.shell_command = text->get();
+      }
+    } else {
+      r.error(pos, fmt::format("notify.command must be a string (run by the shell) or a list of strings (a "
+                               "program and its arguments, run directly), not {}{}",
+                               type_name(*value), shown_value(*value)));
+    }
+  }
+  r.read_int("notify", "timeout_seconds", n.timeout_seconds, 1, 3600);
+}
+
 void read_all(Reader& r, PathResolver& resolver, Config& c, const util::Environment& env) {
   read_identity(r, c, env);
   read_paths(r, resolver, c, env);
@@ -532,6 +567,7 @@ void read_all(Reader& r, PathResolver& resolver, Config& c, const util::Environm
   read_conflict_backup_safety(r, c);
   read_process_detection(r, c);
   read_state_and_logging(r, resolver, c);
+  read_scheduler_and_notify(r, c);
 }
 
 SourcePos key_pos(const toml::key& key, const toml::node& value) {
@@ -564,6 +600,14 @@ void warn_unknown_keys(Reader& r, const toml::table& root) {
     }
     for (const auto& [sub, sub_value] : *table) {
       const auto dotted = fmt::format("{}.{}", section, sub.str());
+      if (section == "scheduler" && std::find(k_peer_scheduler_keys.begin(), k_peer_scheduler_keys.end(),
+                                              sub.str()) != k_peer_scheduler_keys.end()) {
+        found.emplace_back(key_pos(sub, sub_value),
+                           fmt::format("{} is a codexSync 0.2 setting that codexsync ignores; schedule runs with "
+                                       "`codexsync schedule install --every … --at-login` instead",
+                                       dotted));
+        continue;
+      }
       if (known.count(dotted) == 0U && sections.count(dotted) == 0U) {
         found.emplace_back(key_pos(sub, sub_value), fmt::format("unknown key '{}' (ignored)", dotted));
       }
@@ -694,6 +738,32 @@ LoadResult load_config_file(const fs::path& file, const util::Environment& env) 
                                    util::display_path(file), ec.message())});
   }
   return load_config_text(*text, file, env);
+}
+
+std::optional<Config> salvage_config_file(const fs::path& file, const util::Environment& env) {
+  std::error_code ec;
+  auto text = util::read_file(file, ec);
+  if (!text) {
+    return std::nullopt;
+  }
+  std::string_view view = *text;
+  if (util::starts_with(view, "\xEF\xBB\xBF")) {
+    view.remove_prefix(3);
+  }
+  try {
+    const auto root = toml::parse(view, util::display_path(file));
+    Config c;
+    c.source_file = file;
+    Reader reader(root, file, c);
+    read_identity(reader, c, env);
+    read_scheduler_and_notify(reader, c);
+    if (!reader.errors().empty()) {
+      return std::nullopt;
+    }
+    return c;
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
 }
 
 std::vector<std::string> write_blockers(const Config& config) {

@@ -26,4 +26,16 @@ std::string_view exit_code_meaning(ExitCode code) {
   return "unknown";
 }
 
+std::string_view exit_code_title(ExitCode code) {
+  switch (code) {
+  case ExitCode::ok: return "ok";
+  case ExitCode::runtime_error: return "runtime error";
+  case ExitCode::conflict: return "conflict left open";
+  case ExitCode::agent_running: return "agent running";
+  case ExitCode::invalid_config: return "invalid config or arguments";
+  case ExitCode::fail_safe: return "fail-safe abort";
+  }
+  return "unknown exit code";
+}
+
 } // namespace codexsync

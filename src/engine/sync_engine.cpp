@@ -382,6 +382,7 @@ private:
                        planned_dest ? "replaced (the old version is in the backup)" : "copied",
                        {{"bytes", std::to_string(action.bytes())}, {"reason", action.reason}});
       ++m_report.copied;
+      ++(dest_side == Side::cloud ? m_report.copied_to_cloud : m_report.copied_to_local);
       m_report.bytes_copied += action.bytes();
       m_progress.bytes_done += action.bytes();
     }

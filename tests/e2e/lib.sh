@@ -19,8 +19,9 @@
 #   - makes the sandbox $T = $CODEXSYNC_TEST_TMP/e2e-<name>-XXXX and `cd`s there;
 #     it is removed when the script passes and kept (its path printed) when not;
 #   - isolates the environment: HOME=$T/home, XDG_CONFIG_HOME=$T/home/.config,
-#     CODEX_HOME, CODEXSYNC_CONFIG, APPDATA (and the other Windows homes) unset,
-#     so no real ~/.codex or real config is ever read or written.
+#     CODEX_HOME, CODEXSYNC_CONFIG, XDG_STATE_HOME, APPDATA (and the other
+#     Windows homes) unset, so no real ~/.codex, config or run record is ever
+#     read or written (run records go to $RUNS_DIR, below $HOME).
 #
 # Layout names (created by the helpers below, not by sourcing):
 #   $MACHINE_A $STATE_A $CONFIG_A   $T/machine-a, its .codex, its codexsync.toml
@@ -99,6 +100,9 @@ MACHINE_B="$T/machine-b"
 STATE_B="$MACHINE_B/.codex"
 CONFIG_B="$MACHINE_B/codexsync.toml"
 CLOUD="$T/cloud"
+# Where sync, restore and doctor leave their run records (`codexsync status`):
+# <user state folder>/runs/<key>/last-run.json and friends.
+RUNS_DIR="$HOME/.local/state/codexsync/runs"
 
 # ---------------------------------------------------------------------------
 # Marking a test
@@ -106,6 +110,23 @@ CLOUD="$T/cloud"
 # Says that this test documents the correct behaviour where the binary has a
 # known bug; printed when the test fails.
 known_bug() { CS_KNOWN_BUG="$*"; }
+
+# keep_run_records_aside: moves the user state folder (XDG_STATE_HOME), where
+# the run records go, into $CS_RUN, which tree snapshots leave out: for tests
+# that check a command writes nothing but its run record. Sets RUNS_DIR.
+keep_run_records_aside() {
+  export XDG_STATE_HOME="$CS_RUN/xdg-state"
+  RUNS_DIR="$XDG_STATE_HOME/codexsync/runs"
+}
+
+# run_record a|b NAME: prints the path of the machine's run record NAME
+# (last-run.json, last-sync.json, last-success.json): $RUNS_DIR/<key>/NAME,
+# <key> being the first 16 hex digits of the SHA-256 of its config's real path.
+run_record() {
+  local key
+  key="$(printf '%s' "$(realpath -m "$(config_of "$1")")" | sha256sum | cut -c1-16)"
+  printf '%s/%s/%s' "$RUNS_DIR" "$key" "$2"
+}
 
 # ---------------------------------------------------------------------------
 # Machines and the cloud folder
@@ -529,6 +550,21 @@ set_config() {
     { print }
     END { exit done ? 0 : 3 }
   ' "$file" >"$file.new" || cs_die_setup "set_config: no key $key in [$section] of $file"
+  mv "$file.new" "$file"
+}
+
+# add_config a|b SECTION LINE: adds LINE (TOML text, e.g. `key = "value"`)
+# right after the [SECTION] header of the machine's config, for keys the
+# template leaves commented out; fails the test when that section is not there.
+add_config() {
+  local file
+  file="$(config_of "$1")"
+  # The line goes through the environment: `awk -v` would eat its backslashes.
+  CS_ADD_LINE="$3" awk -v section="[$2]" '
+    { print }
+    $0 == section { print ENVIRON["CS_ADD_LINE"]; done = 1 }
+    END { exit done ? 0 : 3 }
+  ' "$file" >"$file.new" || cs_die_setup "add_config: no [$2] in $file"
   mv "$file.new" "$file"
 }
 

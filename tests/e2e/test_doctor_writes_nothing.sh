@@ -2,8 +2,10 @@
 # it creates none of them (no cloud, backup, temp, log or manifest folder); the
 # machine's folders are untouched and no file is left anywhere, with or without
 # --json and -v. (Its clock check writes and removes one probe file in the cloud
-# folder, which touches only that folder's time.)
+# folder, which touches only that folder's time.) Its one write is its run
+# record in the user state folder, kept aside here.
 source "$(dirname "$0")/lib.sh"
+keep_run_records_aside
 
 make_machine a
 make_cloud
@@ -25,3 +27,4 @@ assert_no_file "$CLOUD/backups"
 assert_no_file "$CLOUD/.tmp"
 assert_no_file "$CLOUD/logs"
 assert_no_file "$CLOUD/state"
+assert_file_contains "$(run_record a last-run.json)" '"command": "doctor"'

@@ -82,12 +82,13 @@ TEST_CASE("argument errors exit 4 with a one-line hint", "[cli]") {
   CHECK_THAT(run_cli({"frobnicate"}, f.env).err, CS_CONTAINS("unknown command 'frobnicate'"));
 }
 
-TEST_CASE("commands whose machinery has not landed say so with exit 1", "[cli]") {
+TEST_CASE("status without any config shows the no-config records and exits 4", "[cli]") {
   test::ConfigFixture f;
   const auto result = run_cli({"status"}, f.env);
-  CHECK(result.code == to_int(ExitCode::runtime_error));
-  CHECK_THAT(result.err, CS_CONTAINS("is not available in this version"));
-  CHECK_THAT(result.err, CS_CONTAINS("Nothing was read or written"));
+  CHECK(result.code == to_int(ExitCode::invalid_config));
+  CHECK_THAT(result.out, CS_CONTAINS("Config:               none found"));
+  CHECK_THAT(result.out, CS_CONTAINS("/runs/no-config"));
+  CHECK_THAT(result.err, CS_CONTAINS("no config file found"));
 }
 
 TEST_CASE("init-config then validate: the written file is valid", "[cli]") {

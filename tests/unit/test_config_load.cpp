@@ -6,6 +6,8 @@
 #include <codexsync/core/error.hpp>
 #include <codexsync/util/text.hpp>
 
+#include <fmt/format.h>
+
 #include <algorithm>
 
 using namespace codexsync;
@@ -285,11 +287,77 @@ TEST_CASE("local_state_dir falls back to CODEX_HOME, then ~/.codex, when unset o
 
 TEST_CASE("unknown keys and codexSync 0.2 sections are warnings with their line", "[config]") {
   ConfigFixture f;
-  const auto result = f.load(f.base() + "[sync]\nfancy = 1\n[scheduler]\nenabled = true\n[weird]\nx = 1\n");
+  const auto result = f.load(f.base() + "[sync]\nfancy = 1\n[handoff]\nenabled = true\n[weird]\nx = 1\n");
   REQUIRE(result.warnings.size() == 3);
   CHECK_THAT(result.warnings[0], CS_CONTAINS(":12:1: warning: unknown key 'sync.fancy'"));
-  CHECK_THAT(result.warnings[1], CS_CONTAINS("[scheduler] is a codexSync 0.2 feature"));
+  CHECK_THAT(result.warnings[1], CS_CONTAINS("[handoff] is a codexSync 0.2 feature"));
   CHECK_THAT(result.warnings[2], CS_CONTAINS("unknown section or key 'weird'"));
+}
+
+TEST_CASE("scheduler.stale_after_hours: default 24, a whole number of at least 1", "[config]") {
+  ConfigFixture f;
+  CHECK(f.load(f.base()).config.scheduler.stale_after_hours == 24);
+  const auto ok = f.load(f.base() + "[scheduler]\nstale_after_hours = 36\n");
+  CHECK(ok.warnings.empty());
+  CHECK(ok.config.scheduler.stale_after_hours == 36);
+  CHECK(f.load(f.base() + "[scheduler]\nstale_after_hours = 1\n").config.scheduler.stale_after_hours == 1);
+  CHECK_THAT(load_error(f, f.base() + "[scheduler]\nstale_after_hours = 0\n"),
+             CS_CONTAINS(":12:21: scheduler.stale_after_hours must be between 1 and 8784, not 0"));
+  CHECK_THAT(load_error(f, f.base() + "[scheduler]\nstale_after_hours = -3\n"),
+             CS_CONTAINS("scheduler.stale_after_hours must be between 1 and 8784, not -3"));
+  CHECK_THAT(load_error(f, f.base() + "[scheduler]\nstale_after_hours = \"24\"\n"),
+             CS_CONTAINS("scheduler.stale_after_hours must be a whole number, not a string \"24\""));
+  CHECK_THAT(load_error(f, f.base() + "[scheduler]\nstale_after_hours = 1.5\n"),
+             CS_CONTAINS("scheduler.stale_after_hours must be a whole number, not a number with a fraction"));
+}
+
+TEST_CASE("codexSync 0.2's [scheduler] keys are ignored with a warning that names schedule install", "[config]") {
+  ConfigFixture f;
+  const auto result = f.load(f.base() +
+                             "[scheduler]\nenabled = true\nmode = \"interval\"\ninterval_seconds = 900\n"
+                             "run_at_login = true\nstartup_delay_seconds = 30\njitter_seconds = 5\n"
+                             "sync_at_login = true\nstale_after_hours = 12\nbogus = 1\n");
+  CHECK(result.config.scheduler.stale_after_hours == 12);
+  REQUIRE(result.warnings.size() == 8);
+  const std::vector<std::string> peer{"enabled",        "mode",          "interval_seconds", "run_at_login",
+                                      "startup_delay_seconds", "jitter_seconds", "sync_at_login"};
+  for (std::size_t i = 0; i < peer.size(); ++i) {
+    INFO(result.warnings[i]);
+    CHECK_THAT(result.warnings[i], CS_CONTAINS(fmt::format(":{}:1: warning: scheduler.{} is a codexSync 0.2 setting "
+                                                           "that codexsync ignores",
+                                                           12 + i, peer[i])));
+    CHECK_THAT(result.warnings[i], CS_CONTAINS("codexsync schedule install --every … --at-login"));
+  }
+  CHECK_THAT(result.warnings[7], CS_CONTAINS("unknown key 'scheduler.bogus' (ignored)"));
+}
+
+TEST_CASE("notify.command is a shell string or a program with arguments", "[config]") {
+  ConfigFixture f;
+  const auto none = f.load(f.base()).config.notify;
+  CHECK_FALSE(none.configured());
+  CHECK(none.timeout_seconds == 30);
+
+  const auto shell = f.load(f.base() + "[notify]\ncommand = 'notify-send \"$CODEXSYNC_MESSAGE\"'\n").config.notify;
+  CHECK(shell.configured());
+  CHECK(shell.shell_command == "notify-send \"$CODEXSYNC_MESSAGE\"");
+  CHECK(shell.argv.empty());
+
+  const auto argv =
+      f.load(f.base() + "[notify]\ncommand = [\"notify-send\", \"a b\"]\ntimeout_seconds = 5\n").config.notify;
+  CHECK(argv.configured());
+  CHECK(argv.shell_command.empty());
+  CHECK(argv.argv == std::vector<std::string>{"notify-send", "a b"});
+  CHECK(argv.timeout_seconds == 5);
+
+  CHECK_THAT(load_error(f, f.base() + "[notify]\ncommand = 5\n"),
+             CS_CONTAINS(":12:11: notify.command must be a string (run by the shell) or a list of strings (a "
+                         "program and its arguments, run directly), not an integer 5"));
+  CHECK_THAT(load_error(f, f.base() + "[notify]\ncommand = \"  \"\n"), CS_CONTAINS("notify.command is empty"));
+  CHECK_THAT(load_error(f, f.base() + "[notify]\ncommand = []\n"), CS_CONTAINS("notify.command is an empty list"));
+  CHECK_THAT(load_error(f, f.base() + "[notify]\ncommand = [\"x\", 1]\n"),
+             CS_CONTAINS("notify.command must hold only strings, but has an integer 1"));
+  CHECK_THAT(load_error(f, f.base() + "[notify]\ntimeout_seconds = 0\n"),
+             CS_CONTAINS("notify.timeout_seconds must be between 1 and 3600, not 0"));
 }
 
 TEST_CASE("background_process_names accepts only windows, macos and linux", "[config]") {

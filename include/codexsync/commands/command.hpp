@@ -25,6 +25,11 @@ struct GlobalOptions {
   bool json = false;                                  // --json
   bool manual_terminate = false;                      // --manual-terminate-confirmation
   bool auto_terminate = false;                        // --auto-terminate-without-confirmation
+  bool scheduled = false;                             // --scheduled: started by the OS scheduler
+  // Not an option: where a recorded command (sync, restore, doctor) leaves its
+  // counts and first error for the run record (commands/run_recorder.hpp).
+  // Set by cli::run for those commands; null otherwise.
+  struct RunFacts* run_facts = nullptr;
 };
 
 // What a command gets to work with. The config is loaded on first use.

@@ -112,6 +112,21 @@ struct Logging {
   std::int64_t max_file_size_mb = 10;
 };
 
+struct Scheduler {
+  // `codexsync status` warns when the last successful `sync --apply` is older.
+  std::int64_t stale_after_hours = 24;
+};
+
+// What runs after a scheduled run that failed (notify::should_notify).
+struct Notify {
+  std::string shell_command;         // command = "text": run through the shell
+  std::vector<std::string> argv;     // command = ["program", "arg", ...]: run directly
+  std::int64_t timeout_seconds = 30;
+
+  // True when a command is configured.
+  bool configured() const { return !shell_command.empty() || !argv.empty(); }
+};
+
 struct Config {
   fs::path source_file;  // the file it was read from (absolute)
   Identity identity;
@@ -125,6 +140,8 @@ struct Config {
   ProcessDetection process_detection;
   State state;
   Logging logging;
+  Scheduler scheduler;
+  Notify notify;
   // "section.key" -> where it stood in the file, for messages about it.
   std::map<std::string, SourcePos> positions;
 

@@ -22,6 +22,13 @@ LoadResult load_config_text(std::string_view text, const fs::path& file, const u
 // cannot be read (naming it and what to do).
 LoadResult load_config_file(const fs::path& file, const util::Environment& env);
 
+// What can still be read from a config file that does not load: its machine
+// id, [scheduler] and [notify], when the file is valid TOML and those values
+// are valid; the rest of the returned Config keeps its defaults. For the run
+// record, `status` and notify after an exit 4. nullopt when even that fails.
+// Never throws.
+std::optional<Config> salvage_config_file(const fs::path& file, const util::Environment& env);
+
 // Returns the problems that make the config unfit for a command that writes
 // (backup_before_overwrite = false,
 // session_mode = "last_date_only"), each as "FILE:LINE:COL: message".

@@ -7,7 +7,7 @@ namespace codexsync {
 // The product's contract with scripts and schedulers. These values never change meaning.
 enum class ExitCode : int {
   ok = 0,                // success (doctor: only PASS/WARN)
-  runtime_error = 1,     // unexpected failure; also commands not available yet
+  runtime_error = 1,     // unexpected failure
   conflict = 2,          // a conflict the policy left open; nothing was written
   agent_running = 3,     // the cold precondition failed: the agent is running
   invalid_config = 4,    // invalid config or command-line arguments
@@ -22,5 +22,9 @@ std::string_view exit_code_name(ExitCode code);
 
 // Returns the one-line meaning shown in `codexsync --help` and docs/exit-codes.md.
 std::string_view exit_code_meaning(ExitCode code);
+
+// Returns a few words for messages, as docs/exit-codes.md's headings say them:
+// "conflict left open", "agent running", ...
+std::string_view exit_code_title(ExitCode code);
 
 } // namespace codexsync

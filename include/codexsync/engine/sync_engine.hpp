@@ -45,7 +45,9 @@ struct Progress {
 struct ApplyReport {
   std::string journal_id;
   std::string snapshot;                    // "" when nothing had to be backed up
-  std::size_t copied = 0;
+  std::size_t copied = 0;                  // copied_to_cloud + copied_to_local
+  std::size_t copied_to_cloud = 0;
+  std::size_t copied_to_local = 0;
   std::size_t deleted = 0;
   std::size_t backed_up = 0;
   std::uint64_t bytes_copied = 0;

@@ -1,7 +1,9 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
 #include <string>
+#include <string_view>
 
 namespace codexsync::util {
 
@@ -33,6 +35,16 @@ std::string local_date(std::chrono::system_clock::time_point t);
 
 // UTC time of `t` as RFC 3339 with milliseconds: "2026-11-24T10:00:00.123Z".
 std::string utc_timestamp(std::chrono::system_clock::time_point t);
+
+// Parses RFC 3339 UTC time as utc_timestamp() writes it, "YYYY-MM-DDTHH:MM:SS[.fraction]Z"
+// (up to 9 fraction digits). Returns nullopt for anything else: another offset,
+// a date or time that does not exist, stray characters.
+std::optional<std::chrono::system_clock::time_point> parse_utc_timestamp(std::string_view text);
+
+// A duration in words for people, to the two largest units: "45 s", "12 min",
+// "3 h 12 min", "3 h", "1 day 4 h", "11 days". Negative durations are shown
+// as their size (callers say "in the future").
+std::string human_duration(std::chrono::system_clock::duration d);
 
 // Local time of `t` as "YYYY-MM-DD HH:MM:SS.mmm" (text logs).
 std::string local_timestamp(std::chrono::system_clock::time_point t);
