@@ -174,10 +174,10 @@ int run(int argc, const char* const* argv, const util::Environment& env, Streams
   }
   const bool recorded = commands::is_recorded(command->path());
   commands::RunFacts facts;
-  if (recorded) {
-    global.run_facts = &facts;
-  }
   commands::Context ctx(env, global, streams.out, streams.err);
+  if (recorded) {
+    ctx.set_run_facts(&facts);
+  }
   // A scheduled run has no one to answer or watch: no questions, no progress line.
   ctx.set_interactive(streams.terminal && !global.json && !global.scheduled);
   ctx.set_stdin_interactive(streams.terminal && util::stdin_is_terminal() && !global.scheduled);

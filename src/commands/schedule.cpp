@@ -9,6 +9,8 @@
 #include <codexsync/util/subprocess.hpp>
 #include <codexsync/util/text.hpp>
 
+#include "schedule_summary.hpp"
+
 #include <CLI/CLI.hpp>
 #include <fmt/chrono.h>
 #include <fmt/format.h>
@@ -562,6 +564,24 @@ private:
 };
 
 } // namespace
+
+std::string scheduled_task_summary(const Context& ctx) {
+  const Platform platform = platform_of(ctx.env().os);
+  try {
+    const schedule::Locations where = locations(ctx, platform);
+    const std::optional<schedule::InstalledTask> task = read_installed(platform, where);
+    if (!task) {
+      return "not installed (`codexsync schedule install --every 30m --at-login`)";
+    }
+    const bool apply = std::find(task->arguments.begin(), task->arguments.end(), "--apply") != task->arguments.end();
+    return fmt::format("installed: sync {} every {}{} (`codexsync schedule status` checks it)",
+                       apply ? "--apply" : "--dry-run",
+                       task->every ? schedule::format_duration(*task->every) : std::string("(interval not set)"),
+                       task->at_login ? ", and after sign-in" : "");
+  } catch (const std::exception& e) {
+    return fmt::format("unknown: {}", e.what());
+  }
+}
 
 std::unique_ptr<Command> make_schedule_install() { return std::make_unique<ScheduleInstallCommand>(); }
 std::unique_ptr<Command> make_schedule_remove() { return std::make_unique<ScheduleRemoveCommand>(); }

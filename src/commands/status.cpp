@@ -6,6 +6,8 @@
 #include <codexsync/util/clock.hpp>
 #include <codexsync/util/fs.hpp>
 
+#include "schedule_summary.hpp"
+
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -64,10 +66,12 @@ struct Status {
   const state::RunRecord* conflicted_sync = nullptr;  // the last sync, when it ended with exit 2
   std::vector<std::string> warnings;
   std::vector<std::string> problems;  // record files that cannot be used
+  std::string scheduled_task;         // scheduled_task_summary()
 };
 
 void find_facts(Context& ctx, Status& s, Time now) {
   s.config_file = record_config_path(ctx.global(), ctx.env());
+  s.scheduled_task = scheduled_task_summary(ctx);
   try {
     const auto& cfg = ctx.config();
     s.machine = cfg.identity.effective_machine_id;
@@ -146,6 +150,7 @@ void print_json(std::ostream& out, const Status& s, Time now) {
     {"stale", s.stale},
     {"last_run_failed", s.last_run_failed},
     {"warnings", s.warnings},
+    {"scheduled_task", s.scheduled_task},
     {"problems", s.problems},
   };
   out << doc.dump(2, ' ', false, json::error_handler_t::replace) << '\n';
@@ -206,6 +211,7 @@ void print_text(std::ostream& out, const Status& s, Time now) {
   for (const auto& warning : s.warnings) {
     out << warning << '\n';
   }
+  out << fmt::format("{:<22}{}\n", "Scheduled task:", s.scheduled_task);
   if (s.warnings.empty()) {
     out << "OK: the last run succeeded and the last successful sync is recent.\n";
   }

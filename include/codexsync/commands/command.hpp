@@ -26,11 +26,9 @@ struct GlobalOptions {
   bool manual_terminate = false;                      // --manual-terminate-confirmation
   bool auto_terminate = false;                        // --auto-terminate-without-confirmation
   bool scheduled = false;                             // --scheduled: started by the OS scheduler
-  // Not an option: where a recorded command (sync, restore, doctor) leaves its
-  // counts and first error for the run record (commands/run_recorder.hpp).
-  // Set by cli::run for those commands; null otherwise.
-  struct RunFacts* run_facts = nullptr;
 };
+
+struct RunFacts;
 
 // What a command gets to work with. The config is loaded on first use.
 class Context {
@@ -49,6 +47,11 @@ public:
   // True when a question may be asked on the terminal (stdin and stderr are one).
   bool stdin_interactive() const { return m_stdin_interactive; }
   void set_stdin_interactive(bool interactive) { m_stdin_interactive = interactive; }
+  // Where a recorded command (sync, restore, doctor) leaves its counts and
+  // first error for the run record (commands/run_recorder.hpp). Set by
+  // cli::run for those commands; null otherwise.
+  RunFacts* run_facts() const { return m_run_facts; }
+  void set_run_facts(RunFacts* facts) { m_run_facts = facts; }
 
   // Finds, reads and validates the config (once), printing its warnings to
   // stderr. Throws ConfigError (exit 4) naming the file and the problems.
@@ -71,6 +74,7 @@ private:
   const util::Clock& m_clock;
   bool m_interactive = false;
   bool m_stdin_interactive = false;
+  RunFacts* m_run_facts = nullptr;
   std::optional<config::Discovery> m_discovery;
   std::optional<config::Config> m_config;
   std::vector<std::string> m_warnings;

@@ -23,7 +23,7 @@ struct RunFacts {
 };
 
 // Returns the facts of `ctx`'s run when it is recorded, else nullptr.
-inline RunFacts* run_facts(const Context& ctx) { return ctx.global().run_facts; }
+inline RunFacts* run_facts(const Context& ctx) { return ctx.run_facts(); }
 
 // True for the commands whose runs are recorded: sync, restore, doctor.
 bool is_recorded(const std::vector<std::string>& command_path);
