@@ -24,48 +24,6 @@ bool is_lower_hex(std::string_view text) {
   return true;
 }
 
-// True when `text` is well-formed UTF-8 (no overlongs, surrogates or values above U+10FFFF).
-bool is_valid_utf8(std::string_view text) {
-  std::size_t i = 0;
-  while (i < text.size()) {
-    const auto lead = static_cast<unsigned char>(text[i]);
-    std::size_t extra = 0;
-    std::uint32_t code = 0;
-    if (lead < 0x80U) {
-      ++i;
-      continue;
-    }
-    if ((lead & 0xE0U) == 0xC0U) {
-      extra = 1;
-      code = lead & 0x1FU;
-    } else if ((lead & 0xF0U) == 0xE0U) {
-      extra = 2;
-      code = lead & 0x0FU;
-    } else if ((lead & 0xF8U) == 0xF0U) {
-      extra = 3;
-      code = lead & 0x07U;
-    } else {
-      return false;
-    }
-    if (i + extra >= text.size()) {
-      return false;
-    }
-    for (std::size_t k = 1; k <= extra; ++k) {
-      const auto next = static_cast<unsigned char>(text[i + k]);
-      if ((next & 0xC0U) != 0x80U) {
-        return false;
-      }
-      code = (code << 6U) | (next & 0x3FU);
-    }
-    static constexpr std::uint32_t k_min_for_length[] = {0, 0x80, 0x800, 0x10000};
-    if (code < k_min_for_length[extra] || code > 0x10FFFFU || (code >= 0xD800U && code <= 0xDFFFU)) {
-      return false;
-    }
-    i += extra + 1;
-  }
-  return true;
-}
-
 // Parses "YYYYMMDDTHHMMSSZ".
 std::optional<std::chrono::system_clock::time_point> parse_name_stamp(std::string_view stamp) {
   if (stamp.size() != k_stamp_length || stamp[8] != 'T' || stamp[15] != 'Z') {
@@ -118,7 +76,7 @@ std::string entry_path_problem(std::string_view path) {
   if (path.find('\0') != std::string_view::npos) {
     return "a NUL byte in the path";
   }
-  if (!is_valid_utf8(path)) {
+  if (!util::is_valid_utf8(path)) {
     return "a path that is not valid UTF-8";
   }
   if (path.size() >= 2 && path[1] == ':' &&

@@ -73,7 +73,13 @@ void record_run(Context& ctx, const std::string& command, std::chrono::system_cl
     const auto& env = ctx.env();
     const auto finished = ctx.clock().now();
     const auto config_file = record_config_path(ctx.global(), env);
-    const auto cfg = readable_config(config_file, env);
+    // The command's own config when it got that far; else what can be read of it.
+    std::optional<config::Config> reread;
+    const config::Config* cfg = ctx.loaded_config();
+    if (cfg == nullptr) {
+      reread = readable_config(config_file, env);
+      cfg = reread ? &*reread : nullptr;
+    }
 
     state::RunRecord run;
     run.command = command;

@@ -16,11 +16,10 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <ctime>
-#include <fstream>
 #include <ostream>
-#include <sstream>
 
 namespace codexsync::commands {
 namespace {
@@ -29,18 +28,6 @@ using schedule::Platform;
 using schedule::Step;
 
 constexpr std::chrono::seconds k_tool_timeout{60};
-
-Platform platform_of(util::Os os) {
-  switch (os) {
-  case util::Os::windows:
-    return Platform::windows;
-  case util::Os::macos:
-    return Platform::macos;
-  case util::Os::linux:
-    return Platform::linux;
-  }
-  return Platform::linux;
-}
 
 // The --platform option, shared by the three commands.
 struct PlatformOption {
@@ -51,17 +38,17 @@ struct PlatformOption {
         ->check(CLI::IsMember({"windows", "macos", "linux"}));
   }
   Platform get(const Context& ctx) const {
-    return value.empty() ? platform_of(ctx.env().os) : *schedule::parse_platform(value);
+    return value.empty() ? ctx.env().os : *schedule::parse_platform(value);
   }
 };
 
 // Registering needs the OS whose scheduler it is.
 void require_native(const Context& ctx, Platform platform, std::string_view command) {
-  if (platform != platform_of(ctx.env().os)) {
+  if (platform != ctx.env().os) {
     throw UsageError(fmt::format("`schedule {}` can only register a task with this computer's scheduler ({}); add "
                                  "--print to see what it would do on {}",
-                                 command, schedule::to_string(platform_of(ctx.env().os)),
-                                 schedule::to_string(platform)));
+                                 command, util::os_name(ctx.env().os),
+                                 util::os_name(platform)));
   }
 }
 
@@ -107,11 +94,15 @@ std::string start_boundary(const Context& ctx) {
   return fmt::format("{:%Y-%m-%dT%H:%M:%S}", local);
 }
 
-std::string read_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
+// A task file's text ("" when it cannot be read); the Windows XML is decoded
+// from UTF-16.
+std::string read_task_text(const std::filesystem::path& path) {
+  std::error_code ec;
+  std::string bytes = util::read_file(path, ec).value_or("");
+  if (auto decoded = schedule::from_utf16le_with_bom(bytes)) {
+    return std::move(*decoded);
+  }
+  return bytes;
 }
 
 // What one of our task files says it runs; nullopt when it is missing or unreadable.
@@ -120,21 +111,19 @@ std::optional<schedule::InstalledTask> read_installed(Platform platform, const s
   if (!std::filesystem::is_regular_file(where.task_file, ec)) {
     return std::nullopt;
   }
-  const std::string bytes = read_file(where.task_file);
+  const std::string text = read_task_text(where.task_file);
   switch (platform) {
   case Platform::linux: {
-    auto task = schedule::read_systemd_service(bytes);
+    auto task = schedule::read_systemd_service(text);
     if (task && std::filesystem::is_regular_file(where.timer_file, ec)) {
-      schedule::read_systemd_timer(read_file(where.timer_file), *task);
+      schedule::read_systemd_timer(read_task_text(where.timer_file), *task);
     }
     return task;
   }
   case Platform::macos:
-    return schedule::read_launchd_plist(bytes);
-  case Platform::windows: {
-    const auto text = schedule::from_utf16le_with_bom(bytes);
-    return schedule::read_windows_task_xml(text ? *text : bytes);
-  }
+    return schedule::read_launchd_plist(text);
+  case Platform::windows:
+    return schedule::read_windows_task_xml(text);
   }
   return std::nullopt;
 }
@@ -232,13 +221,13 @@ void print_steps(Context& ctx, const std::vector<Step>& steps, Platform platform
       }
       list.push_back(item);
     }
-    ctx.out() << nlohmann::json{{"platform", schedule::to_string(platform)}, {"registered", false}, {"steps", list}}
+    ctx.out() << nlohmann::json{{"platform", util::os_name(platform)}, {"registered", false}, {"steps", list}}
                      .dump(2)
               << '\n';
     return;
   }
   ctx.out() << fmt::format("# For {}; --print registers nothing. The steps, in order:\n",
-                           schedule::to_string(platform));
+                           util::os_name(platform));
   int number = 0;
   for (const Step& step : steps) {
     ctx.out() << fmt::format("\n# {}. {}{}\n", ++number, schedule::describe(step, platform),
@@ -261,11 +250,7 @@ void require_ours(Platform platform, const schedule::Locations& where) {
     if (!std::filesystem::exists(file, ec)) {
       continue;
     }
-    std::string text = read_file(file);
-    if (const auto decoded = schedule::from_utf16le_with_bom(text)) {
-      text = *decoded;
-    }
-    if (text.find(schedule::k_marker) == std::string::npos) {
+    if (read_task_text(file).find(schedule::k_marker) == std::string::npos) {
       throw FailSafeError(fmt::format("{} was not written by `codexsync schedule install`, so it is left alone; "
                                       "look at it and remove it yourself if it is not needed",
                                       util::display_path(file)));
@@ -325,11 +310,11 @@ public:
     require_ours(spec.platform, where);
     ctx.start_file_logging();
     const std::vector<std::string> done = carry_out(ctx, steps, spec.platform);
-    log::info("schedule installed", {{"platform", std::string(schedule::to_string(spec.platform))},
+    log::info("schedule installed", {{"platform", std::string(util::os_name(spec.platform))},
                                      {"every", schedule::format_duration(spec.every)},
                                      {"mode", std::string(schedule::to_string(spec.mode))}});
     if (ctx.global().json) {
-      ctx.out() << nlohmann::json{{"platform", schedule::to_string(spec.platform)}, {"registered", true},
+      ctx.out() << nlohmann::json{{"platform", util::os_name(spec.platform)}, {"registered", true},
                                   {"every_seconds", spec.every.count()}, {"at_login", spec.at_login},
                                   {"mode", schedule::to_string(spec.mode)}, {"binary", spec.binary.string()},
                                   {"config", spec.config.string()}, {"done", done}}
@@ -385,7 +370,7 @@ public:
     require_ours(platform, where);
     const std::vector<std::string> done = carry_out(ctx, steps, platform);
     if (ctx.global().json) {
-      ctx.out() << nlohmann::json{{"platform", schedule::to_string(platform)}, {"removed", true}, {"done", done}}
+      ctx.out() << nlohmann::json{{"platform", util::os_name(platform)}, {"removed", true}, {"done", done}}
                        .dump(2)
                 << '\n';
       return ExitCode::ok;
@@ -450,7 +435,7 @@ public:
     nlohmann::json answers = nlohmann::json::object();
     std::vector<std::string> answer_lines;
     bool tool_failed = false;
-    if (platform == platform_of(ctx.env().os)) {
+    if (platform == ctx.env().os) {
       for (const schedule::Query& query : schedule::status_queries(platform, where)) {
         const std::filesystem::path program = util::find_program(query.step.program, ctx.env());
         if (program.empty()) {
@@ -469,9 +454,8 @@ public:
           answers[query.what] = nullptr;
           continue;
         }
-        const std::string first_line = util::split(std::string(util::trim(result.output)), '\n').empty()
-                                           ? std::string()
-                                           : util::split(std::string(util::trim(result.output)), '\n').front();
+        const std::string_view output = util::trim(result.output);
+        const std::string first_line(output.substr(0, output.find('\n')));
         answers[query.what] = result.ok();
         answer_lines.push_back(fmt::format("{}: {} (`{}`{})", query.what, result.ok() ? "yes" : "no",
                                            schedule::describe(query.step, platform),
@@ -508,7 +492,7 @@ public:
     }
 
     if (ctx.global().json) {
-      nlohmann::json doc{{"platform", schedule::to_string(platform)},
+      nlohmann::json doc{{"platform", util::os_name(platform)},
                          {"task_file", where.task_file.string()},
                          {"installed", task.has_value()},
                          {"answers", answers},
@@ -527,7 +511,7 @@ public:
       }
       ctx.out() << doc.dump(2) << '\n';
     } else {
-      ctx.out() << fmt::format("Scheduled sync ({}): {}\n", schedule::to_string(platform),
+      ctx.out() << fmt::format("Scheduled sync ({}): {}\n", util::os_name(platform),
                                task ? "installed" : "not installed");
       ctx.out() << fmt::format("  file      {}{}\n", util::display_path(where.task_file),
                                file_present ? "" : " (absent)");
@@ -566,7 +550,7 @@ private:
 } // namespace
 
 std::string scheduled_task_summary(const Context& ctx) {
-  const Platform platform = platform_of(ctx.env().os);
+  const Platform platform = ctx.env().os;
   try {
     const schedule::Locations where = locations(ctx, platform);
     const std::optional<schedule::InstalledTask> task = read_installed(platform, where);

@@ -8,21 +8,9 @@
 
 namespace codexsync::schedule {
 
-std::string_view to_string(Platform platform) {
-  switch (platform) {
-  case Platform::windows:
-    return "windows";
-  case Platform::macos:
-    return "macos";
-  case Platform::linux:
-    return "linux";
-  }
-  return "linux";
-}
-
 std::optional<Platform> parse_platform(std::string_view text) {
   for (const Platform p : {Platform::windows, Platform::macos, Platform::linux}) {
-    if (text == to_string(p)) {
+    if (text == util::os_name(p)) {
       return p;
     }
   }

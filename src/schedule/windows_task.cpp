@@ -2,6 +2,8 @@
 
 #include "xml_text.hpp"
 
+#include <codexsync/util/text.hpp>
+
 #include <fmt/format.h>
 
 #include <cstdint>
@@ -229,42 +231,9 @@ std::string to_utf16le_with_bom(std::string_view utf8) {
     out += static_cast<char>(unit & 0xFF);
     out += static_cast<char>((unit >> 8) & 0xFF);
   };
-  std::size_t i = 0;
-  while (i < utf8.size()) {
-    const auto byte = static_cast<unsigned char>(utf8[i]);
-    std::uint32_t cp = 0xFFFD;
-    std::size_t length = 1;
-    if (byte < 0x80) {
-      cp = byte;
-    } else if ((byte & 0xE0) == 0xC0) {
-      length = 2;
-    } else if ((byte & 0xF0) == 0xE0) {
-      length = 3;
-    } else if ((byte & 0xF8) == 0xF0) {
-      length = 4;
-    }
-    if (length > 1) {
-      if (i + length > utf8.size()) {
-        length = 1;
-      } else {
-        cp = byte & (0xFF >> (length + 1));
-        for (std::size_t k = 1; k < length; ++k) {
-          const auto next = static_cast<unsigned char>(utf8[i + k]);
-          if ((next & 0xC0) != 0x80) {
-            cp = 0xFFFD;
-            length = k;
-            break;
-          }
-          cp = (cp << 6) | (next & 0x3F);
-        }
-        const std::uint32_t smallest[] = {0, 0, 0x80, 0x800, 0x10000};
-        if (cp != 0xFFFD && (cp < smallest[length] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))) {
-          cp = 0xFFFD;
-        }
-      }
-    } else if (byte >= 0x80) {
-      cp = 0xFFFD;
-    }
+  std::size_t at = 0;
+  while (at < utf8.size()) {
+    std::uint32_t cp = util::next_utf8(utf8, at).value_or(0xFFFD);
     if (cp >= 0x10000) {
       cp -= 0x10000;
       put(0xD800 | (cp >> 10));
@@ -272,7 +241,6 @@ std::string to_utf16le_with_bom(std::string_view utf8) {
     } else {
       put(cp);
     }
-    i += length;
   }
   return out;
 }
@@ -295,7 +263,7 @@ std::optional<std::string> from_utf16le_with_bom(std::string_view bytes) {
     if (unit >= 0xD800 && unit <= 0xDFFF) {
       unit = 0xFFFD;
     }
-    detail::append_utf8(out, unit);
+    util::append_utf8(out, unit);
   }
   return out;
 }

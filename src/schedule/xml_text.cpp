@@ -1,27 +1,11 @@
 #include "xml_text.hpp"
 
+#include <codexsync/util/text.hpp>
+
 
 #include <cstdint>
 
 namespace codexsync::schedule::detail {
-void append_utf8(std::string& out, std::uint32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
-
 std::string xml_escape(std::string_view text) {
   std::string out;
   out.reserve(text.size());
@@ -91,7 +75,7 @@ std::string xml_unescape(std::string_view text) {
         cp = cp * (hex ? 16 : 10) + static_cast<std::uint32_t>(digit);
       }
       if (valid && cp < 0x110000) {
-        append_utf8(out, cp);
+        util::append_utf8(out, cp);
       } else {
         out += text.substr(i, end - i + 1);
       }

@@ -10,9 +10,6 @@
 // elements of files we wrote (flat, no attributes needed, no CDATA).
 namespace codexsync::schedule::detail {
 
-// Appends code point `cp` (at most 0x10FFFF) as UTF-8.
-void append_utf8(std::string& out, std::uint32_t cp);
-
 // Escapes & < > " ' for element text and attribute values.
 std::string xml_escape(std::string_view text);
 // Reverses xml_escape and decimal/hex character references.

@@ -72,4 +72,73 @@ std::string join(const std::vector<std::string>& items, std::string_view separat
   return out;
 }
 
+std::optional<char32_t> next_utf8(std::string_view text, std::size_t& at) {
+  const auto lead = static_cast<unsigned char>(text[at]);
+  std::size_t extra = 0;
+  char32_t code = 0;
+  if (lead < 0x80U) {
+    ++at;
+    return lead;
+  }
+  if ((lead & 0xE0U) == 0xC0U) {
+    extra = 1;
+    code = lead & 0x1FU;
+  } else if ((lead & 0xF0U) == 0xE0U) {
+    extra = 2;
+    code = lead & 0x0FU;
+  } else if ((lead & 0xF8U) == 0xF0U) {
+    extra = 3;
+    code = lead & 0x07U;
+  } else {
+    ++at;
+    return std::nullopt;
+  }
+  if (at + extra >= text.size()) {
+    ++at;
+    return std::nullopt;
+  }
+  for (std::size_t k = 1; k <= extra; ++k) {
+    const auto next = static_cast<unsigned char>(text[at + k]);
+    if ((next & 0xC0U) != 0x80U) {
+      at += k;
+      return std::nullopt;
+    }
+    code = (code << 6U) | (next & 0x3FU);
+  }
+  at += extra + 1;
+  static constexpr char32_t k_min_for_length[] = {0, 0x80, 0x800, 0x10000};
+  if (code < k_min_for_length[extra] || code > 0x10FFFFU || (code >= 0xD800U && code <= 0xDFFFU)) {
+    return std::nullopt;
+  }
+  return code;
+}
+
+bool is_valid_utf8(std::string_view text) {
+  std::size_t at = 0;
+  while (at < text.size()) {
+    if (!next_utf8(text, at)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+void append_utf8(std::string& out, char32_t cp) {
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    out += static_cast<char>(0xE0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (cp >> 18));
+    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+}
+
 } // namespace codexsync::util

@@ -31,7 +31,7 @@ TEST_CASE("durations print the way parse_duration reads them", "[schedule]") {
 
 TEST_CASE("platform and mode names", "[schedule]") {
   for (const auto p : {schedule::Platform::windows, schedule::Platform::macos, schedule::Platform::linux}) {
-    CHECK(schedule::parse_platform(schedule::to_string(p)) == p);
+    CHECK(schedule::parse_platform(util::os_name(p)) == p);
   }
   CHECK_FALSE(schedule::parse_platform("darwin"));
   CHECK(schedule::parse_mode("dry-run") == schedule::Mode::dry_run);

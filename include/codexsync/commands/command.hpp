@@ -57,6 +57,8 @@ public:
   // stderr. Throws ConfigError (exit 4) naming the file and the problems.
   const config::Config& config();
   const config::Discovery& discovery();
+  // The config when config() has already loaded it, else nullptr (never loads).
+  const config::Config* loaded_config() const { return m_config ? &*m_config : nullptr; }
   const std::vector<std::string>& config_warnings();
 
   // Turns on file logging as the config says (commands that act call this; the

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <codexsync/util/environment.hpp>
+
 #include <chrono>
 #include <filesystem>
 #include <optional>
@@ -11,11 +13,11 @@
 // Pure data and text: nothing here touches the system.
 namespace codexsync::schedule {
 
-enum class Platform { windows, macos, linux };
+// The OS whose scheduler a task is for (named with util::os_name).
+using Platform = util::Os;
 enum class Mode { dry_run, apply };
 
-// "windows", "macos", "linux".
-std::string_view to_string(Platform platform);
+// Reads util::os_name's spelling: "windows", "macos", "linux".
 std::optional<Platform> parse_platform(std::string_view text);
 // "dry-run", "apply".
 std::string_view to_string(Mode mode);

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -26,6 +28,19 @@ std::string sanitize_file_component(std::string_view name, std::string_view fall
 
 // Returns `items` joined with `separator`.
 std::string join(const std::vector<std::string>& items, std::string_view separator);
+
+// Decodes the UTF-8 character starting at text[at] (at < text.size()) and
+// moves `at` past it. Returns nullopt for a malformed one, moving `at` past
+// the bytes that make the one mistake: one for a stray byte or a sequence cut
+// off by the end, up to the bad byte for a missing continuation, the whole
+// sequence for an overlong form, a surrogate or a value above U+10FFFF.
+std::optional<char32_t> next_utf8(std::string_view text, std::size_t& at);
+
+// Returns true when `text` is well-formed UTF-8.
+bool is_valid_utf8(std::string_view text);
+
+// Appends code point `cp` (at most U+10FFFF) to `out` as UTF-8.
+void append_utf8(std::string& out, char32_t cp);
 
 #ifdef _WIN32
 // UTF-8 <-> UTF-16 at the Windows API boundary only. Invalid input is replaced
