@@ -44,6 +44,7 @@ std::string_view to_string(Compare v) {
   switch (v) {
   case Compare::mtime: return "mtime";
   case Compare::mtime_hash_fallback: return "mtime_hash_fallback";
+  case Compare::hash: return "hash";
   }
   return "?";
 }
@@ -62,6 +63,7 @@ std::string_view to_string(DeletePolicy v) {
   switch (v) {
   case DeletePolicy::never: return "never";
   case DeletePolicy::propagate: return "propagate";
+  case DeletePolicy::propagate_all: return "propagate_all";
   }
   return "?";
 }
@@ -134,6 +136,29 @@ std::string_view to_string(StateDirSource v) {
   case StateDirSource::home_default: return "~/.codex";
   }
   return "?";
+}
+
+std::string_view to_string(AgentKind v) {
+  switch (v) {
+  case AgentKind::codex: return "codex";
+  case AgentKind::claude: return "claude";
+  case AgentKind::gemini: return "gemini";
+  case AgentKind::pi: return "pi";
+  case AgentKind::custom: return "custom";
+  }
+  return "?";
+}
+
+std::string_view to_string(SecretAction v) {
+  switch (v) {
+  case SecretAction::refuse: return "refuse";
+  case SecretAction::skip: return "skip";
+  }
+  return "?";
+}
+
+fs::path workspace_dir(const Config& cfg) {
+  return cfg.paths.workspace_root_dir ? *cfg.paths.workspace_root_dir : cfg.paths.cloud_root_dir.parent_path();
 }
 
 } // namespace codexsync::config

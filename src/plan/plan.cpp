@@ -331,6 +331,8 @@ std::string_view kind_label(ActionKind kind) {
   case ActionKind::conflict: return "CONFLICT";
   case ActionKind::held: return "held";
   case ActionKind::kept_apart: return "kept apart";
+  case ActionKind::merge: return "merge lines";
+  case ActionKind::withheld: return "WITHHELD";
   }
   return "?";
 }
@@ -344,23 +346,28 @@ std::string_view kind_name(ActionKind kind) {
   case ActionKind::conflict: return "conflict";
   case ActionKind::held: return "held";
   case ActionKind::kept_apart: return "kept_apart";
+  case ActionKind::merge: return "merge";
+  case ActionKind::withheld: return "withheld";
   }
   return "?";
 }
 
 bool Action::writes() const {
   return kind == ActionKind::copy_to_cloud || kind == ActionKind::copy_to_local ||
-         kind == ActionKind::delete_cloud || kind == ActionKind::delete_local;
+         kind == ActionKind::delete_cloud || kind == ActionKind::delete_local || kind == ActionKind::merge;
 }
 
 Side Action::destination() const {
-  const auto k = kind == ActionKind::held && held_kind ? *held_kind : kind;
+  const auto k = (kind == ActionKind::held || kind == ActionKind::withheld) && held_kind ? *held_kind : kind;
   return (k == ActionKind::copy_to_cloud || k == ActionKind::delete_cloud) ? Side::cloud : Side::local;
 }
 
 bool Action::replaces_existing() const {
-  if (!writes()) {
+  if (!writes() || append_from) {
     return false;
+  }
+  if (kind == ActionKind::merge) {
+    return true;
   }
   return destination() == Side::local ? local.has_value() : cloud.has_value();
 }
@@ -384,6 +391,8 @@ Options options_from(const config::Config& cfg) {
   o.delete_policy = cfg.sync.delete_policy;
   o.conflict_policy = cfg.conflict.policy;
   o.include_roots = cfg.targets.include_roots;
+  o.append_only_globs = cfg.sync.append_only_globs;
+  o.merge_line_globs = cfg.sync.merge_line_globs;
   return o;
 }
 
@@ -442,7 +451,8 @@ std::vector<std::string> hash_candidates(const Index& local, const Index& cloud,
   return out;
 }
 
-Plan make_plan(const Index& local, const Index& cloud, const Baseline& baseline, const Options& options) {
+Plan make_plan(const Index& local, const Index& cloud, const Baseline& baseline, const Options& options,
+               const Evidence& /*evidence*/) {
   return Planner(local, cloud, baseline, options).run();
 }
 

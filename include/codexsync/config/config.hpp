@@ -16,9 +16,12 @@ namespace fs = std::filesystem;
 
 enum class SyncMode { cold };
 enum class Direction { bidirectional, to_cloud, to_local };
-enum class Compare { mtime, mtime_hash_fallback };
+enum class Compare { mtime, mtime_hash_fallback, hash };
 enum class EqualMtimeAction { skip, prefer_local, prefer_cloud, manual_abort };
-enum class DeletePolicy { never, propagate };
+// propagate: deletions travel with proof, except of append-only files (an
+// agent pruning old chats must not prune them everywhere); propagate_all:
+// those too.
+enum class DeletePolicy { never, propagate, propagate_all };
 enum class SessionMode { all, last_date_only };
 enum class ConflictPolicy { manual_abort, prefer_cloud, prefer_local, prefer_newer_mtime };
 enum class Compression { none, zip };
@@ -26,6 +29,8 @@ enum class ConfirmationMode { gui, console };
 enum class LogLevel { debug, info, warning, error };
 enum class LogFormat { text, json, logfmt };
 enum class ArchiveMode { text, zip };
+enum class AgentKind { codex, claude, gemini, pi, custom };
+enum class SecretAction { refuse, skip };
 
 // Where a value came from in the file (1-based); line 0 when it was not in the file.
 struct SourcePos {
@@ -35,6 +40,12 @@ struct SourcePos {
 
 // Where local_state_dir was taken from.
 enum class StateDirSource { config, codex_home_env, home_default };
+
+// Which agent this config (or the chosen [profiles.<name>]) syncs.
+struct Agent {
+  AgentKind kind = AgentKind::codex;
+  std::string profile;  // the [profiles.<name>] this config was loaded for; "" for the top level
+};
 
 struct Identity {
   std::string machine_id;            // as written; empty when unset
@@ -60,6 +71,20 @@ struct Sync {
   DeletePolicy delete_policy = DeletePolicy::never;
   bool dry_run_default = true;
   SessionMode session_mode = SessionMode::all;
+  // Files that only ever grow (chats): a longer side that starts with the
+  // shorter side's bytes is a fast-forward, never a conflict. Globs as in
+  // [filters] exclude_globs; the profile's defaults unless the file sets it.
+  std::vector<std::string> append_only_globs;
+  // Files merged as a union of lines ordered by their timestamp (prompt
+  // histories, Codex session_index.jsonl).
+  std::vector<std::string> merge_line_globs;
+};
+
+// What must never leave this machine: scanned in every file before it is
+// written to the cloud folder.
+struct Secrets {
+  SecretAction on_detect = SecretAction::refuse;
+  std::vector<std::string> allow;  // accepted fingerprints (see secrets::Finding::fingerprint)
 };
 
 struct Targets {
@@ -68,6 +93,9 @@ struct Targets {
 
 struct Filters {
   std::vector<std::string> exclude_globs;
+  // Credential and machine-specific files of the agent: never synced, whatever
+  // include_roots says (the profile's list; the file may add to it).
+  std::vector<std::string> never_sync_globs;
 };
 
 struct Conflict {
@@ -129,6 +157,7 @@ struct Notify {
 
 struct Config {
   fs::path source_file;  // the file it was read from (absolute)
+  Agent agent;
   Identity identity;
   Paths paths;
   Sync sync;
@@ -142,6 +171,7 @@ struct Config {
   Logging logging;
   Scheduler scheduler;
   Notify notify;
+  Secrets secrets;
   // "section.key" -> where it stood in the file, for messages about it.
   std::map<std::string, SourcePos> positions;
 
@@ -165,5 +195,11 @@ std::string_view to_string(LogLevel v);
 std::string_view to_string(LogFormat v);
 std::string_view to_string(ArchiveMode v);
 std::string_view to_string(StateDirSource v);
+std::string_view to_string(AgentKind v);
+std::string_view to_string(SecretAction v);
+
+// The cloud folder that holds the mirror, the conflict store and the shared
+// state: paths.workspace_root_dir, else the mirror's parent folder.
+fs::path workspace_dir(const Config& cfg);
 
 } // namespace codexsync::config

@@ -22,7 +22,10 @@ enum class ActionKind {
   delete_local,   // deleted in the cloud since the last sync, proven: delete the local copy
   conflict,       // left open by the policy: nothing is written while any exists
   held,           // would write the side `direction` protects; kept for a later two-way run
-  kept_apart,     // differs with equal times and equal_mtime_action = "skip": left as it is
+  kept_apart,     // differs with equal times and equal_mtime_action = "skip", or an append-only
+                  // file deleted on one side that delete_policy does not carry over: left as it is
+  merge,          // a merge-line file with lines missing on both sides: both get the union
+  withheld,       // a copy to the cloud stopped by the secret guard ([secrets] on_detect = "skip")
 };
 
 // "copy → cloud", "conflict", ...: the word the plan output shows.
@@ -36,8 +39,15 @@ struct Action {
   std::string reason;
   std::optional<FileState> local;  // the current states, as scanned
   std::optional<FileState> cloud;
-  // For `held`: what it would have done.
+  // For `held` and `withheld`: what it would have done.
   std::optional<ActionKind> held_kind;
+  // A fast-forward of an append-only file: the destination's first
+  // `*append_from` bytes were verified to equal the source's; only the rest is
+  // copied (no backup is needed: the old content is a prefix of the new).
+  std::optional<std::uint64_t> append_from;
+  // A divergence decided by conflict.policy: the destination's version (the
+  // loser) is kept whole in the conflict store before it is replaced.
+  bool keep_loser = false;
 
   // True for copies and deletes (the actions apply carries out).
   bool writes() const;
@@ -45,8 +55,8 @@ struct Action {
   Side destination() const;
   // The side read by a copy.
   Side source() const { return other(destination()); }
-  // True when a copy replaces an existing file or a delete removes one: such a
-  // file is backed up first.
+  // True when a copy replaces an existing file, a delete removes one or a
+  // merge rewrites one: such a file is backed up first (fast-forwards excepted).
   bool replaces_existing() const;
   // Bytes a copy moves (0 for the rest).
   std::uint64_t bytes() const;
@@ -60,6 +70,29 @@ struct Options {
   config::DeletePolicy delete_policy = config::DeletePolicy::never;
   config::ConflictPolicy conflict_policy = config::ConflictPolicy::manual_abort;
   std::vector<std::string> include_roots;  // to tell a vanished root from a deletion
+  std::vector<std::string> append_only_globs;
+  std::vector<std::string> merge_line_globs;
+};
+
+// How the two sides of an append-only file relate, as the engine found by
+// reading them (the planner does no I/O).
+enum class Relation {
+  local_prefix_of_cloud,  // the cloud copy is this one plus more: fast-forward to local
+  cloud_prefix_of_local,  // fast-forward to the cloud
+  diverged,               // neither starts with the other: a real divergence
+};
+
+// What a merge of a merge-line file's two sides would give.
+enum class MergeOutcome {
+  local_has_all,  // every line of the cloud copy is here: the union is this copy
+  cloud_has_all,  // the union is the cloud copy
+  both_lack,      // each side lacks lines of the other: both get the union
+};
+
+// Facts about file contents the engine read for the planner.
+struct Evidence {
+  std::map<std::string, Relation> relations;  // append-only paths present on both sides with different sizes
+  std::map<std::string, MergeOutcome> merges; // merge-line paths present on both sides, contents differing
 };
 
 // Returns the planner options a config asks for.
@@ -88,7 +121,8 @@ std::vector<std::string> hash_candidates(const Index& local, const Index& cloud,
                                          const Options& options);
 
 // Builds the plan. Paths in sync produce no action.
-Plan make_plan(const Index& local, const Index& cloud, const Baseline& baseline, const Options& options);
+Plan make_plan(const Index& local, const Index& cloud, const Baseline& baseline, const Options& options,
+               const Evidence& evidence = {});
 
 // What a copy left on both sides (sha256 of the content, the copied mtime).
 struct Applied {
