@@ -1,0 +1,29 @@
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <vector>
+
+// The secret guard: finds credentials in text before it leaves the machine.
+// Nothing here ever returns or logs the secret itself.
+namespace codexsync::secrets {
+
+struct Finding {
+  std::string rule;         // "private-key", "openai-key", "github-token", "bearer", "assignment", ...
+  std::size_t line = 0;     // 1-based line in the scanned text/file
+  std::string redacted;     // a safe rendering: a short prefix and the length, e.g. "ghp_****(40 chars)"
+  std::string fingerprint;  // "cs1:" + 16 hex of a SHA-256 over rule and value: stable, not reversible
+};
+
+// The findings in `text` (in line order).
+std::vector<Finding> scan_text(std::string_view text);
+
+// The findings in the file from byte `from` on (a fast-forward scans only the
+// new tail; it starts at the line holding `from`), read in chunks. Binary files
+// (a NUL byte in the first 8 KiB) yield nothing. Sets `ec` when unreadable.
+std::vector<Finding> scan_file(const std::filesystem::path& file, std::uint64_t from, std::error_code& ec);
+
+} // namespace codexsync::secrets
