@@ -55,6 +55,49 @@ std::optional<int> read_number(std::string_view text, std::size_t pos, std::size
   return value;
 }
 
+// Reads "YYYY-MM-DD?HH:MM:SS[.fraction]" (any separator at 10; up to 9
+// fraction digits) at the start of `text` as a UTC wall time; sets `end` to the
+// index after it. Nullopt when the shape, date or time is wrong.
+std::optional<std::chrono::system_clock::time_point> parse_date_time(std::string_view text, std::size_t& end) {
+  using namespace std::chrono;
+  if (text.size() < 19 || text[4] != '-' || text[7] != '-' || text[13] != ':' || text[16] != ':') {
+    return std::nullopt;
+  }
+  const auto y = read_number(text, 0, 4);
+  const auto mo = read_number(text, 5, 2);
+  const auto d = read_number(text, 8, 2);
+  const auto h = read_number(text, 11, 2);
+  const auto mi = read_number(text, 14, 2);
+  const auto s = read_number(text, 17, 2);
+  if (!y || !mo || !d || !h || !mi || !s) {
+    return std::nullopt;
+  }
+  const year_month_day date{year{*y}, month{static_cast<unsigned>(*mo)}, day{static_cast<unsigned>(*d)}};
+  if (!date.ok() || *h > 23 || *mi > 59 || *s > 59) {
+    return std::nullopt;
+  }
+  const auto time = system_clock::time_point(sys_days{date} + hours{*h} + minutes{*mi} + seconds{*s});
+  end = 19;
+  if (end == text.size() || text[end] != '.') {
+    return time;
+  }
+  std::size_t digits = 0;
+  std::int64_t nanos = 0;
+  for (++end; end < text.size() && is_digit(text[end]); ++end, ++digits) {
+    if (digits == 9) {
+      return std::nullopt;
+    }
+    nanos = nanos * 10 + (text[end] - '0');
+  }
+  if (digits == 0) {
+    return std::nullopt;
+  }
+  for (; digits < 9; ++digits) {
+    nanos *= 10;
+  }
+  return time + duration_cast<system_clock::duration>(nanoseconds(nanos));
+}
+
 } // namespace
 
 const Clock& system_clock() {
@@ -74,41 +117,42 @@ std::string utc_timestamp(std::chrono::system_clock::time_point t) {
 }
 
 std::optional<std::chrono::system_clock::time_point> parse_utc_timestamp(std::string_view text) {
+  if (text.size() < 20 || text[10] != 'T' || text.back() != 'Z') {
+    return std::nullopt;
+  }
+  std::size_t end = 0;
+  const auto time = parse_date_time(text, end);
+  if (!time || end != text.size() - 1) {
+    return std::nullopt;
+  }
+  return time;
+}
+
+std::optional<std::chrono::system_clock::time_point> parse_rfc3339_timestamp(std::string_view text) {
   using namespace std::chrono;
-  if (text.size() < 20 || text[4] != '-' || text[7] != '-' || text[10] != 'T' || text[13] != ':' ||
-      text[16] != ':' || text.back() != 'Z') {
+  if (text.size() < 20 || (text[10] != 'T' && text[10] != 't' && text[10] != ' ')) {
     return std::nullopt;
   }
-  const auto y = read_number(text, 0, 4);
-  const auto mo = read_number(text, 5, 2);
-  const auto d = read_number(text, 8, 2);
-  const auto h = read_number(text, 11, 2);
-  const auto mi = read_number(text, 14, 2);
-  const auto s = read_number(text, 17, 2);
-  if (!y || !mo || !d || !h || !mi || !s) {
+  std::size_t end = 0;
+  const auto time = parse_date_time(text, end);
+  if (!time) {
     return std::nullopt;
   }
-  const year_month_day date{year{*y}, month{static_cast<unsigned>(*mo)}, day{static_cast<unsigned>(*d)}};
-  if (!date.ok() || *h > 23 || *mi > 59 || *s > 59) {
-    return std::nullopt;
-  }
-  const auto time = system_clock::time_point(sys_days{date} + hours{*h} + minutes{*mi} + seconds{*s});
-  const auto fraction = text.substr(19, text.size() - 20);
-  if (fraction.empty()) {
+  const auto zone = text.substr(end);
+  if (zone == "Z" || zone == "z") {
     return time;
   }
-  if (fraction[0] != '.' || fraction.size() < 2 || fraction.size() > 10) {
+  if (zone.size() != 6 || (zone[0] != '+' && zone[0] != '-') || zone[3] != ':') {
     return std::nullopt;
   }
-  std::int64_t nanos = 0;
-  for (std::size_t i = 1; i < 10; ++i) {
-    const char c = i < fraction.size() ? fraction[i] : '0';
-    if (!is_digit(c)) {
-      return std::nullopt;
-    }
-    nanos = nanos * 10 + (c - '0');
+  const auto h = read_number(zone, 1, 2);
+  const auto m = read_number(zone, 4, 2);
+  if (!h || !m || *h > 23 || *m > 59) {
+    return std::nullopt;
   }
-  return time + duration_cast<system_clock::duration>(nanoseconds(nanos));
+  // Local time = UTC + offset, so UTC = local time - offset.
+  const auto offset = hours{*h} + minutes{*m};
+  return zone[0] == '+' ? *time - offset : *time + offset;
 }
 
 std::string human_duration(std::chrono::system_clock::duration d) {

@@ -6,6 +6,7 @@
 
 using namespace std::chrono;
 using codexsync::util::human_duration;
+using codexsync::util::parse_rfc3339_timestamp;
 using codexsync::util::parse_utc_timestamp;
 using codexsync::util::utc_timestamp;
 
@@ -28,6 +29,37 @@ TEST_CASE("parse_utc_timestamp refuses other shapes and impossible dates", "[uti
     INFO(text);
     CHECK_FALSE(parse_utc_timestamp(text));
   }
+}
+
+TEST_CASE("parse_rfc3339_timestamp reads Z and numeric offsets as UTC", "[util]") {
+  const auto base = system_clock::time_point(sys_days{2026y / November / 24} + 10h + 5min + 7s);
+  CHECK(parse_rfc3339_timestamp("2026-11-24T10:05:07Z") == base);
+  CHECK(parse_rfc3339_timestamp("2026-11-24t10:05:07z") == base);
+  CHECK(parse_rfc3339_timestamp("2026-11-24 10:05:07Z") == base);
+  CHECK(parse_rfc3339_timestamp("2026-11-24T12:05:07+02:00") == base);
+  CHECK(parse_rfc3339_timestamp("2026-11-24T04:35:07-05:30") == base);
+  CHECK(parse_rfc3339_timestamp("2026-11-24T10:05:07+00:00") == base);
+  CHECK(parse_rfc3339_timestamp("2026-11-24T10:05:07-00:00") == base);
+  // The offset may move the time to another day.
+  CHECK(parse_rfc3339_timestamp("2026-11-25T01:05:07+15:00") == base);
+  CHECK(parse_rfc3339_timestamp("2026-11-24T10:05:07.123456789Z") == base + 123456789ns);
+  CHECK(parse_rfc3339_timestamp("2026-11-24T11:05:07.5+01:00") == base + 500ms);
+  // Whatever parse_utc_timestamp reads, this reads the same.
+  const auto t = base + 42ms;
+  CHECK(parse_rfc3339_timestamp(utc_timestamp(t)) == parse_utc_timestamp(utc_timestamp(t)));
+}
+
+TEST_CASE("parse_rfc3339_timestamp refuses what is not RFC 3339", "[util]") {
+  for (const char* text : {"", "2026-11-24", "2026-11-24T10:05:07", "2026-11-24T10:05:07+0100",
+                           "2026-11-24T10:05:07+01", "2026-11-24T10:05:07+24:00", "2026-11-24T10:05:07+01:60",
+                           "2026-11-24T10:05:07 +01:00", "2026-11-24T10:05:07Z ", "2026-11-24T10:05:60Z",
+                           "2026-02-29T10:05:07Z", "2026-11-24X10:05:07Z", "2026-11-24T10:05:07.Z",
+                           "2026-11-24T10:05:07.1234567890Z", "2026-11-24T10:05:07.12x4Z", "2026-11-24T10:05:07ZZ",
+                           "2026-11-24T10:05:07+a1:00"}) {
+    INFO(text);
+    CHECK_FALSE(parse_rfc3339_timestamp(text));
+  }
+  CHECK(parse_rfc3339_timestamp("2028-02-29T10:05:07Z"));
 }
 
 TEST_CASE("human_duration says an age in the two largest units", "[util]") {

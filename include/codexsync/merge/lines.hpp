@@ -23,6 +23,24 @@ struct LineMerge {
 // after the line they followed; ties put a's line first. When one side already
 // holds every line of the other, the result is that side unchanged (so
 // merging is idempotent). Pure: no I/O.
+//
+// The details:
+// - A line's identity is its bytes without the "\n" or "\r\n" that ends it.
+//   Blank lines (nothing but spaces, tabs, '\r') are no lines: not counted, not
+//   written.
+// - Only top-level fields count (a "timestamp" inside a nested object does
+//   not), and only when the whole line is one well-formed JSON object; when
+//   several of the four are there, the first in that order that holds a time
+//   wins. Numbers above 1e11 are milliseconds, others seconds; fractions kept.
+//   RFC 3339 text may have a fraction and "Z" or a "+hh:mm"/"-hh:mm" offset.
+// - A last line without a line ending that is the beginning of a longer line of
+//   the other side is a write cut short by a crash: it counts as held by the
+//   other side and is not written.
+// - When both sides hold every line of the other (a_has_all and b_has_all),
+//   text is a.
+// - Otherwise every line of text ends with "\n", or with "\r\n" when every
+//   line ending in a and b is "\r\n" (mixed files become "\n"); a missing
+//   line ending on either side's last line is added.
 LineMerge merge_lines(std::string_view a, std::string_view b);
 
 } // namespace codexsync::merge

@@ -41,6 +41,12 @@ std::string utc_timestamp(std::chrono::system_clock::time_point t);
 // a date or time that does not exist, stray characters.
 std::optional<std::chrono::system_clock::time_point> parse_utc_timestamp(std::string_view text);
 
+// Parses any RFC 3339 date-time, "YYYY-MM-DDTHH:MM:SS[.fraction](Z|+HH:MM|-HH:MM)",
+// into UTC: the separator may also be 't' or a space, 'Z' may be 'z', up to 9
+// fraction digits. Returns nullopt for anything else (no offset, a leap second,
+// a date, time or offset that does not exist, stray characters).
+std::optional<std::chrono::system_clock::time_point> parse_rfc3339_timestamp(std::string_view text);
+
 // A duration in words for people, to the two largest units: "45 s", "12 min",
 // "3 h 12 min", "3 h", "1 day 4 h", "11 days". Negative durations are shown
 // as their size (callers say "in the future").
