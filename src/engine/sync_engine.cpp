@@ -471,6 +471,7 @@ Prepared prepare(const config::Config& cfg, const std::string& install_id) {
   }
   hash_candidates(cfg, p);
   p.plan = plan::make_plan(p.local, p.cloud, p.baseline.baseline, p.options);
+  guard_secrets(cfg, p);
   return p;
 }
 

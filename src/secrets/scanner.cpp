@@ -769,6 +769,11 @@ std::vector<Finding> scan_file(const std::filesystem::path& file, std::uint64_t 
   return stream.finish();
 }
 
+std::string describe(std::string_view path, const Finding& finding) {
+  return fmt::format("{}:{} {} {}, fingerprint {}", path, finding.line, finding.rule, finding.redacted,
+                     finding.fingerprint);
+}
+
 bool is_fingerprint(std::string_view text) {
   static constexpr std::string_view k_prefix = "cs1:";
   return text.size() == k_prefix.size() + 16 && text.starts_with(k_prefix) &&

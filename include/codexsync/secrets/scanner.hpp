@@ -34,6 +34,10 @@ std::vector<Finding> scan_text(std::string_view text);
 // (a NUL byte in the first 8 KiB) yield nothing. Sets `ec` when unreadable.
 std::vector<Finding> scan_file(const std::filesystem::path& file, std::uint64_t from, std::error_code& ec);
 
+// "skills/x/SKILL.md:12 github-token ghp_****(40 chars), fingerprint cs1:…":
+// a finding for messages and logs (it holds no more than the redaction).
+std::string describe(std::string_view path, const Finding& finding);
+
 // True for text shaped like a Finding::fingerprint ("cs1:" and 16 lower-case hex digits).
 bool is_fingerprint(std::string_view text);
 
