@@ -1,6 +1,7 @@
 #include "plan_output.hpp"
 
 #include <codexsync/core/error.hpp>
+#include <codexsync/log/log.hpp>
 #include <codexsync/util/clock.hpp>
 #include <codexsync/util/fs.hpp>
 
@@ -41,6 +42,21 @@ std::size_t in_sync_count(const engine::Prepared& p) {
   return paths.size() - std::min(paths.size(), p.plan.actions.size());
 }
 
+// The guard's findings for a withheld path (none for other paths).
+const std::vector<secrets::Finding>& findings_of(const engine::Prepared& p, const std::string& path) {
+  static const std::vector<secrets::Finding> k_none;
+  const auto found = p.secret_findings.find(path);
+  return found == p.secret_findings.end() ? k_none : found->second;
+}
+
+nlohmann::json findings_json(const std::vector<secrets::Finding>& findings) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& f : findings) {
+    out.push_back({{"line", f.line}, {"rule", f.rule}, {"redacted", f.redacted}, {"fingerprint", f.fingerprint}});
+  }
+  return out;
+}
+
 } // namespace
 
 std::string human_bytes(std::uint64_t bytes) {
@@ -72,6 +88,9 @@ nlohmann::json plan_json(const config::Config& cfg, const engine::Prepared& p) {
     if (a.held_kind) {
       j["held_action"] = plan::kind_name(*a.held_kind);
     }
+    if (a.kind == plan::ActionKind::withheld) {
+      j["secrets"] = findings_json(findings_of(p, a.path));
+    }
     actions.push_back(std::move(j));
   }
   nlohmann::json skipped = nlohmann::json::array();
@@ -96,6 +115,7 @@ nlohmann::json plan_json(const config::Config& cfg, const engine::Prepared& p) {
             {"conflicts", plan.count(plan::ActionKind::conflict)},
             {"held", plan.count(plan::ActionKind::held)},
             {"kept_apart", plan.count(plan::ActionKind::kept_apart)},
+            {"withheld", plan.count(plan::ActionKind::withheld)},
             {"in_sync", in_sync_count(p)},
             {"bytes_to_cloud", plan.bytes_to(Side::cloud)},
             {"bytes_to_local", plan.bytes_to(Side::local)}}}};
@@ -123,6 +143,11 @@ void print_plan(Context& ctx, const config::Config& cfg, const engine::Prepared&
     if (a.kind == plan::ActionKind::conflict) {
       out << fmt::format("  {:<13}  here: {}; cloud: {}\n", "", state_text(a.local), state_text(a.cloud));
     }
+    if (const auto& findings = findings_of(p, a.path); findings.size() > 1) {
+      for (const auto& f : findings) {
+        out << fmt::format("  {:<13}  {}\n", "", secrets::describe(a.path, f));
+      }
+    }
   }
   std::vector<std::string> skipped;
   for (const auto side : {Side::local, Side::cloud}) {
@@ -141,12 +166,16 @@ void print_plan(Context& ctx, const config::Config& cfg, const engine::Prepared&
   }
   const auto& plan = p.plan;
   out << fmt::format("Summary: {} to the cloud ({}), {} to here ({}), {} deletion(s), {} conflict(s), {} held, "
-                     "{} kept apart, {} in sync\n",
+                     "{} kept apart, {}{} in sync\n",
                      plan.count(plan::ActionKind::copy_to_cloud), human_bytes(plan.bytes_to(Side::cloud)),
                      plan.count(plan::ActionKind::copy_to_local), human_bytes(plan.bytes_to(Side::local)),
                      plan.count(plan::ActionKind::delete_cloud) + plan.count(plan::ActionKind::delete_local),
                      plan.count(plan::ActionKind::conflict), plan.count(plan::ActionKind::held),
-                     plan.count(plan::ActionKind::kept_apart), in_sync_count(p));
+                     plan.count(plan::ActionKind::kept_apart),
+                     plan.count(plan::ActionKind::withheld) > 0
+                       ? fmt::format("{} withheld (secrets), ", plan.count(plan::ActionKind::withheld))
+                       : std::string(),
+                     in_sync_count(p));
 }
 
 void refuse_conflicts(const config::Config& cfg, const engine::Prepared& p) {
@@ -167,6 +196,42 @@ void refuse_conflicts(const config::Config& cfg, const engine::Prepared& p) {
   message += "\nResolve each by keeping the version you want on both sides (or set conflict.policy), then run "
              "again; every replaced version is backed up.";
   throw ConflictError(message);
+}
+
+void refuse_secrets(const config::Config& cfg, const engine::Prepared& p) {
+  const auto count = p.plan.count(plan::ActionKind::withheld);
+  if (count == 0 || cfg.secrets.on_detect != config::SecretAction::refuse) {
+    return;
+  }
+  std::string message =
+    fmt::format("{} file(s) hold a secret and must not go to the cloud folder; nothing was written.", count);
+  for (const auto& a : p.plan.actions) {
+    for (const auto& f : findings_of(p, a.path)) {
+      message += "\n  " + secrets::describe(a.path, f);
+    }
+  }
+  message += fmt::format("\nTo go on, for each: remove the secret from the file and run again; or, if it may be in "
+                         "the cloud folder, add its fingerprint to [secrets] allow in {}; or set [secrets] "
+                         "on_detect = \"skip\" to keep such files on this machine and sync the rest.",
+                         util::display_path(cfg.source_file));
+  throw FailSafeError(message);
+}
+
+void warn_withheld(const engine::Prepared& p) {
+  for (const auto& a : p.plan.actions) {
+    if (a.kind != plan::ActionKind::withheld) {
+      continue;
+    }
+    std::vector<std::string> found;
+    for (const auto& f : findings_of(p, a.path)) {
+      found.push_back(secrets::describe(a.path, f));
+    }
+    log::file_action(log::Level::warning, "withhold", a.path, "local",
+                     fmt::format("{} holds a secret, so it stays on this machine and is not copied to the cloud "
+                                 "folder ([secrets] on_detect = \"skip\"): {}. To sync it, remove the secret or add "
+                                 "its fingerprint to [secrets] allow",
+                                 a.path, fmt::join(found, "; ")));
+  }
 }
 
 } // namespace codexsync::commands
