@@ -13,13 +13,21 @@
 namespace codexsync::engine {
 namespace {
 
-// True for the actions whose writing puts local content into the cloud folder.
+// True for the actions whose writing puts local content into the cloud folder:
+// copies to the cloud, merges, and a pull that replaces a local version a
+// conflict policy decided against (that version is kept in the conflict
+// store, which lies in the cloud folder).
 bool sends_local_content(const plan::Action& action) {
-  return action.kind == plan::ActionKind::copy_to_cloud || action.kind == plan::ActionKind::merge;
+  return action.kind == plan::ActionKind::copy_to_cloud || action.kind == plan::ActionKind::merge ||
+         (action.kind == plan::ActionKind::copy_to_local && action.keep_loser && action.local);
 }
 
-std::string withheld_reason(const std::string& path, const std::vector<secrets::Finding>& findings) {
-  auto reason = "contains a secret: " + secrets::describe(path, findings.front());
+std::string withheld_reason(const plan::Action& action, const std::vector<secrets::Finding>& findings) {
+  auto reason = fmt::format("{}contains a secret: {}",
+                            action.kind == plan::ActionKind::copy_to_local
+                              ? "the version here, which the conflict store in the cloud folder would keep, "
+                              : "",
+                            secrets::describe(action.path, findings.front()));
   if (findings.size() > 1) {
     reason += fmt::format(" (and {} more)", findings.size() - 1);
   }
@@ -35,7 +43,7 @@ void guard_secrets(const config::Config& cfg, Prepared& prepared) {
       continue;
     }
     const auto file = detail::file_on(cfg, Side::local, action.path);
-    // A fast-forward sends only the new tail; a merge sends the whole local side.
+    // A fast-forward sends only the new tail; the rest send the whole local file.
     const auto from = action.kind == plan::ActionKind::copy_to_cloud ? action.append_from.value_or(0) : 0;
     std::error_code ec;
     auto findings = secrets::scan_file(file, from, ec);
@@ -67,9 +75,9 @@ void guard_secrets(const config::Config& cfg, Prepared& prepared) {
     if (refused.empty()) {
       continue;
     }
+    action.reason = withheld_reason(action, refused);
     action.held_kind = action.kind;
     action.kind = plan::ActionKind::withheld;
-    action.reason = withheld_reason(action.path, refused);
     prepared.secret_findings[action.path] = std::move(refused);
   }
 }

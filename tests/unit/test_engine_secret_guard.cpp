@@ -124,7 +124,12 @@ TEST_CASE("guard_secrets scans fast-forward tails, merges, and only what goes to
   plan::Action pull;
   pull.kind = ActionKind::copy_to_local;
   pull.path = "skills/pulled/SKILL.md";
-  p.plan.actions = {merge, tail_with_secret, tail_after_secret, pull};
+  pull.local = FileState{10, 0, std::nullopt};
+  // A conflict a policy decided for the cloud: the local loser would be kept
+  // in the conflict store, in the cloud folder.
+  auto pull_keeping_loser = pull;
+  pull_keeping_loser.keep_loser = true;
+  p.plan.actions = {merge, tail_with_secret, tail_after_secret, pull, pull_keeping_loser};
 
   engine::guard_secrets(g.cfg, p);
   CHECK(p.plan.actions[0].kind == ActionKind::withheld);
@@ -134,7 +139,12 @@ TEST_CASE("guard_secrets scans fast-forward tails, merges, and only what goes to
   CHECK_THAT(p.plan.actions[1].reason, CS_CONTAINS("sessions/new-secret.jsonl:2 github-token"));
   CHECK(p.plan.actions[2].kind == ActionKind::copy_to_cloud); // the token is before the new tail
   CHECK(p.plan.actions[3].kind == ActionKind::copy_to_local); // nothing local goes to the cloud
-  CHECK(p.secret_findings.size() == 2);
+  CHECK(p.plan.actions[4].kind == ActionKind::withheld);
+  CHECK(p.plan.actions[4].held_kind == ActionKind::copy_to_local);
+  CHECK_THAT(p.plan.actions[4].reason,
+             CS_CONTAINS("the version here, which the conflict store in the cloud folder would keep, contains a "
+                         "secret: skills/pulled/SKILL.md:1 github-token"));
+  CHECK(p.secret_findings.size() == 3);
 }
 
 TEST_CASE("guard_secrets names a file it cannot read and one that vanished", "[engine]") {

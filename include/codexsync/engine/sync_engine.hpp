@@ -43,7 +43,8 @@ Prepared prepare(const config::Config& cfg, const std::string& install_id);
 // The secret guard, the last step of prepare(): scans the local file of every
 // action that would write it to the cloud folder (a copy to the cloud from
 // the first byte, or from the line holding `append_from` for a fast-forward;
-// a merge) and turns each whose file holds a secret that [secrets] allow does
+// a merge; a pull with keep_loser, whose local loser goes to the conflict
+// store) and turns each whose file holds a secret that [secrets] allow does
 // not accept into `withheld` (held_kind = what it would have done), with the
 // findings in `prepared.secret_findings`. Whether a withheld file stops the
 // run ([secrets] on_detect) is the command's decision. Throws RuntimeError
