@@ -15,6 +15,7 @@ namespace codexsync::commands {
 namespace {
 
 constexpr std::size_t k_skipped_shown = 10;
+constexpr std::size_t k_findings_shown = 10;  // per file; --json lists them all
 
 nlohmann::json state_json(const std::optional<FileState>& s) {
   if (!s) {
@@ -40,6 +41,19 @@ std::size_t in_sync_count(const engine::Prepared& p) {
     paths.insert(path);
   }
   return paths.size() - std::min(paths.size(), p.plan.actions.size());
+}
+
+// Up to k_findings_shown findings of `path`, one line each, then how many more.
+std::vector<std::string> describe_findings(const std::string& path, const std::vector<secrets::Finding>& findings) {
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < findings.size() && i < k_findings_shown; ++i) {
+    out.push_back(secrets::describe(path, findings[i]));
+  }
+  if (findings.size() > k_findings_shown) {
+    out.push_back(fmt::format("... and {} more in {} (`codexsync --json plan` lists them all)",
+                              findings.size() - k_findings_shown, path));
+  }
+  return out;
 }
 
 // The guard's findings for a withheld path (none for other paths).
@@ -144,8 +158,8 @@ void print_plan(Context& ctx, const config::Config& cfg, const engine::Prepared&
       out << fmt::format("  {:<13}  here: {}; cloud: {}\n", "", state_text(a.local), state_text(a.cloud));
     }
     if (const auto& findings = findings_of(p, a.path); findings.size() > 1) {
-      for (const auto& f : findings) {
-        out << fmt::format("  {:<13}  {}\n", "", secrets::describe(a.path, f));
+      for (const auto& line : describe_findings(a.path, findings)) {
+        out << fmt::format("  {:<13}  {}\n", "", line);
       }
     }
   }
@@ -206,8 +220,8 @@ void refuse_secrets(const config::Config& cfg, const engine::Prepared& p) {
   std::string message =
     fmt::format("{} file(s) hold a secret and must not go to the cloud folder; nothing was written.", count);
   for (const auto& a : p.plan.actions) {
-    for (const auto& f : findings_of(p, a.path)) {
-      message += "\n  " + secrets::describe(a.path, f);
+    for (const auto& line : describe_findings(a.path, findings_of(p, a.path))) {
+      message += "\n  " + line;
     }
   }
   message += fmt::format("\nTo go on, for each: remove the secret from the file and run again; or, if it may be in "
@@ -222,10 +236,7 @@ void warn_withheld(const engine::Prepared& p) {
     if (a.kind != plan::ActionKind::withheld) {
       continue;
     }
-    std::vector<std::string> found;
-    for (const auto& f : findings_of(p, a.path)) {
-      found.push_back(secrets::describe(a.path, f));
-    }
+    const auto found = describe_findings(a.path, findings_of(p, a.path));
     log::file_action(log::Level::warning, "withhold", a.path, "local",
                      fmt::format("{} holds a secret, so it stays on this machine and is not copied to the cloud "
                                  "folder ([secrets] on_detect = \"skip\"): {}. To sync it, remove the secret or add "

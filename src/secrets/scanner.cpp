@@ -8,6 +8,7 @@
 #include <array>
 #include <fstream>
 #include <optional>
+#include <set>
 
 // The rules, precise before thorough: a false alarm stops a whole sync, so a
 // value must look like a real credential (its kind's prefix, charset and
@@ -30,6 +31,7 @@ constexpr std::size_t k_pem_min_body = 64;
 constexpr std::size_t k_pem_max_body = 64 * 1024;
 constexpr std::size_t k_max_label = 64;
 constexpr std::size_t k_shown_key = 40;
+constexpr std::size_t k_kept_repeats = 1000;
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 bool is_upper(char c) { return c >= 'A' && c <= 'Z'; }
@@ -569,13 +571,13 @@ private:
       if (starts_token(buf[at])) {
         if (const auto hit = match_token(buf, at)) {
           const auto& rule = *hit->rule;
-          m_findings.push_back(make_finding(rule.rule, m_line, rule.prefix.substr(0, rule.shown),
+          add(make_finding(rule.rule, m_line, rule.prefix.substr(0, rule.shown),
                                             buf.substr(at, hit->span.end - at)));
           return hit->span.end;
         }
       } else if (buf[at] == 'B' || buf[at] == 'b') {
         if (const auto span = match_bearer(buf, at); span && !holds_token(buf, *span)) {
-          m_findings.push_back(make_finding("bearer", m_line, "Bearer ", buf.substr(span->begin, span->end - span->begin)));
+          add(make_finding("bearer", m_line, "Bearer ", buf.substr(span->begin, span->end - span->begin)));
           return span->end;
         }
       }
@@ -595,7 +597,7 @@ private:
       if ((c == '=' || c == ':') && p >= begin) {
         if (const auto found = match_assignment(buf, p); found && !holds_token(buf, found->value)) {
           const auto shown = found->key.size() <= k_shown_key ? found->key + "=" : std::string("=");
-          m_findings.push_back(make_finding("assignment", m_line, shown,
+          add(make_finding("assignment", m_line, shown,
                                             buf.substr(found->value.begin, found->value.end - found->value.begin)));
           p = found->value.end - 1;
           continue;
@@ -641,7 +643,7 @@ private:
         const char c = buf[p];
         if (c == '-' && buf.compare(p, k_end.size(), k_end) == 0) {
           if (pem.body.size() >= k_pem_min_body) {
-            m_findings.push_back(make_finding("private-key", pem.line, pem.label + " ", pem.body));
+            add(make_finding("private-key", pem.line, pem.label + " ", pem.body));
           }
           m_pem.reset();
           p += k_end.size();
@@ -667,6 +669,14 @@ private:
     }
   }
 
+  // Keeps every secret's first finding; repeats only up to k_kept_repeats
+  // findings in all (a chat that quotes one key ten thousand times).
+  void add(Finding finding) {
+    if (m_seen.insert(finding.fingerprint).second || m_findings.size() < k_kept_repeats) {
+      m_findings.push_back(std::move(finding));
+    }
+  }
+
   struct Pem {
     std::string label;
     std::size_t line = 0;
@@ -679,6 +689,7 @@ private:
   std::size_t m_line;         // the current line's number
   std::optional<Pem> m_pem;   // inside a private-key block
   std::vector<Finding> m_findings;
+  std::set<std::string> m_seen;  // fingerprints found so far
 };
 
 std::error_code open_error(const std::filesystem::path& file) {

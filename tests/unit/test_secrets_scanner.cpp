@@ -341,3 +341,18 @@ TEST_CASE("CRLF line ends and a last line without a newline", "[secrets]") {
   const auto findings = scan_text("a\r\ntoken = " + k_random40 + "\r\nb\r\n" + k_github);
   CHECK(rules_of(findings) == "assignment@2,github-token@4");
 }
+
+TEST_CASE("a secret repeated thousands of times is kept to 1000 findings, and a new one after them is found",
+          "[secrets]") {
+  std::string text;
+  for (int i = 0; i < 5000; ++i) {
+    text += "{\"text\":\"" + k_github + "\"}\n";
+  }
+  text += "token = \"" + k_random40 + "\"\n";
+  const auto findings = scan_text(text);
+  REQUIRE(findings.size() == 1001);
+  CHECK(findings[999].rule == "github-token");
+  CHECK(findings[999].line == 1000);
+  CHECK(findings[1000].rule == "assignment");
+  CHECK(findings[1000].line == 5001);
+}

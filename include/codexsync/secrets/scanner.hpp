@@ -26,7 +26,9 @@ inline constexpr std::size_t k_line_window_bytes = 1024 * 1024;
 // Values longer than this are data (an image, a blob), never a credential.
 inline constexpr std::size_t k_max_value_chars = 4096;
 
-// The findings in `text` (in line order).
+// The findings in `text` (in line order). Each secret's first finding is
+// always there; further findings of a secret already found only while there
+// are fewer than 1000 in all.
 std::vector<Finding> scan_text(std::string_view text);
 
 // The findings in the file from byte `from` on (a fast-forward scans only the
