@@ -31,8 +31,13 @@ public:
     } else {
       print_plan(ctx, cfg, prepared);
     }
-    // plan only looks; open conflicts are reported by exit code all the same.
-    return prepared.plan.has_conflicts() ? ExitCode::conflict : ExitCode::ok;
+    // plan only looks; open conflicts are reported by exit code all the same,
+    // and secrets that would stop a sync by the same message and exit code.
+    if (prepared.plan.has_conflicts()) {
+      return ExitCode::conflict;
+    }
+    refuse_secrets(cfg, prepared);
+    return ExitCode::ok;
   }
 };
 

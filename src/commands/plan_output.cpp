@@ -1,6 +1,7 @@
 #include "plan_output.hpp"
 
 #include <codexsync/core/error.hpp>
+#include <codexsync/log/log.hpp>
 #include <codexsync/util/clock.hpp>
 #include <codexsync/util/fs.hpp>
 
@@ -14,6 +15,7 @@ namespace codexsync::commands {
 namespace {
 
 constexpr std::size_t k_skipped_shown = 10;
+constexpr std::size_t k_findings_shown = 10;  // per file; --json lists them all
 
 nlohmann::json state_json(const std::optional<FileState>& s) {
   if (!s) {
@@ -39,6 +41,34 @@ std::size_t in_sync_count(const engine::Prepared& p) {
     paths.insert(path);
   }
   return paths.size() - std::min(paths.size(), p.plan.actions.size());
+}
+
+// Up to k_findings_shown findings of `path`, one line each, then how many more.
+std::vector<std::string> describe_findings(const std::string& path, const std::vector<secrets::Finding>& findings) {
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < findings.size() && i < k_findings_shown; ++i) {
+    out.push_back(secrets::describe(path, findings[i]));
+  }
+  if (findings.size() > k_findings_shown) {
+    out.push_back(fmt::format("... and {} more in {} (`codexsync --json plan` lists them all)",
+                              findings.size() - k_findings_shown, path));
+  }
+  return out;
+}
+
+// The guard's findings for a withheld path (none for other paths).
+const std::vector<secrets::Finding>& findings_of(const engine::Prepared& p, const std::string& path) {
+  static const std::vector<secrets::Finding> k_none;
+  const auto found = p.secret_findings.find(path);
+  return found == p.secret_findings.end() ? k_none : found->second;
+}
+
+nlohmann::json findings_json(const std::vector<secrets::Finding>& findings) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& f : findings) {
+    out.push_back({{"line", f.line}, {"rule", f.rule}, {"redacted", f.redacted}, {"fingerprint", f.fingerprint}});
+  }
+  return out;
 }
 
 } // namespace
@@ -78,6 +108,9 @@ nlohmann::json plan_json(const config::Config& cfg, const engine::Prepared& p) {
     if (a.keep_loser) {
       j["keep_loser"] = true;
     }
+    if (a.kind == plan::ActionKind::withheld) {
+      j["secrets"] = findings_json(findings_of(p, a.path));
+    }
     actions.push_back(std::move(j));
   }
   nlohmann::json skipped = nlohmann::json::array();
@@ -103,6 +136,7 @@ nlohmann::json plan_json(const config::Config& cfg, const engine::Prepared& p) {
             {"held", plan.count(plan::ActionKind::held)},
             {"kept_apart", plan.count(plan::ActionKind::kept_apart)},
             {"merge", plan.count(plan::ActionKind::merge)},
+            {"withheld", plan.count(plan::ActionKind::withheld)},
             {"in_sync", in_sync_count(p)},
             {"bytes_to_cloud", plan.bytes_to(Side::cloud)},
             {"bytes_to_local", plan.bytes_to(Side::local)}}}};
@@ -130,6 +164,11 @@ void print_plan(Context& ctx, const config::Config& cfg, const engine::Prepared&
     if (a.kind == plan::ActionKind::conflict) {
       out << fmt::format("  {:<13}  here: {}; cloud: {}\n", "", state_text(a.local), state_text(a.cloud));
     }
+    if (const auto& findings = findings_of(p, a.path); findings.size() > 1) {
+      for (const auto& line : describe_findings(a.path, findings)) {
+        out << fmt::format("  {:<13}  {}\n", "", line);
+      }
+    }
   }
   std::vector<std::string> skipped;
   for (const auto side : {Side::local, Side::cloud}) {
@@ -148,12 +187,16 @@ void print_plan(Context& ctx, const config::Config& cfg, const engine::Prepared&
   }
   const auto& plan = p.plan;
   out << fmt::format("Summary: {} to the cloud ({}), {} to here ({}), {} deletion(s), {} merge(s), {} conflict(s), "
-                     "{} held, {} kept apart, {} in sync\n",
+                     "{} held, {} kept apart, {}{} in sync\n",
                      plan.count(plan::ActionKind::copy_to_cloud), human_bytes(plan.bytes_to(Side::cloud)),
                      plan.count(plan::ActionKind::copy_to_local), human_bytes(plan.bytes_to(Side::local)),
                      plan.count(plan::ActionKind::delete_cloud) + plan.count(plan::ActionKind::delete_local),
                      plan.count(plan::ActionKind::merge), plan.count(plan::ActionKind::conflict),
-                     plan.count(plan::ActionKind::held), plan.count(plan::ActionKind::kept_apart), in_sync_count(p));
+                     plan.count(plan::ActionKind::held), plan.count(plan::ActionKind::kept_apart),
+                     plan.count(plan::ActionKind::withheld) > 0
+                       ? fmt::format("{} withheld (secrets), ", plan.count(plan::ActionKind::withheld))
+                       : std::string(),
+                     in_sync_count(p));
 }
 
 void refuse_conflicts(const config::Config& cfg, const engine::Prepared& p) {
@@ -174,6 +217,39 @@ void refuse_conflicts(const config::Config& cfg, const engine::Prepared& p) {
   message += "\nResolve each by keeping the version you want on both sides (or set conflict.policy), then run "
              "again; every replaced version is backed up.";
   throw ConflictError(message);
+}
+
+void refuse_secrets(const config::Config& cfg, const engine::Prepared& p) {
+  const auto count = p.plan.count(plan::ActionKind::withheld);
+  if (count == 0 || cfg.secrets.on_detect != config::SecretAction::refuse) {
+    return;
+  }
+  std::string message =
+    fmt::format("{} file(s) hold a secret and must not go to the cloud folder; nothing was written.", count);
+  for (const auto& a : p.plan.actions) {
+    for (const auto& line : describe_findings(a.path, findings_of(p, a.path))) {
+      message += "\n  " + line;
+    }
+  }
+  message += fmt::format("\nTo go on, for each: remove the secret from the file and run again; or, if it may be in "
+                         "the cloud folder, add its fingerprint to [secrets] allow in {}; or set [secrets] "
+                         "on_detect = \"skip\" to keep such files on this machine and sync the rest.",
+                         util::display_path(cfg.source_file));
+  throw FailSafeError(message);
+}
+
+void warn_withheld(const engine::Prepared& p) {
+  for (const auto& a : p.plan.actions) {
+    if (a.kind != plan::ActionKind::withheld) {
+      continue;
+    }
+    const auto found = describe_findings(a.path, findings_of(p, a.path));
+    log::file_action(log::Level::warning, "withhold", a.path, "local",
+                     fmt::format("{} holds a secret, so it stays on this machine and is not copied to the cloud "
+                                 "folder ([secrets] on_detect = \"skip\"): {}. To sync it, remove the secret or add "
+                                 "its fingerprint to [secrets] allow",
+                                 a.path, fmt::join(found, "; ")));
+  }
 }
 
 } // namespace codexsync::commands

@@ -29,4 +29,13 @@ nlohmann::json plan_json(const config::Config& cfg, const engine::Prepared& prep
 // time (or "hidden by configuration" when conflict.report_conflicts = false).
 void refuse_conflicts(const config::Config& cfg, const engine::Prepared& prepared);
 
+// With [secrets] on_detect = "refuse" and a file the secret guard withheld:
+// throws FailSafeError (exit 5) listing every finding (file:line, rule,
+// redaction, fingerprint; never the value) and the ways to go on.
+void refuse_secrets(const config::Config& cfg, const engine::Prepared& prepared);
+
+// With [secrets] on_detect = "skip": one warning per withheld file, on stderr
+// and in the log, naming its findings (redacted); the file stays local.
+void warn_withheld(const engine::Prepared& prepared);
+
 } // namespace codexsync::commands

@@ -93,6 +93,15 @@ public:
       }
       refuse_conflicts(cfg, prepared);
     }
+    if (prepared.plan.count(plan::ActionKind::withheld) > 0) {
+      if (cfg.secrets.on_detect == config::SecretAction::refuse) {
+        if (json) {
+          ctx.out() << plan_json(cfg, prepared).dump(2) << '\n';
+        }
+        refuse_secrets(cfg, prepared);
+      }
+      warn_withheld(prepared);
+    }
     if (!apply) {
       if (json) {
         auto doc = plan_json(cfg, prepared);

@@ -559,6 +559,45 @@ void read_scheduler_and_notify(Reader& r, Config& c) {
   r.read_int("notify", "timeout_seconds", n.timeout_seconds, 1, 3600);
 }
 
+// "cs1:" and 16 hex digits, as secrets::Finding::fingerprint (lower-cased here).
+bool is_fingerprint_text(std::string_view text) {
+  static constexpr std::string_view k_prefix = "cs1:";
+  return text.size() == k_prefix.size() + 16 && util::starts_with(text, k_prefix) &&
+         std::all_of(text.begin() + static_cast<std::ptrdiff_t>(k_prefix.size()), text.end(),
+                     [](char ch) { return (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f'); });
+}
+
+// [secrets]: what the secret guard does with a finding, and the fingerprints
+// of findings the user accepted. An entry that is not a fingerprint is never
+// echoed: it may be the secret itself, pasted by mistake.
+void read_secrets(Reader& r, Config& c) {
+  r.read_enum("secrets", "on_detect", c.secrets.on_detect, std::array{SecretAction::refuse, SecretAction::skip});
+  const auto* value = r.node("secrets", "allow");
+  if (value == nullptr) {
+    return;
+  }
+  const auto* array = value->as_array();
+  if (array == nullptr) {
+    r.error(pos_of(*value), fmt::format("secrets.allow must be a list of fingerprints in brackets, e.g. "
+                                        "[\"cs1:0123456789abcdef\"], not {}",
+                                        type_name(*value)));
+    return;
+  }
+  for (const auto& item : *array) {
+    const auto* text = item.as_string();
+    auto fingerprint = text != nullptr ? util::to_lower_ascii(util::trim(text->get())) : std::string();
+    if (text == nullptr || !is_fingerprint_text(fingerprint)) {
+      r.error(pos_of(item),
+              fmt::format("secrets.allow holds {} that is not a fingerprint; each entry is the \"cs1:\" and 16 hex "
+                          "digits that the message about the secret showed (never the secret itself)",
+                          text != nullptr ? fmt::format("a string of {} characters", text->get().size())
+                                          : std::string(type_name(item))));
+      continue;
+    }
+    c.secrets.allow.push_back(std::move(fingerprint));
+  }
+}
+
 void read_all(Reader& r, PathResolver& resolver, Config& c, const util::Environment& env) {
   read_identity(r, c, env);
   read_paths(r, resolver, c, env);
@@ -568,6 +607,7 @@ void read_all(Reader& r, PathResolver& resolver, Config& c, const util::Environm
   read_process_detection(r, c);
   read_state_and_logging(r, resolver, c);
   read_scheduler_and_notify(r, c);
+  read_secrets(r, c);
 }
 
 SourcePos key_pos(const toml::key& key, const toml::node& value) {

@@ -597,6 +597,7 @@ Prepared prepare(const config::Config& cfg, const std::string& install_id) {
   hash_candidates(cfg, p);
   const auto evidence = detail::gather_evidence(cfg, p.local, p.cloud, p.baseline.baseline, p.options);
   p.plan = plan::make_plan(p.local, p.cloud, p.baseline.baseline, p.options, evidence);
+  guard_secrets(cfg, p);
   return p;
 }
 

@@ -3,12 +3,14 @@
 #include <codexsync/config/config.hpp>
 #include <codexsync/core/index.hpp>
 #include <codexsync/plan/plan.hpp>
+#include <codexsync/secrets/scanner.hpp>
 #include <codexsync/state/baseline_store.hpp>
 #include <codexsync/state/journal.hpp>
 #include <codexsync/util/clock.hpp>
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -25,6 +27,9 @@ struct Prepared {
   plan::Plan plan;
   std::vector<state::JournalRecord> open_journals;  // this machine's unfinished runs
   bool volatile_plan = false;  // made while the agent was running: it may change before it is applied
+  // What the secret guard found in each file it withheld (guard_secrets), in
+  // line order; findings that [secrets] allow accepts are not listed.
+  std::map<std::string, std::vector<secrets::Finding>> secret_findings;
 };
 
 // Scans both sides, hashes the planner's candidates (reusing the baseline's
@@ -34,6 +39,17 @@ struct Prepared {
 // `install_id` identifies this computer (state::install_id); "" skips the
 // check that the baseline was written here.
 Prepared prepare(const config::Config& cfg, const std::string& install_id);
+
+// The secret guard, the last step of prepare(): scans the local file of every
+// action that would write it to the cloud folder (a copy to the cloud from
+// the first byte, or from the line holding `append_from` for a fast-forward;
+// a merge; a pull with keep_loser, whose local loser goes to the conflict
+// store) and turns each whose file holds a secret that [secrets] allow does
+// not accept into `withheld` (held_kind = what it would have done), with the
+// findings in `prepared.secret_findings`. Whether a withheld file stops the
+// run ([secrets] on_detect) is the command's decision. Throws RuntimeError
+// naming a file that cannot be read, FailSafeError when one vanished.
+void guard_secrets(const config::Config& cfg, Prepared& prepared);
 
 struct Progress {
   std::size_t files_done = 0;

@@ -1,0 +1,85 @@
+#include <codexsync/core/error.hpp>
+#include <codexsync/engine/sync_engine.hpp>
+#include <codexsync/log/log.hpp>
+#include <codexsync/secrets/scanner.hpp>
+#include <codexsync/util/fs.hpp>
+
+#include "sides.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace codexsync::engine {
+namespace {
+
+// True for the actions whose writing puts local content into the cloud folder:
+// copies to the cloud, merges, and a pull that replaces a local version a
+// conflict policy decided against (that version is kept in the conflict
+// store, which lies in the cloud folder).
+bool sends_local_content(const plan::Action& action) {
+  return action.kind == plan::ActionKind::copy_to_cloud || action.kind == plan::ActionKind::merge ||
+         (action.kind == plan::ActionKind::copy_to_local && action.keep_loser && action.local);
+}
+
+std::string withheld_reason(const plan::Action& action, const std::vector<secrets::Finding>& findings) {
+  auto reason = fmt::format("{}contains a secret: {}",
+                            action.kind == plan::ActionKind::copy_to_local
+                              ? "the version here, which the conflict store in the cloud folder would keep, "
+                              : "",
+                            secrets::describe(action.path, findings.front()));
+  if (findings.size() > 1) {
+    reason += fmt::format(" (and {} more)", findings.size() - 1);
+  }
+  return reason + "; see [secrets]";
+}
+
+} // namespace
+
+void guard_secrets(const config::Config& cfg, Prepared& prepared) {
+  const auto& allow = cfg.secrets.allow;
+  for (auto& action : prepared.plan.actions) {
+    if (!sends_local_content(action)) {
+      continue;
+    }
+    const auto file = detail::file_on(cfg, Side::local, action.path);
+    // A fast-forward sends only the new tail; the rest send the whole local file.
+    const auto from = action.kind == plan::ActionKind::copy_to_cloud ? action.append_from.value_or(0) : 0;
+    std::error_code ec;
+    auto findings = secrets::scan_file(file, from, ec);
+    if (ec == std::errc::no_such_file_or_directory) {
+      throw FailSafeError(
+          fmt::format("{} disappeared while this run was looking; nothing was written. Is the "
+                      "agent running? Run again",
+                      util::display_path(file)));
+    }
+    if (ec) {
+      throw RuntimeError(
+          fmt::format("cannot read {} to check it for secrets before it goes to the cloud folder "
+                      "({}); nothing was written. Check its permissions, or exclude it in "
+                      "[filters] exclude_globs",
+                      util::display_path(file), ec.message()));
+    }
+    std::vector<secrets::Finding> refused;
+    for (auto& finding : findings) {
+      if (std::find(allow.begin(), allow.end(), finding.fingerprint) != allow.end()) {
+        log::info("a secret that [secrets] allow accepts goes to the cloud folder",
+                  {{"path", action.path},
+                   {"line", std::to_string(finding.line)},
+                   {"rule", finding.rule},
+                   {"fingerprint", finding.fingerprint}});
+        continue;
+      }
+      refused.push_back(std::move(finding));
+    }
+    if (refused.empty()) {
+      continue;
+    }
+    action.reason = withheld_reason(action, refused);
+    action.held_kind = action.kind;
+    action.kind = plan::ActionKind::withheld;
+    prepared.secret_findings[action.path] = std::move(refused);
+  }
+}
+
+} // namespace codexsync::engine
