@@ -33,7 +33,9 @@ std::string main_footer() {
          "config.toml,\nWindows %APPDATA%\\codexsync\\config.toml), else ./config.toml.\n\n" +
          exit_code_footer() +
          "\nExample:\n  codexsync init-config --machine-id laptop --workspace-root ~/Dropbox/codexsync\n"
-         "  codexsync validate && codexsync doctor\n";
+         "  codexsync validate && codexsync doctor\n"
+         "  codexsync --profile claude sync --apply    (one agent of a config with [profiles.<name>])\n"
+         "  codexsync sync --all --apply               (every agent of the config in turn)\n";
 }
 
 // Writes an error for a person on stderr and, with --json, a document for a
@@ -112,11 +114,14 @@ std::string command_name(CLI::App& app) {
 int run(int argc, const char* const* argv, const util::Environment& env, Streams streams) {
   commands::GlobalOptions global;
   std::string config_arg;
+  std::string profile_arg;
   CLI::App app{"codexsync: carry an AI coding agent's local state between your machines through a cloud-synced "
                "folder, only while the agent is closed, with a verified backup before every overwrite.",
                "codexsync"};
   app.option_defaults()->always_capture_default(false);
   app.add_option("-c,--config", config_arg, "Config file (see below for where it is looked for)");
+  app.add_option("--profile", profile_arg,
+                 "Use the config's [profiles.NAME] (one agent of a config that holds several)");
   app.add_flag("-v,--verbose", global.verbose, "Debug logging");
   app.add_flag("--json", global.json, "Machine-readable output on stdout");
   auto* manual = app.add_flag("--manual-terminate-confirmation", global.manual_terminate,
@@ -157,6 +162,9 @@ int run(int argc, const char* const* argv, const util::Environment& env, Streams
       if (!config_arg.empty()) {
         global.config_file = util::path_from_utf8(config_arg);
       }
+      if (!profile_arg.empty()) {
+        global.profile = profile_arg;
+      }
       commands::Context ctx(env, global, streams.out, streams.err);
       commands::record_run(ctx, sub, ctx.clock().now(), code, e.what());
     }
@@ -164,6 +172,13 @@ int run(int argc, const char* const* argv, const util::Environment& env, Streams
   }
   if (!config_arg.empty()) {
     global.config_file = util::path_from_utf8(config_arg);
+  }
+  if (app.count("--profile") != 0U) {
+    if (profile_arg.empty()) {
+      return report_error(streams, global.json, ExitCode::invalid_config, {"--profile needs a profile name"},
+                          "Run 'codexsync --help' for usage.");
+    }
+    global.profile = profile_arg;
   }
 
   log::init_stderr(global.verbose ? log::Level::debug : log::Level::warning);
@@ -205,7 +220,7 @@ int run(int argc, const char* const* argv, const util::Environment& env, Streams
                  {{"command", name},
                   {"exit_code", std::to_string(code)},
                   {"result", std::string(exit_code_name(static_cast<ExitCode>(code)))}});
-  if (recorded) {
+  if (recorded && !facts.recorded_per_profile) {
     commands::record_run(ctx, name, started, code, failure);
   }
   log::shutdown();

@@ -40,7 +40,7 @@ void Context::load() {
     return;
   }
   m_discovery = config::discover_config(m_global.config_file, m_env);
-  auto result = config::load_config_file(m_discovery->path, m_env);
+  auto result = config::load_config_file(m_discovery->path, m_env, m_global.profile);
   m_warnings = std::move(result.warnings);
   for (const auto& warning : m_warnings) {
     m_err << warning << '\n';

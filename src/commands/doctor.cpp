@@ -116,7 +116,7 @@ private:
     const auto& dir = m_cfg.paths.local_state_dir;
     std::error_code ec;
     const auto where = fmt::format("{} (from {})", util::display_path(dir),
-                                   config::to_string(m_cfg.paths.local_state_dir_source));
+                                   m_cfg.paths.local_state_dir_origin);
     if (!fs::exists(dir, ec)) {
       add("local_state", Status::fail,
           fmt::format("{} does not exist; set paths.local_state_dir to the agent's state folder", where));

@@ -1,3 +1,4 @@
+#include <codexsync/agent/profile.hpp>
 #include <codexsync/commands/command.hpp>
 #include <codexsync/config/discovery.hpp>
 #include <codexsync/config/load.hpp>
@@ -41,8 +42,12 @@ public:
                    "Where to write it (default: -c, else $CODEXSYNC_CONFIG, else the user config folder)");
     app.add_flag("--force", m_force, "Replace an existing file (the old one is kept beside it as .bak-<time>)");
     app.add_option("--machine-id", m_machine_id, "This machine's stable unique name (default: the host name)");
+    app.add_option("--agent", m_agent,
+                   "The agent the file is for: codex (default), claude, gemini or pi; sets [agent] kind, its "
+                   "include_roots, exclude_globs and process names");
     app.add_option("--local-state-dir", m_local_state_dir,
-                   "The agent's state folder (default: $CODEX_HOME, then ~/.codex)");
+                   "The agent's state folder (default: the agent's variable, e.g. $CODEX_HOME, then its folder in "
+                   "the home folder, e.g. ~/.codex)");
     app.add_option("--workspace-root", m_workspace_root, "Your cloud-synced folder for codexsync");
   }
 
@@ -51,6 +56,17 @@ public:
     const auto target = m_output.empty() ? config::default_config_path(ctx.global().config_file, env)
                                          : config::default_config_path(util::path_from_utf8(m_output), env);
     config::TemplateValues values;
+    values.os = env.os;
+    if (!m_agent.empty()) {
+      const auto kind = agent::parse_kind(m_agent);
+      if (!kind || *kind == config::AgentKind::custom) {
+        throw UsageError(fmt::format("--agent {}: init-config writes a file for codex, claude, gemini or pi. For "
+                                     "another agent start from one of them, set [agent] kind = \"custom\" and "
+                                     "list its local_state_dir, include_roots and process_names",
+                                     m_agent));
+      }
+      values.agent = *kind;
+    }
     values.machine_id = m_machine_id.empty() ? util::sanitize_file_component(util::host_name(), "machine-a")
                                              : m_machine_id;
     if (!m_local_state_dir.empty()) {
@@ -117,6 +133,7 @@ private:
     if (ctx.global().json) {
       nlohmann::json doc{{"written", util::display_path(target)},
                          {"machine_id", cfg.identity.machine_id},
+                         {"agent", config::to_string(cfg.agent.kind)},
                          {"local_state_dir", util::display_path(cfg.paths.local_state_dir)},
                          {"cloud_root_dir", util::display_path(cfg.paths.cloud_root_dir)}};
       if (kept) {
@@ -130,15 +147,20 @@ private:
     if (kept) {
       out << "The previous file is kept as " << util::display_path(*kept) << '\n';
     }
+    if (const auto& note = agent::profile(cfg.agent.kind).retention_note; !note.empty()) {
+      out << "IMPORTANT: " << note << '\n';
+    }
     out << "  machine id:        " << cfg.identity.machine_id << '\n'
+        << "  agent:             " << agent::profile(cfg.agent.kind).title << '\n'
         << "  agent state folder: " << util::display_path(cfg.paths.local_state_dir) << " (from "
-        << config::to_string(cfg.paths.local_state_dir_source) << ")\n"
+        << cfg.paths.local_state_dir_origin << ")\n"
         << "  cloud mirror:      " << util::display_path(cfg.paths.cloud_root_dir) << '\n'
         << "Next: check paths.workspace_root_dir points at your cloud-synced folder, then run\n"
         << "  codexsync -c " << util::display_path(target) << " validate\n";
   }
 
   std::string m_output;
+  std::string m_agent;
   bool m_force = false;
   std::string m_machine_id;
   std::string m_local_state_dir;

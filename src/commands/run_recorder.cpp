@@ -88,6 +88,7 @@ void record_run(Context& ctx, const std::string& command, std::chrono::system_cl
     run.finished = util::utc_timestamp(finished);
     run.duration_ms = std::chrono::duration_cast<std::chrono::milliseconds>(finished - started).count();
     run.config = config_file ? util::display_path(*config_file) : std::string();
+    run.profile = ctx.global().profile.value_or(std::string());
     run.machine = cfg ? cfg->identity.effective_machine_id : std::string();
     run.version = CODEXSYNC_VERSION;
     run.exit_code = exit_code;
@@ -102,7 +103,7 @@ void record_run(Context& ctx, const std::string& command, std::chrono::system_cl
       run.conflicts.assign(facts->conflicts.begin(), facts->conflicts.begin() + static_cast<std::ptrdiff_t>(kept));
     }
 
-    const auto dir = state::run_record_dir(env, config_file);
+    const auto dir = state::run_record_dir(env, config_file, run.profile);
     if (!dir) {
       log::warn("this run is not recorded: the user state folder is unknown (no home folder); `codexsync status` "
                 "will not show it");

@@ -1,5 +1,6 @@
 #include <codexsync/commands/command.hpp>
 #include <codexsync/commands/run_recorder.hpp>
+#include <codexsync/config/discovery.hpp>
 #include <codexsync/config/load.hpp>
 #include <codexsync/core/error.hpp>
 #include <codexsync/state/run_record.hpp>
@@ -54,6 +55,7 @@ std::string when(const std::optional<Time>& t, Time now, const std::string& raw)
 // What status found, for both outputs.
 struct Status {
   std::optional<std::filesystem::path> config_file;
+  std::string profile;                       // --profile, or the profile shown; "" for the top level
   std::vector<std::string> config_problems;  // empty when the config loaded
   std::string machine;
   std::int64_t stale_after_hours = 24;
@@ -85,7 +87,8 @@ void find_facts(Context& ctx, Status& s, Time now) {
       }
     }
   }
-  s.dir = state::run_record_dir(ctx.env(), s.config_file);
+  s.profile = ctx.global().profile.value_or(std::string());
+  s.dir = state::run_record_dir(ctx.env(), s.config_file, s.profile);
   s.last_run = load(s.dir, state::k_last_run_file);
   s.last_sync = load(s.dir, state::k_last_sync_file);
   s.last_success = load(s.dir, state::k_last_success_file);
@@ -127,7 +130,7 @@ json record_json(const Shown& shown, Time now) {
   return doc;
 }
 
-void print_json(std::ostream& out, const Status& s, Time now) {
+json status_json(const Status& s, Time now) {
   json conflicts = nullptr;
   if (s.conflicted_sync != nullptr) {
     conflicts = {{"count", s.conflicted_sync->counts.conflicts},
@@ -137,6 +140,7 @@ void print_json(std::ostream& out, const Status& s, Time now) {
   const json doc{
     {"config",
      {{"path", s.config_file ? json(util::display_path(*s.config_file)) : json()},
+      {"profile", s.profile.empty() ? json() : json(s.profile)},
       {"valid", s.config_problems.empty()},
       {"problems", s.config_problems},
       {"machine", s.machine.empty() ? json() : json(s.machine)}}},
@@ -153,7 +157,7 @@ void print_json(std::ostream& out, const Status& s, Time now) {
     {"scheduled_task", s.scheduled_task},
     {"problems", s.problems},
   };
-  out << doc.dump(2, ' ', false, json::error_handler_t::replace) << '\n';
+  return doc;
 }
 
 void print_run(std::ostream& out, std::string_view label, const Shown& shown, Time now) {
@@ -174,8 +178,9 @@ void print_run(std::ostream& out, std::string_view label, const Shown& shown, Ti
 }
 
 void print_text(std::ostream& out, const Status& s, Time now) {
-  out << fmt::format("{:<22}{}{}\n", "Config:",
+  out << fmt::format("{:<22}{}{}{}\n", "Config:",
                      s.config_file ? util::display_path(*s.config_file) : std::string("none found"),
+                     s.profile.empty() ? "" : fmt::format(", profile {}", s.profile),
                      s.machine.empty() ? "" : fmt::format(" (machine {})", s.machine));
   if (!s.config_problems.empty()) {
     out << fmt::format("{:<22}the config is INVALID (exit 4); the problems are listed on stderr\n", "");
@@ -226,13 +231,67 @@ public:
 
   // Reads only this machine's run records and the config: no lock, no cloud
   // folder, no agent check, no folder created. Exit 4 when the config is
-  // invalid or missing (after printing what was found), else 0.
+  // invalid or missing (after printing what was found), else 0. A config with
+  // [profiles.<name>] and no --profile: each profile in turn.
   ExitCode run(Context& ctx) override {
     const auto now = ctx.clock().now();
+    const auto units = ctx.global().profile ? std::vector<std::optional<std::string>>{} : profile_units(ctx);
+    if (units.empty()) {
+      json doc;
+      const auto code = run_one(ctx, now, ctx.global().json ? &doc : nullptr);
+      if (ctx.global().json) {
+        ctx.out() << doc.dump(2, ' ', false, json::error_handler_t::replace) << '\n';
+      }
+      return code;
+    }
+    json profiles = json::array();
+    auto worst = ExitCode::ok;
+    for (const auto& unit : units) {
+      GlobalOptions global = ctx.global();
+      global.profile = unit;
+      Context child(ctx.env(), global, ctx.out(), ctx.err(), ctx.clock());
+      if (!ctx.global().json) {
+        ctx.out() << fmt::format("== {} ==\n", unit ? "profile " + *unit : std::string("top level"));
+      }
+      json doc;
+      if (run_one(child, now, ctx.global().json ? &doc : nullptr) != ExitCode::ok) {
+        worst = ExitCode::invalid_config;
+      }
+      profiles.push_back(std::move(doc));
+    }
+    if (ctx.global().json) {
+      ctx.out() << json{{"profiles", profiles}}.dump(2, ' ', false, json::error_handler_t::replace) << '\n';
+    }
+    return worst;
+  }
+
+private:
+  // The top level (when it is a config of its own) and each profile; empty
+  // when the config has no profiles or cannot be read (run_one reports that).
+  static std::vector<std::optional<std::string>> profile_units(Context& ctx) {
+    std::vector<std::optional<std::string>> units;
+    try {
+      const auto list =
+        config::list_profiles_file(config::discover_config(ctx.global().config_file, ctx.env()).path, ctx.env());
+      if (list.names.empty()) {
+        return units;
+      }
+      if (list.top_level) {
+        units.emplace_back(std::nullopt);
+      }
+      units.insert(units.end(), list.names.begin(), list.names.end());
+    } catch (const Error&) {
+      units.clear();
+    }
+    return units;
+  }
+
+  // One config (or profile): text on out, or its document in `doc` (--json).
+  static ExitCode run_one(Context& ctx, Time now, json* doc) {
     Status s;
     find_facts(ctx, s, now);
-    if (ctx.global().json) {
-      print_json(ctx.out(), s, now);
+    if (doc != nullptr) {
+      *doc = status_json(s, now);
     } else {
       print_text(ctx.out(), s, now);
     }

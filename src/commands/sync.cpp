@@ -1,5 +1,6 @@
 #include <codexsync/commands/command.hpp>
 #include <codexsync/commands/run_recorder.hpp>
+#include <codexsync/config/discovery.hpp>
 #include <codexsync/config/load.hpp>
 #include <codexsync/core/error.hpp>
 #include <codexsync/engine/sync_engine.hpp>
@@ -11,9 +12,11 @@
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include <chrono>
 #include <ostream>
+#include <sstream>
 
 namespace codexsync::commands {
 namespace {
@@ -60,9 +63,20 @@ public:
     auto* dry_run = app.add_flag("--dry-run", m_dry_run,
                                  "Only show what would happen (the default unless sync.dry_run_default = false)");
     app.add_flag("--apply", m_apply, "Write: back up, copy and delete as planned")->excludes(dry_run);
+    app.add_flag("--all", m_all,
+                 "Sync every agent of the config in turn (the top level, when it is a config of its own, then "
+                 "each [profiles.<name>]), each with its own check that it is closed, plan and apply");
   }
 
   ExitCode run(Context& ctx) override {
+    if (m_all) {
+      return run_all(ctx);
+    }
+    return run_one(ctx);
+  }
+
+private:
+  ExitCode run_one(Context& ctx) {
     auto* facts = run_facts(ctx);
     if (facts != nullptr) {
       facts->mode = m_apply ? "apply" : m_dry_run ? "dry-run" : "";  // before the config can fail
@@ -140,7 +154,138 @@ public:
     return ExitCode::ok;
   }
 
-private:
+  // One agent of `sync --all`: its exit code and, with --json, its document.
+  struct ProfileRun {
+    std::string label;  // "claude", or "(top level)"
+    int exit_code = 0;
+    std::string first_error;
+    nlohmann::json doc;
+  };
+
+  ExitCode run_all(Context& ctx) {
+    if (ctx.global().profile) {
+      throw UsageError("--profile and --all cannot be used together: --all syncs every profile of the config in "
+                       "turn; give one or the other");
+    }
+    auto* facts = run_facts(ctx);
+    if (facts != nullptr) {
+      facts->mode = m_apply ? "apply" : m_dry_run ? "dry-run" : "";
+    }
+    // Whatever makes the whole file unusable stops everything (exit 4).
+    const auto& discovery = config::discover_config(ctx.global().config_file, ctx.env());
+    const auto list = config::list_profiles_file(discovery.path, ctx.env());
+    std::vector<std::optional<std::string>> units;
+    if (list.top_level) {
+      units.emplace_back(std::nullopt);
+    }
+    for (const auto& name : list.names) {
+      units.emplace_back(name);
+    }
+    if (facts != nullptr) {
+      facts->recorded_per_profile = true;
+    }
+    const bool json = ctx.global().json;
+    std::vector<ProfileRun> runs;
+    for (const auto& unit : units) {
+      ProfileRun run;
+      run.label = unit ? *unit : std::string("(top level)");
+      if (!json) {
+        ctx.out() << fmt::format("== {} ==\n", unit ? "profile " + *unit : std::string("top level"));
+        ctx.out().flush();
+      }
+      GlobalOptions global = ctx.global();
+      global.profile = unit;
+      std::ostringstream captured;
+      RunFacts own_facts;
+      Context child(ctx.env(), global, json ? captured : ctx.out(), ctx.err(), ctx.clock());
+      child.set_interactive(ctx.interactive());
+      child.set_stdin_interactive(ctx.stdin_interactive());
+      if (facts != nullptr) {
+        child.set_run_facts(&own_facts);
+      }
+      const auto started = ctx.clock().now();
+      std::string failure;
+      std::vector<std::string> messages;
+      try {
+        run.exit_code = to_int(run_one(child));
+      } catch (const ConfigError& e) {
+        failure = e.what();
+        messages = e.problems();
+        run.exit_code = to_int(e.code());
+        for (const auto& line : messages) {
+          ctx.err() << line << '\n';
+        }
+        ctx.err() << "codexsync: the config of " << run.label << " is invalid (exit 4); fix the lines above\n";
+      } catch (const Error& e) {
+        failure = e.what();
+        messages = {e.what()};
+        run.exit_code = to_int(e.code());
+        ctx.err() << "codexsync: error: " << e.what() << '\n';
+      } catch (const std::exception& e) {
+        failure = fmt::format("unexpected failure: {}", e.what());
+        messages = {failure};
+        run.exit_code = to_int(ExitCode::runtime_error);
+        ctx.err() << "codexsync: error: " << failure << '\n';
+      }
+      run.first_error = failure.substr(0, failure.find('\n'));
+      if (facts != nullptr) {
+        record_run(child, "sync", started, run.exit_code, failure);
+      }
+      if (json) {
+        auto doc = nlohmann::json::parse(captured.str(), nullptr, false);
+        run.doc = {{"profile", unit ? nlohmann::json(*unit) : nlohmann::json()},
+                   {"exit_code", run.exit_code},
+                   {"outcome", exit_code_name(static_cast<ExitCode>(run.exit_code))},
+                   {"messages", messages},
+                   {"result", doc.is_discarded() ? nlohmann::json() : doc}};
+      }
+      runs.push_back(std::move(run));
+    }
+    return report_all(ctx, runs);
+  }
+
+  static ExitCode report_all(Context& ctx, const std::vector<ProfileRun>& runs) {
+    int worst = 0;
+    for (const auto& run : runs) {
+      if (severity(run.exit_code) > severity(worst)) {
+        worst = run.exit_code;
+      }
+    }
+    if (ctx.global().json) {
+      nlohmann::json profiles = nlohmann::json::array();
+      for (const auto& run : runs) {
+        profiles.push_back(run.doc);
+      }
+      ctx.out() << nlohmann::json{{"profiles", profiles},
+                                  {"exit_code", worst},
+                                  {"outcome", exit_code_name(static_cast<ExitCode>(worst))}}
+                     .dump(2)
+                << '\n';
+    } else {
+      ctx.out() << "== result ==\n";
+      for (const auto& run : runs) {
+        const auto code = static_cast<ExitCode>(run.exit_code);
+        ctx.out() << fmt::format("{}: exit {} ({}){}\n", run.label, run.exit_code, exit_code_title(code),
+                                 run.first_error.empty() ? "" : ": " + run.first_error);
+      }
+    }
+    return static_cast<ExitCode>(worst);
+  }
+
+  // How serious an exit code is for `sync --all` (docs/exit-codes.md):
+  // 5 > 4 > 1 > 2 > 3 > 0.
+  static int severity(int exit_code) {
+    switch (static_cast<ExitCode>(exit_code)) {
+    case ExitCode::ok: return 0;
+    case ExitCode::agent_running: return 1;
+    case ExitCode::conflict: return 2;
+    case ExitCode::runtime_error: return 3;
+    case ExitCode::invalid_config: return 4;
+    case ExitCode::fail_safe: return 5;
+    }
+    return 3;
+  }
+
   static void note_conflicts(RunFacts* facts, const config::Config& cfg, const plan::Plan& plan) {
     if (facts == nullptr) {
       return;
@@ -233,6 +378,7 @@ private:
 
   bool m_dry_run = false;
   bool m_apply = false;
+  bool m_all = false;
 };
 
 } // namespace

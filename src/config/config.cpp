@@ -1,3 +1,4 @@
+#include <codexsync/agent/profile.hpp>
 #include <codexsync/config/config.hpp>
 #include <codexsync/util/fs.hpp>
 
@@ -22,13 +23,12 @@ std::string Config::where(const std::string& dotted_key) const {
 }
 
 std::map<std::string, std::vector<std::string>> default_background_process_names() {
-  return {
-    {"windows", {"codex-windows-sandbox", "codex-windows-sandbox-setup", "codex-command-runner"}},
-    {"macos", {"ChatGPT.app/Contents/MacOS/", "codex-app-server", "codex-execve-wrapper", "codex-code-mode-host"}},
-    {"linux",
-     {"/usr/lib/chatgpt/", "/@openai/codex/", "codex-app-server", "codex-linux-sandbox", "codex-execve-wrapper",
-      "codex-code-mode-host"}},
-  };
+  const auto& codex = agent::profile(AgentKind::codex);
+  std::map<std::string, std::vector<std::string>> out;
+  for (const auto os : {util::Os::windows, util::Os::macos, util::Os::linux}) {
+    out[std::string(util::os_name(os))] = agent::processes_for(codex, os).background_names;
+  }
+  return out;
 }
 
 std::string_view to_string(Direction v) {
@@ -132,8 +132,8 @@ std::string_view to_string(ArchiveMode v) {
 std::string_view to_string(StateDirSource v) {
   switch (v) {
   case StateDirSource::config: return "config";
-  case StateDirSource::codex_home_env: return "CODEX_HOME";
-  case StateDirSource::home_default: return "~/.codex";
+  case StateDirSource::agent_env: return "environment";
+  case StateDirSource::home_default: return "home";
   }
   return "?";
 }

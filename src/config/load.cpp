@@ -1,3 +1,4 @@
+#include <codexsync/agent/profile.hpp>
 #include <codexsync/config/load.hpp>
 #include <codexsync/core/error.hpp>
 #include <codexsync/util/fs.hpp>
@@ -19,6 +20,28 @@ constexpr std::array k_foreign_sections{"state_backup", "handoff", "guardian", "
 
 // codexSync 0.2's own [scheduler] keys: codexsync schedules through the OS
 // (`codexsync schedule install`) and only reads stale_after_hours there.
+// [profiles.<name>]: one table per agent, each a config of its own.
+constexpr std::string_view k_profiles_section = "profiles";
+// The sections a profile may override with [profiles.<name>.<section>].
+constexpr std::array<std::string_view, 7> k_profile_sections{"sync",   "targets", "filters", "conflict",
+                                                             "process_detection", "safety", "secrets"};
+// The keys that belong to one agent: a profile never takes them from the top
+// level (its kind's defaults apply unless its own tables set them).
+constexpr std::array<std::pair<std::string_view, std::string_view>, 8> k_agent_keys{{
+  {"paths", "local_state_dir"},
+  {"paths", "cloud_root_dir"},
+  {"targets", "include_roots"},
+  {"filters", "exclude_globs"},
+  {"sync", "append_only_globs"},
+  {"sync", "merge_line_globs"},
+  {"process_detection", "process_names"},
+  {"process_detection", "background_process_names"},
+}};
+// The sections all profiles share.
+constexpr std::array<std::string_view, 7> k_shared_sections{"agent",   "identity", "backup", "state",
+                                                            "logging", "scheduler", "notify"};
+constexpr std::size_t k_max_profile_name = 64;
+
 constexpr std::array k_peer_scheduler_keys{"enabled",        "mode",          "interval_seconds", "run_at_login",
                                            "startup_delay_seconds", "jitter_seconds", "sync_at_login"};
 
@@ -346,6 +369,77 @@ std::optional<std::string> normalise_include_root(Reader& reader, const SourcePo
   return util::join(parts, "/");
 }
 
+// Why a glob can never match a path inside the state folder, or "".
+std::string glob_problem(std::string_view glob) {
+  std::string text(util::trim(glob));
+  std::replace(text.begin(), text.end(), '\\', '/');
+  for (const char c : text) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+      return "holds a control character";
+    }
+  }
+  if (text.size() >= 2 && text[1] == ':' && ((text[0] >= 'A' && text[0] <= 'Z') || (text[0] >= 'a' && text[0] <= 'z'))) {
+    return "is an absolute path; write it relative to the agent's state folder (a leading / anchors it there)";
+  }
+  if (!text.empty() && text.front() == '~') {
+    return "starts with ~; write it relative to the agent's state folder";
+  }
+  for (const auto& part : util::split(text, '/')) {
+    if (part == "..") {
+      return "uses \"..\"; paths are matched inside the agent's state folder only";
+    }
+  }
+  return {};
+}
+
+// Reads a list of globs: every entry is checked (at its own position); empty
+// entries are dropped. nullopt when the key is absent or not a list of strings.
+std::optional<std::vector<std::string>> read_globs(Reader& r, std::string_view section, std::string_view key) {
+  const auto* value = r.node(section, key);
+  if (value == nullptr) {
+    return std::nullopt;
+  }
+  const auto* array = value->as_array();
+  if (array == nullptr) {
+    r.error(pos_of(*value), fmt::format("{}.{} must be a list of strings in brackets, e.g. [\"**/*.tmp\"], not {}{}",
+                                        section, key, type_name(*value), shown_value(*value)));
+    return std::nullopt;
+  }
+  std::vector<std::string> out;
+  bool ok = true;
+  for (const auto& item : *array) {
+    const auto* s = item.as_string();
+    if (s == nullptr) {
+      r.error(pos_of(item), fmt::format("{}.{} must hold only strings, but has {}{}", section, key, type_name(item),
+                                        shown_value(item)));
+      ok = false;
+      continue;
+    }
+    if (const auto problem = glob_problem(s->get()); !problem.empty()) {
+      r.error(pos_of(item), fmt::format("{}.{} entry \"{}\" {}", section, key, s->get(), problem));
+      ok = false;
+      continue;
+    }
+    if (!util::trim(s->get()).empty()) {
+      out.push_back(s->get());
+    }
+  }
+  if (!ok) {
+    return std::nullopt;
+  }
+  return out;
+}
+
+// True when the file names the agent ([agent] kind, or a [profiles.<name>]):
+// the profile then also supplies include_roots and exclude_globs. A file
+// without it is a codexsync 0.x or codexSync file and loads as before.
+bool names_agent(const Config& c) { return c.positions.count("agent.kind") != 0U; }
+
+void read_agent(Reader& r, Config& c) {
+  r.read_enum("agent", "kind", c.agent.kind,
+              std::array{AgentKind::codex, AgentKind::claude, AgentKind::gemini, AgentKind::pi, AgentKind::custom});
+}
+
 void read_identity(Reader& r, Config& c, const util::Environment& /*env*/) {
   if (auto id = r.read_string("identity", "machine_id")) {
     c.identity.machine_id = std::string(util::trim(*id));
@@ -368,27 +462,45 @@ void read_paths(Reader& r, PathResolver& resolver, Config& c, const util::Enviro
   resolver.set_workspace(c.paths.workspace_root_dir);
 
   c.paths.configured_local_state_dir = read_path(r, resolver, c, "paths", "local_state_dir");
+  const auto& profile = agent::profile(c.agent.kind);
+  const auto state_pos =
+    c.positions.count("paths.local_state_dir") != 0U ? c.positions["paths.local_state_dir"] : SourcePos{};
   std::error_code ec;
   if (c.paths.configured_local_state_dir && fs::is_directory(*c.paths.configured_local_state_dir, ec)) {
     c.paths.local_state_dir = *c.paths.configured_local_state_dir;
     c.paths.local_state_dir_source = StateDirSource::config;
-  } else if (auto codex_home = env.get("CODEX_HOME")) {
-    c.paths.local_state_dir = util::path_from_utf8(*codex_home).lexically_normal();
-    c.paths.local_state_dir_source = StateDirSource::codex_home_env;
-  } else if (auto home = util::home_dir(env)) {
-    c.paths.local_state_dir = (*home / ".codex").lexically_normal();
-    c.paths.local_state_dir_source = StateDirSource::home_default;
+    c.paths.local_state_dir_origin = "config";
+  } else if (auto fallback = agent::default_state_dir(profile, env)) {
+    c.paths.local_state_dir = fallback->path;
+    c.paths.local_state_dir_source = fallback->source;
+    c.paths.local_state_dir_origin = fallback->origin;
+  } else if (profile.state_dir.env_var.empty()) {
+    // A custom agent has no folder to fall back to: the file must name it.
+    if (!c.paths.configured_local_state_dir) {
+      if (c.positions.count("paths.local_state_dir") == 0U) {
+        r.error(c.positions.count("paths") != 0U ? c.positions["paths"] : SourcePos{},
+                "paths.local_state_dir is required with [agent] kind = \"custom\": codexsync does not know "
+                "where that agent keeps its state; set it to the agent's state folder");
+      }
+    } else {
+      c.paths.local_state_dir = *c.paths.configured_local_state_dir;
+      c.paths.local_state_dir_source = StateDirSource::config;
+      c.paths.local_state_dir_origin = "config";
+      r.warning(state_pos, fmt::format("paths.local_state_dir {} does not exist (yet); nothing can be synced "
+                                       "until it does",
+                                       util::display_path(c.paths.local_state_dir)));
+    }
   } else {
-    r.error(c.positions.count("paths.local_state_dir") != 0U ? c.positions["paths.local_state_dir"] : SourcePos{},
-            "cannot find the agent's state folder: paths.local_state_dir is not set or does not exist, and "
-            "neither CODEX_HOME nor HOME is set; set paths.local_state_dir to an existing folder");
+    r.error(state_pos, fmt::format("cannot find the agent's state folder: paths.local_state_dir is not set or does "
+                                   "not exist, and neither {} nor HOME is set; set paths.local_state_dir to an "
+                                   "existing folder",
+                                   profile.state_dir.env_var));
     return;
   }
   if (c.paths.configured_local_state_dir && c.paths.local_state_dir_source != StateDirSource::config) {
-    r.warning(c.positions["paths.local_state_dir"],
-              fmt::format("paths.local_state_dir {} does not exist; using {} from {}",
-                          util::display_path(*c.paths.configured_local_state_dir),
-                          util::display_path(c.paths.local_state_dir), to_string(c.paths.local_state_dir_source)));
+    r.warning(state_pos, fmt::format("paths.local_state_dir {} does not exist; using {} from {}",
+                                     util::display_path(*c.paths.configured_local_state_dir),
+                                     util::display_path(c.paths.local_state_dir), c.paths.local_state_dir_origin));
   }
 
   const auto required = [&](std::string_view key, fs::path& out) {
@@ -423,6 +535,12 @@ void read_sync(Reader& r, Config& c) {
   r.read_enum("sync", "delete_policy", s.delete_policy, std::array{DeletePolicy::never, DeletePolicy::propagate});
   r.read_bool("sync", "dry_run_default", s.dry_run_default);
   r.read_enum("sync", "session_mode", s.session_mode, std::array{SessionMode::all, SessionMode::last_date_only});
+
+  const auto& profile = agent::profile(c.agent.kind);
+  auto append_only = read_globs(r, "sync", "append_only_globs");
+  s.append_only_globs = append_only ? std::move(*append_only) : profile.append_only_globs;
+  auto merge_line = read_globs(r, "sync", "merge_line_globs");
+  s.merge_line_globs = merge_line ? std::move(*merge_line) : profile.merge_line_globs;
 }
 
 void read_targets_and_filters(Reader& r, Config& c) {
@@ -442,15 +560,32 @@ void read_targets_and_filters(Reader& r, Config& c) {
                    "to sync, e.g. [\"skills\", \"rules\"]");
     }
   } else if (c.positions.find("targets.include_roots") == c.positions.end()) {
-    r.error(c.positions.count("targets") != 0U ? c.positions["targets"] : SourcePos{},
-            "targets.include_roots is not set; list the folders and files under the agent's state folder to "
-            "sync, e.g. [targets] include_roots = [\"skills\", \"rules\"]");
+    const auto& defaults = agent::profile(c.agent.kind).include_roots;
+    if (names_agent(c) && !defaults.empty()) {
+      c.targets.include_roots = defaults;
+    } else {
+      const bool custom = c.agent.kind == AgentKind::custom;
+      r.error(c.positions.count("targets") != 0U ? c.positions["targets"] : SourcePos{},
+              fmt::format("targets.include_roots is not set; list the folders and files under the agent's state "
+                          "folder to sync, e.g. [targets] include_roots = [\"skills\", \"rules\"]{}",
+                          custom ? " ([agent] kind = \"custom\" has no defaults)"
+                                 : " (or set [agent] kind to use that agent's defaults)"));
+    }
   }
 
-  if (auto globs = r.read_string_list("filters", "exclude_globs")) {
+  const auto& profile = agent::profile(c.agent.kind);
+  if (auto globs = read_globs(r, "filters", "exclude_globs")) {
+    c.filters.exclude_globs = std::move(*globs);
+  } else if (names_agent(c)) {
+    c.filters.exclude_globs = profile.exclude_globs;
+  }
+  // The profile's list cannot be switched off: the file only adds to it.
+  c.filters.never_sync_globs = profile.never_sync_globs;
+  if (auto globs = read_globs(r, "filters", "never_sync_globs")) {
     for (auto& glob : *globs) {
-      if (!util::trim(glob).empty()) {
-        c.filters.exclude_globs.push_back(std::move(glob));
+      if (std::find(c.filters.never_sync_globs.begin(), c.filters.never_sync_globs.end(), glob) ==
+          c.filters.never_sync_globs.end()) {
+        c.filters.never_sync_globs.push_back(std::move(glob));
       }
     }
   }
@@ -471,8 +606,13 @@ void read_conflict_backup_safety(Reader& r, Config& c) {
   r.read_bool("safety", "fail_on_unknown", c.safety.fail_on_unknown);
 }
 
-void read_process_detection(Reader& r, Config& c) {
+void read_process_detection(Reader& r, Config& c, const util::Environment& env) {
   auto& p = c.process_detection;
+  const auto& profile = agent::profile(c.agent.kind);
+  p.process_names.clear();
+  for (const auto& name : agent::processes_for(profile, env.os).process_names) {
+    p.process_names.push_back(util::to_lower_ascii(name));
+  }
   if (auto names = r.read_string_list("process_detection", "process_names")) {
     std::vector<std::string> cleaned;
     for (const auto& name : *names) {
@@ -488,6 +628,10 @@ void read_process_detection(Reader& r, Config& c) {
     } else {
       p.process_names = std::move(cleaned);
     }
+  } else if (c.agent.kind == AgentKind::custom && c.positions.count("process_detection.process_names") == 0U) {
+    r.error(c.positions.count("process_detection") != 0U ? c.positions["process_detection"] : SourcePos{},
+            "process_detection.process_names is not set; with [agent] kind = \"custom\" codexsync cannot tell "
+            "whether the agent runs: list its process names, e.g. process_names = [\"my-agent\"]");
   }
   r.read_int("process_detection", "grace_period_seconds", p.grace_period_seconds, 0, 600);
   r.read_bool("process_detection", "allow_terminate_if_running", p.allow_terminate_if_running);
@@ -496,7 +640,10 @@ void read_process_detection(Reader& r, Config& c) {
               std::array{ConfirmationMode::gui, ConfirmationMode::console});
   r.read_int("process_detection", "terminate_timeout_seconds", p.terminate_timeout_seconds, 0, 3600);
 
-  p.background_process_names = default_background_process_names();
+  p.background_process_names.clear();
+  for (const auto os : {util::Os::windows, util::Os::macos, util::Os::linux}) {
+    p.background_process_names[std::string(util::os_name(os))] = agent::processes_for(profile, os).background_names;
+  }
   static constexpr std::array k_oses{"windows", "macos", "linux"};
   for (const auto* os : k_oses) {
     if (auto names = r.read_string_list("process_detection.background_process_names", os)) {
@@ -599,12 +746,13 @@ void read_secrets(Reader& r, Config& c) {
 }
 
 void read_all(Reader& r, PathResolver& resolver, Config& c, const util::Environment& env) {
+  read_agent(r, c);
   read_identity(r, c, env);
   read_paths(r, resolver, c, env);
   read_sync(r, c);
   read_targets_and_filters(r, c);
   read_conflict_backup_safety(r, c);
-  read_process_detection(r, c);
+  read_process_detection(r, c, env);
   read_state_and_logging(r, resolver, c);
   read_scheduler_and_notify(r, c);
   read_secrets(r, c);
@@ -625,6 +773,9 @@ void warn_unknown_keys(Reader& r, const toml::table& root) {
   std::vector<std::pair<SourcePos, std::string>> found;
   for (const auto& [key, value] : root) {
     const std::string section(key.str());
+    if (section == k_profiles_section) {
+      continue;  // checked by find_profiles and apply_profile
+    }
     if (std::find(k_foreign_sections.begin(), k_foreign_sections.end(), section) != k_foreign_sections.end()) {
       found.emplace_back(key_pos(key, value),
                          fmt::format("[{}] is a codexSync 0.2 feature that codexsync does not have; ignored", section));
@@ -726,58 +877,442 @@ void check_path_relations(Reader& r, const Config& c) {
   }
 }
 
-} // namespace
+// One [profiles.<name>] table of the file.
+struct ProfileEntry {
+  std::string name;
+  SourcePos pos;
+};
 
-LoadResult load_config_text(std::string_view text, const fs::path& file, const util::Environment& env) {
-  auto absolute_file = file.is_absolute() ? file : (env.cwd / file);
-  absolute_file = absolute_file.lexically_normal();
-  const auto display = util::display_path(absolute_file);
+// A profile name becomes a folder name (<backup_dir>/<name>, ...).
+bool valid_profile_name(std::string_view name) {
+  if (name.empty() || name.size() > k_max_profile_name || name.front() == '.') {
+    return false;
+  }
+  return std::all_of(name.begin(), name.end(), [](char ch) {
+    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '.' ||
+           ch == '_' || ch == '-';
+  });
+}
 
+std::string kinds_list() {
+  std::vector<std::string> names;
+  for (const auto& p : agent::all_profiles()) {
+    names.push_back(fmt::format("\"{}\"", to_string(p.kind)));
+  }
+  return util::join(names, ", ");
+}
+
+// Finds the [profiles.<name>] tables, in file order. Problems with their shape
+// (not tables, bad names, a missing or unknown kind) go to `r` as errors: they
+// make the whole file invalid.
+std::vector<ProfileEntry> find_profiles(Reader& r, const toml::table& root) {
+  const auto* node = root.get(k_profiles_section);
+  if (node == nullptr) {
+    return {};
+  }
+  const auto* table = node->as_table();
+  if (table == nullptr) {
+    r.error(pos_of(*node), fmt::format("profiles must be a table of [profiles.<name>] tables, not {}{}",
+                                       type_name(*node), shown_value(*node)));
+    return {};
+  }
+  std::vector<ProfileEntry> out;
+  std::map<std::string, std::string> by_folder;  // lower-cased name -> name
+  for (const auto& [key, value] : *table) {
+    const std::string name(key.str());
+    const auto pos = key_pos(key, value);
+    const auto* own = value.as_table();
+    if (own == nullptr) {
+      r.error(pos, fmt::format("profiles.{} must be a table: write [profiles.{}] and its keys below it", name, name));
+      continue;
+    }
+    if (!valid_profile_name(name)) {
+      r.error(pos, fmt::format("the profile name \"{}\" cannot name a folder; use letters, digits, '.', '_' and "
+                               "'-' (at most {}, not starting with '.')",
+                               name, k_max_profile_name));
+      continue;
+    }
+    const auto [it, fresh] = by_folder.emplace(util::to_lower_ascii(name), name);
+    if (!fresh) {
+      r.error(pos, fmt::format("the profiles \"{}\" and \"{}\" differ only in case; their folders would be the "
+                               "same on Windows and macOS: rename one",
+                               it->second, name));
+      continue;
+    }
+    if (const auto* kind = own->get("kind")) {
+      const auto* text = kind->as_string();
+      if (text == nullptr) {
+        r.error(pos_of(*kind), fmt::format("profiles.{}.kind must be a string in quotes, not {}{}", name,
+                                           type_name(*kind), shown_value(*kind)));
+      } else if (!agent::parse_kind(text->get())) {
+        r.error(pos_of(*kind), fmt::format("profiles.{}.kind = \"{}\" is not allowed; use one of {}", name,
+                                           text->get(), kinds_list()));
+      }
+    } else if (!agent::parse_kind(name)) {
+      r.error(pos, fmt::format("profiles.{}.kind is not set; say which agent this profile syncs, e.g. kind = "
+                               "\"claude\" (a profile named after its agent, such as [profiles.claude], needs none)",
+                               name));
+    }
+    out.push_back(ProfileEntry{name, pos});
+  }
+  std::stable_sort(out.begin(), out.end(), [](const ProfileEntry& a, const ProfileEntry& b) {
+    return std::pair{a.pos.line, a.pos.column} < std::pair{b.pos.line, b.pos.column};
+  });
+  return out;
+}
+
+// The top level is a config of its own when it names its cloud mirror.
+bool top_level_is_config(const toml::table& root) {
+  const auto* paths = root.get_as<toml::table>("paths");
+  return paths != nullptr && paths->contains("cloud_root_dir");
+}
+
+std::vector<std::string> names_of(const std::vector<ProfileEntry>& profiles) {
+  std::vector<std::string> names;
+  names.reserve(profiles.size());
+  for (const auto& p : profiles) {
+    names.push_back(p.name);
+  }
+  return names;
+}
+
+// "section.key" known to the loader, for the keys a profile's tables may set.
+const std::set<std::string, std::less<>>& known_key_set() {
+  static const auto k_set = [] {
+    const auto keys = known_keys();
+    return std::set<std::string, std::less<>>(keys.begin(), keys.end());
+  }();
+  return k_set;
+}
+
+bool known_in_section(std::string_view section, std::string_view key) {
+  const auto dotted = fmt::format("{}.{}", section, key);
+  const auto& known = known_key_set();
+  if (known.count(dotted) != 0U) {
+    return true;
+  }
+  const auto prefix = dotted + ".";
+  const auto it = known.lower_bound(prefix);
+  return it != known.end() && util::starts_with(*it, prefix);
+}
+
+// The table `name` of `root`, created when absent; nullptr when it is there
+// but not a table (the reader reports that).
+toml::table* section_of_root(toml::table& root, std::string_view name) {
+  if (root.get(name) == nullptr) {
+    root.insert(name, toml::table{});
+  }
+  return root.get_as<toml::table>(name);
+}
+
+// Moves the keys of [profiles.<name>.<section>] over those of [<section>].
+void merge_section(Reader& r, toml::table& root, const ProfileEntry& entry, std::string_view section,
+                   toml::table& own) {
+  auto* target = section_of_root(root, section);
+  if (target == nullptr) {
+    return;
+  }
+  for (auto&& [key, value] : own) {
+    const std::string name(key.str());
+    if (section != "secrets" && !known_in_section(section, name)) {
+      r.warning(key_pos(key, value),
+                fmt::format("unknown key 'profiles.{}.{}.{}' (ignored)", entry.name, section, name));
+      continue;
+    }
+    // never_sync_globs only ever adds: the top level's and the profile's both apply.
+    auto* existing = target->get_as<toml::array>(name);
+    if (section == "filters" && name == "never_sync_globs" && existing != nullptr && value.is_array()) {
+      for (auto&& item : *value.as_array()) {
+        existing->push_back(std::move(item));
+      }
+      continue;
+    }
+    target->insert_or_assign(key, std::move(value));
+  }
+}
+
+// Turns `root` into the config of one profile: the top level's sections with
+// the profile's own keys and tables over them (see docs/configuration.md,
+// "Several agents in one file"). Moving keeps each value's position, so
+// messages point at the profile's lines.
+void apply_profile(Reader& r, toml::table& root, const ProfileEntry& entry) {
+  auto* profiles = root.get_as<toml::table>(k_profiles_section);
+  toml::table own = std::move(*profiles->get_as<toml::table>(entry.name));
+  root.erase(k_profiles_section);
+
+  const bool top_is_config = top_level_is_config(root);
+  const auto unused_at_top = [&](const std::string& dotted, const toml::node& value) {
+    if (!top_is_config) {
+      r.warning(pos_of(value), fmt::format("{} at the top level is not used: the top level has no "
+                                           "paths.cloud_root_dir, so it is not a config of its own, and each "
+                                           "profile takes this from its agent or its own tables",
+                                           dotted));
+    }
+  };
+  if (const auto* agent_table = root.get_as<toml::table>("agent")) {
+    if (const auto* kind = agent_table->get("kind")) {
+      unused_at_top("agent.kind", *kind);
+    }
+  }
+  root.erase("agent");
+  for (const auto& [section, key] : k_agent_keys) {
+    if (auto* table = root.get_as<toml::table>(section)) {
+      if (const auto* value = table->get(key)) {
+        if (section != "paths") {
+          unused_at_top(fmt::format("{}.{}", section, key), *value);
+        }
+        table->erase(key);
+      }
+    }
+  }
+
+  bool has_kind = false;
+  bool has_cloud = false;
+  for (auto&& [key, value] : own) {
+    const std::string name(key.str());
+    const auto pos = key_pos(key, value);
+    if (name == "kind") {
+      has_kind = true;
+      if (auto* agent_table = section_of_root(root, "agent")) {
+        agent_table->insert_or_assign(key, std::move(value));
+      }
+    } else if (name == "local_state_dir" || name == "cloud_root_dir") {
+      has_cloud = has_cloud || name == "cloud_root_dir";
+      if (auto* paths = section_of_root(root, "paths")) {
+        paths->insert_or_assign(key, std::move(value));
+      }
+    } else if (value.is_table() &&
+               std::find(k_profile_sections.begin(), k_profile_sections.end(), name) != k_profile_sections.end()) {
+      merge_section(r, root, entry, name, *value.as_table());
+    } else if (value.is_table() && name == "paths") {
+      r.error(pos, fmt::format("[profiles.{}.paths] is not allowed: set local_state_dir and cloud_root_dir "
+                               "directly in [profiles.{}]; the other paths are shared by all profiles (each "
+                               "profile gets its own folder inside backup_dir and temp_dir)",
+                               entry.name, entry.name));
+    } else if (value.is_table() && std::find(k_shared_sections.begin(), k_shared_sections.end(), name) !=
+                                       k_shared_sections.end()) {
+      r.error(pos, fmt::format("[profiles.{}.{}] is not allowed: [{}] is shared by all profiles; set it at the "
+                               "top level. A profile may set kind, local_state_dir, cloud_root_dir and the "
+                               "tables {}",
+                               entry.name, name, name,
+                               util::join(std::vector<std::string>(k_profile_sections.begin(),
+                                                                   k_profile_sections.end()),
+                                          ", ")));
+    } else {
+      r.warning(pos, fmt::format("unknown key 'profiles.{}.{}' (ignored)", entry.name, name));
+    }
+  }
+  if (!has_kind) {
+    // find_profiles made sure the name is a kind.
+    if (auto* agent_table = section_of_root(root, "agent")) {
+      agent_table->insert_or_assign("kind", entry.name);
+    }
+  }
+  if (!has_cloud) {
+    auto* paths = section_of_root(root, "paths");
+    if (paths != nullptr && paths->contains("workspace_root_dir")) {
+      paths->insert_or_assign("cloud_root_dir", "${workspace_root}/" + entry.name);
+    } else if (paths != nullptr) {
+      r.error(entry.pos, fmt::format("profiles.{}.cloud_root_dir is not set, and there is no "
+                                     "paths.workspace_root_dir for its default (${{workspace_root}}/{}); set "
+                                     "one of them",
+                                     entry.name, entry.name));
+    }
+  }
+}
+
+// Each profile's own folders inside the shared ones, so baselines, journals,
+// locks and snapshots of two agents never mix.
+void give_own_folders(Config& c, const std::string& name) {
+  c.agent.profile = name;
+  const auto folder = util::path_from_utf8(name);
+  c.paths.backup_dir /= folder;
+  c.paths.temp_dir /= folder;
+  if (c.state.manifest_file) {
+    c.state.manifest_file = c.state.manifest_file->parent_path() / folder / c.state.manifest_file->filename();
+  }
+}
+
+// The cloud mirror another profile (or the top level) of the same file uses.
+std::optional<fs::path> other_cloud_dir(const toml::table& root, const std::string& profile,
+                                        const Config& c, const util::Environment& env) {
+  const toml::node* raw = nullptr;
+  if (profile.empty()) {
+    if (const auto* paths = root.get_as<toml::table>("paths")) {
+      raw = paths->get("cloud_root_dir");
+    }
+  } else if (const auto* own = root.at_path(fmt::format("profiles.{}", profile)).as_table()) {
+    raw = own->get("cloud_root_dir");
+  }
+  std::string text;
+  if (raw != nullptr && raw->is_string()) {
+    text = raw->as_string()->get();
+  } else if (raw == nullptr && !profile.empty()) {
+    text = "${workspace_root}/" + profile;
+  } else {
+    return std::nullopt;
+  }
+  Config scratch_config;
+  Reader scratch(root, c.source_file, scratch_config);
+  PathResolver resolver(scratch, env, c.source_file.parent_path());
+  resolver.set_workspace(c.paths.workspace_root_dir);
+  auto path = resolver.resolve("paths", "cloud_root_dir", text, SourcePos{});
+  return scratch.errors().empty() ? path : std::nullopt;
+}
+
+// Two profiles of one file must not share or nest their cloud mirrors.
+void check_profiles_apart(Reader& r, const Config& c, const toml::table& root,
+                          const std::vector<ProfileEntry>& profiles, const util::Environment& env) {
+  std::vector<std::string> others;
+  if (top_level_is_config(root) && !c.agent.profile.empty()) {
+    others.emplace_back();
+  }
+  for (const auto& p : profiles) {
+    if (p.name != c.agent.profile) {
+      others.push_back(p.name);
+    }
+  }
+  for (const auto& other : others) {
+    const auto dir = other_cloud_dir(root, other, c, env);
+    if (!dir) {
+      continue;
+    }
+    if (util::is_same_or_inside(*dir, c.paths.cloud_root_dir) || util::is_same_or_inside(c.paths.cloud_root_dir, *dir)) {
+      r.error_at_key("paths.cloud_root_dir",
+                     fmt::format("the cloud mirror {} overlaps {} {} of the same file; give each agent its own "
+                                 "cloud_root_dir",
+                                 util::display_path(c.paths.cloud_root_dir),
+                                 other.empty() ? std::string("the top level's") : fmt::format("profile {}'s", other),
+                                 util::display_path(*dir)));
+    }
+  }
+}
+
+toml::table parse_root(std::string_view text, const std::string& display) {
   if (util::starts_with(text, "\xEF\xBB\xBF")) {
     text.remove_prefix(3);  // a UTF-8 BOM, as Notepad writes
   }
-  toml::table root;
   try {
-    root = toml::parse(text, display);
+    return toml::parse(text, display);
   } catch (const toml::parse_error& e) {
     const auto& begin = e.source().begin;
     throw ConfigError({fmt::format("{}:{}:{}: invalid TOML: {}", display, begin.line, begin.column,
                                    e.description())});
   }
+}
+
+[[noreturn]] void throw_problems(Reader& r) {
+  // Warnings too: a misspelt key is often why a value is missing.
+  auto problems = std::move(r.errors());
+  problems.insert(problems.end(), r.warnings().begin(), r.warnings().end());
+  throw ConfigError(std::move(problems));
+}
+
+} // namespace
+
+LoadResult load_config_text(std::string_view text, const fs::path& file, const util::Environment& env,
+                            const std::optional<std::string>& profile) {
+  auto absolute_file = file.is_absolute() ? file : (env.cwd / file);
+  absolute_file = absolute_file.lexically_normal();
+  const auto display = util::display_path(absolute_file);
+  toml::table root = parse_root(text, display);
 
   LoadResult result;
   Config& c = result.config;
   c.source_file = absolute_file;
   Reader reader(root, absolute_file, c);
+  const auto profiles = find_profiles(reader, root);
+  if (!reader.errors().empty()) {
+    throw_problems(reader);
+  }
+  const auto names = util::join(names_of(profiles), ", ");
+  std::optional<ProfileEntry> chosen;
+  if (profile) {
+    const auto it = std::find_if(profiles.begin(), profiles.end(), [&](const ProfileEntry& p) { return p.name == *profile; });
+    if (profiles.empty()) {
+      throw ConfigError({fmt::format("{}: --profile {} was given, but this config has no [profiles.<name>] "
+                                     "tables; leave out --profile, or add [profiles.{}]",
+                                     display, *profile, *profile)});
+    }
+    if (it == profiles.end()) {
+      throw ConfigError({fmt::format("{}: there is no profile \"{}\" in this config; its profiles are {}: pick "
+                                     "one with --profile NAME",
+                                     display, *profile, names)});
+    }
+    chosen = *it;
+  } else if (!profiles.empty() && !top_level_is_config(root)) {
+    throw ConfigError({fmt::format("{}:{}:{}: this config has profiles {}: pick one with --profile NAME (or "
+                                   "`sync --all`)",
+                                   display, profiles.front().pos.line, profiles.front().pos.column, names)});
+  }
+
+  // The file as read, for the checks across profiles (apply_profile changes `root`).
+  const toml::table original = profiles.empty() ? toml::table{} : parse_root(text, display);
+  if (chosen) {
+    apply_profile(reader, root, *chosen);
+  }
   PathResolver resolver(reader, env, absolute_file.parent_path());
   read_all(reader, resolver, c, env);
+  if (chosen) {
+    give_own_folders(c, chosen->name);
+  }
   warn_unknown_keys(reader, root);
   if (reader.errors().empty()) {
     check_path_relations(reader, c);
   }
+  if (reader.errors().empty() && !profiles.empty()) {
+    check_profiles_apart(reader, c, original, profiles, env);
+  }
   if (!reader.errors().empty()) {
-    // Warnings too: a misspelt key is often why a value is missing.
-    auto problems = std::move(reader.errors());
-    problems.insert(problems.end(), reader.warnings().begin(), reader.warnings().end());
-    throw ConfigError(std::move(problems));
+    throw_problems(reader);
   }
   result.warnings = std::move(reader.warnings());
   return result;
 }
 
-LoadResult load_config_file(const fs::path& file, const util::Environment& env) {
+ProfileList list_profiles_text(std::string_view text, const fs::path& file, const util::Environment& env) {
+  auto absolute_file = file.is_absolute() ? file : (env.cwd / file);
+  absolute_file = absolute_file.lexically_normal();
+  const toml::table root = parse_root(text, util::display_path(absolute_file));
+  Config c;
+  c.source_file = absolute_file;
+  Reader reader(root, absolute_file, c);
+  const auto profiles = find_profiles(reader, root);
+  if (!reader.errors().empty()) {
+    throw_problems(reader);
+  }
+  ProfileList out;
+  out.names = names_of(profiles);
+  out.top_level = profiles.empty() || top_level_is_config(root);
+  return out;
+}
+
+namespace {
+
+std::string read_config_text(const fs::path& file) {
   std::error_code ec;
   if (fs::is_directory(file, ec)) {
     throw ConfigError({fmt::format("{}: is a folder, not a config file; pass the config.toml inside it with -c",
                                    util::display_path(file))});
   }
-  const auto text = util::read_file(file, ec);
+  auto text = util::read_file(file, ec);
   if (!text) {
     throw ConfigError({fmt::format("{}: cannot read the config file ({}); check that it exists and is readable, "
                                    "or create one with `codexsync init-config`",
                                    util::display_path(file), ec.message())});
   }
-  return load_config_text(*text, file, env);
+  return std::move(*text);
+}
+
+} // namespace
+
+ProfileList list_profiles_file(const fs::path& file, const util::Environment& env) {
+  return list_profiles_text(read_config_text(file), file, env);
+}
+
+LoadResult load_config_file(const fs::path& file, const util::Environment& env,
+                            const std::optional<std::string>& profile) {
+  return load_config_text(read_config_text(file), file, env, profile);
 }
 
 std::optional<Config> salvage_config_file(const fs::path& file, const util::Environment& env) {

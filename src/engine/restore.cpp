@@ -42,6 +42,11 @@ RestoreItem put_back_item(const config::Config& cfg, const backup::SnapshotEntry
     item.reason = "credential file: never written by codexsync";
     return item;
   }
+  if (scan::is_never_synced(cfg.filters.never_sync_globs, entry.path)) {
+    item.step = RestoreStep::refused;
+    item.reason = "credential or machine-specific file: never written by codexsync";
+    return item;
+  }
   const auto now = current(cfg, entry.side, entry.path);
   if (now && now->type != util::FileType::regular) {
     item.step = RestoreStep::refused;

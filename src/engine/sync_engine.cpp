@@ -569,7 +569,8 @@ Prepared prepare(const config::Config& cfg, const std::string& install_id) {
   check_roots(cfg);
   Prepared p;
   p.options = plan::options_from(cfg);
-  const scan::ScanOptions scan_options{cfg.targets.include_roots, cfg.filters.exclude_globs};
+  const scan::ScanOptions scan_options{cfg.targets.include_roots, cfg.filters.exclude_globs,
+                                       cfg.filters.never_sync_globs};
   p.local = scan::scan_tree(cfg.paths.local_state_dir, scan_options);
   p.cloud = scan::scan_tree(cfg.paths.cloud_root_dir, scan_options);
   refuse_unreadable(p.local, Side::local);

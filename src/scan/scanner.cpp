@@ -3,6 +3,7 @@
 #include <codexsync/scan/scanner.hpp>
 #include <codexsync/util/file_stat.hpp>
 #include <codexsync/util/fs.hpp>
+#include <codexsync/util/text.hpp>
 
 #include "platform.hpp"
 
@@ -35,6 +36,8 @@ constexpr std::size_t k_pe_offset_field = 0x3c;
 constexpr std::uint32_t k_max_fat_arches = 30;
 
 constexpr std::string_view k_reason_credential = "credential file: never synced";
+constexpr std::string_view k_reason_never_file = "credential or machine-specific file: never synced";
+constexpr std::string_view k_reason_never_folder = "credential or machine-specific folder: never synced";
 constexpr std::string_view k_reason_secrets = "credentials folder: never synced";
 constexpr std::string_view k_reason_native = "native executable: never synced";
 constexpr std::string_view k_reason_sqlite = "SQLite database: never synced";
@@ -183,11 +186,42 @@ std::vector<std::string> folder_patterns(const std::vector<std::string>& globs) 
   return out;
 }
 
+std::vector<std::string> lowered(const std::vector<std::string>& patterns) {
+  std::vector<std::string> out;
+  out.reserve(patterns.size());
+  for (const auto& pattern : patterns) {
+    out.push_back(util::to_lower_ascii(pattern));
+  }
+  return out;
+}
+
+// never_sync_globs, matched ignoring ASCII case: as files (and below a
+// matching `dir/**`), and as folders not to enter.
+class NeverSync {
+public:
+  explicit NeverSync(const std::vector<std::string>& globs)
+      : m_any(!globs.empty()), m_files(lowered(globs)), m_folders(folder_patterns(lowered(globs))) {}
+
+  bool file(std::string_view key) const { return m_any && m_files.matches(util::to_lower_ascii(key)); }
+  bool folder(std::string_view key) const {
+    if (!m_any) {
+      return false;
+    }
+    const auto lower = util::to_lower_ascii(key);
+    return m_folders.matches(lower) || m_files.matches(lower);
+  }
+
+private:
+  bool m_any;
+  GlobSet m_files;
+  GlobSet m_folders;
+};
+
 class Walker {
 public:
   Walker(fs::path base, const ScanOptions& options)
       : m_base(std::move(base)), m_excluded(options.exclude_globs),
-        m_pruned(folder_patterns(options.exclude_globs)) {}
+        m_pruned(folder_patterns(options.exclude_globs)), m_never(options.never_sync_globs) {}
 
   // Scans one include root (given as its parts).
   void scan_root(const std::vector<std::string>& parts) {
@@ -223,6 +257,10 @@ public:
       }
       if (is_secrets_folder_name(parts[i])) {
         skip(key, std::string(k_reason_secrets));
+        return;
+      }
+      if (m_never.folder(key)) {
+        skip(key, std::string(k_reason_never_folder));
         return;
       }
     }
@@ -305,6 +343,10 @@ private:
         skip(key, std::string(k_reason_secrets));
         return;
       }
+      if (m_never.folder(key)) {
+        skip(key, std::string(k_reason_never_folder));
+        return;
+      }
       m_pending.push_back(Folder{std::move(key), path});
       return;
     case util::FileType::regular:
@@ -331,6 +373,10 @@ private:
     const auto name = last_segment(key);
     if (is_credential_name(name)) {
       skip(key, std::string(k_reason_credential));
+      return;
+    }
+    if (m_never.file(key)) {
+      skip(key, std::string(k_reason_never_file));
       return;
     }
     if (is_own_temp_name(name)) {
@@ -384,6 +430,7 @@ private:
   fs::path m_base;
   GlobSet m_excluded;
   GlobSet m_pruned;
+  NeverSync m_never;
   Index m_index;
   std::vector<Folder> m_pending;
 };
@@ -450,6 +497,16 @@ bool is_credential_path(std::string_view relative_path) {
     start = end + 1;
   }
   return false;
+}
+
+bool is_never_synced(const std::vector<std::string>& never_sync_globs, std::string_view relative_path) {
+  const NeverSync never(never_sync_globs);
+  for (std::size_t at = 0; at < relative_path.size(); ++at) {
+    if (is_separator(relative_path[at]) && at > 0 && never.folder(relative_path.substr(0, at))) {
+      return true;
+    }
+  }
+  return never.file(relative_path);
 }
 
 bool is_own_temp_name(std::string_view name) { return util::is_temp_name(name); }

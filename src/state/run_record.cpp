@@ -96,6 +96,7 @@ json to_json(const RunRecord& r) {
            {"duration_ms", r.duration_ms},
            {"machine", r.machine.empty() ? json() : json(r.machine)},
            {"config", r.config.empty() ? json() : json(r.config)},
+           {"profile", r.profile.empty() ? json() : json(r.profile)},
            {"version", r.version},
            {"exit_code", r.exit_code},
            {"outcome", exit_code_name(r.code())},
@@ -140,6 +141,7 @@ std::optional<RunRecord> run_record_from_json(const json& doc, std::string& prob
   take(doc, "duration_ms", r.duration_ms);
   take(doc, "machine", r.machine);
   take(doc, "config", r.config);
+  take(doc, "profile", r.profile);
   take(doc, "version", r.version);
   take(doc, "first_error", r.first_error);
   if (const auto it = doc.find("counts"); it != doc.end()) {
@@ -182,20 +184,22 @@ void continue_streak(RunRecord& run, const std::optional<RunRecord>& previous) {
   }
 }
 
-std::string run_record_key(const std::optional<std::filesystem::path>& config_file) {
+std::string run_record_key(const std::optional<std::filesystem::path>& config_file, std::string_view profile) {
   if (!config_file) {
     return "no-config";
   }
-  return util::sha256_hex(util::display_path(*config_file)).substr(0, 16);
+  const auto path = util::display_path(*config_file);
+  return util::sha256_hex(profile.empty() ? path : fmt::format("{}#{}", path, profile)).substr(0, 16);
 }
 
 std::optional<std::filesystem::path> run_record_dir(const util::Environment& env,
-                                                    const std::optional<std::filesystem::path>& config_file) {
+                                                    const std::optional<std::filesystem::path>& config_file,
+                                                    std::string_view profile) {
   const auto base = util::user_state_dir(env);
   if (!base) {
     return std::nullopt;
   }
-  return *base / "runs" / run_record_key(config_file);
+  return *base / "runs" / run_record_key(config_file, profile);
 }
 
 LoadedRunRecord load_run_record(const std::filesystem::path& dir, std::string_view name) {

@@ -39,3 +39,18 @@ TEST_CASE("render_template writes the values and the result loads with them", "[
   // Comments survive.
   CHECK_THAT(text, CS_CONTAINS("# A stable, unique name for THIS machine."));
 }
+
+TEST_CASE("render_template for each agent: its kind, lists and process names, and it loads", "[config][template]") {
+  for (const auto kind : {AgentKind::codex, AgentKind::claude, AgentKind::gemini, AgentKind::pi}) {
+    test::ConfigFixture f;
+    TemplateValues values;
+    values.agent = kind;
+    values.os = util::Os::linux;
+    values.workspace_root_dir = (f.dir / "cloud").string();
+    const auto text = render_template(values);
+    INFO(text);
+    const auto result = f.load(text);
+    CHECK(result.warnings.empty());
+    CHECK(result.config.agent.kind == kind);
+  }
+}

@@ -442,3 +442,34 @@ TEST_CASE("scan_tree lists unreadable files and folders and goes on", "[scan]") 
   CHECK_THAT(index.skipped[1].reason, CS_CONTAINS("unreadable: "));
 }
 #endif
+
+TEST_CASE("never_sync_globs: files and folders are listed as skipped, never indexed, ignoring case", "[scan]") {
+  TempDir dir;
+  dir.write("state/skills/a/SKILL.md", "a");
+  dir.write("state/sessions/123.json", "{}");
+  dir.write("state/ide/123.lock", "x");
+  dir.write("state/Secrets/local.age", "x");
+  dir.write("state/tmp/app/installation_id", "id");
+  dir.write("state/tmp/app/chats/s.jsonl", "{}");
+  dir.write("state/tmp/app/skip.me", "x");
+  auto options = roots({"skills", "sessions", "ide/123.lock", "Secrets", "tmp"}, {"**/skip.me"});
+  options.never_sync_globs = {"sessions/**", "ide/", "secrets/**", "installation_id", "**/skip.me"};
+  const auto index = scan::scan_tree(dir / "state", options);
+  CHECK(keys(index) == std::vector<std::string>{"skills/a/SKILL.md", "tmp/app/chats/s.jsonl"});
+  CHECK(skipped(index) ==
+        SkipList{{"Secrets", "credential or machine-specific folder: never synced"},
+                 {"ide", "credential or machine-specific folder: never synced"},
+                 {"sessions", "credential or machine-specific folder: never synced"},
+                 {"tmp/app/installation_id", "credential or machine-specific file: never synced"}});
+}
+
+TEST_CASE("is_never_synced: the path, a folder above it, any case", "[scan]") {
+  const std::vector<std::string> globs{"sessions/**", "installation_id", ".sandbox"};
+  CHECK(scan::is_never_synced(globs, "sessions/1.json"));
+  CHECK(scan::is_never_synced(globs, "SESSIONS/1.json"));
+  CHECK(scan::is_never_synced(globs, "tmp/x/installation_id"));
+  CHECK(scan::is_never_synced(globs, "a/.sandbox/b.txt"));  // a folder matched by name
+  CHECK_FALSE(scan::is_never_synced(globs, "projects/sessions.json"));
+  CHECK_FALSE(scan::is_never_synced(globs, "skills/a.md"));
+  CHECK_FALSE(scan::is_never_synced({}, "sessions/1.json"));
+}

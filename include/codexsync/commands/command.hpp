@@ -21,6 +21,7 @@ namespace codexsync::commands {
 
 struct GlobalOptions {
   std::optional<std::filesystem::path> config_file;  // -c FILE
+  std::optional<std::string> profile;                 // --profile NAME: a [profiles.<name>] of the config
   bool verbose = false;                               // -v
   bool json = false;                                  // --json
   bool manual_terminate = false;                      // --manual-terminate-confirmation

@@ -20,6 +20,9 @@ struct RunFacts {
   state::RunCounts counts;
   std::string first_error;             // the first per-file failure; doctor's first FAIL
   std::vector<std::string> conflicts;  // open conflicts (capped when recorded)
+  // Set by `sync --all` once it records each profile's run itself: the
+  // command as a whole then leaves no record of its own.
+  bool recorded_per_profile = false;
 };
 
 // Returns the facts of `ctx`'s run when it is recorded, else nullptr.

@@ -38,8 +38,11 @@ struct SourcePos {
   int column = 0;
 };
 
-// Where local_state_dir was taken from.
-enum class StateDirSource { config, codex_home_env, home_default };
+// Where local_state_dir was taken from: the file, the agent's variable
+// (CODEX_HOME, CLAUDE_CONFIG_DIR, GEMINI_CLI_HOME, PI_CODING_AGENT_DIR), or the
+// agent's folder in the home folder. codex_home_env is the older name of
+// agent_env.
+enum class StateDirSource { config, agent_env, home_default, codex_home_env = agent_env };
 
 // Which agent this config (or the chosen [profiles.<name>]) syncs.
 struct Agent {
@@ -56,6 +59,8 @@ struct Paths {
   std::optional<fs::path> workspace_root_dir;
   fs::path local_state_dir;          // after the CODEX_HOME / ~/.codex fallback
   StateDirSource local_state_dir_source = StateDirSource::config;
+  // For messages: "config", the variable ("CODEX_HOME") or the default ("~/.claude").
+  std::string local_state_dir_origin = "config";
   std::optional<fs::path> configured_local_state_dir;  // what the file said, when it said it
   fs::path cloud_root_dir;
   fs::path backup_dir;

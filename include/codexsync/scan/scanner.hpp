@@ -11,6 +11,9 @@ namespace codexsync::scan {
 struct ScanOptions {
   std::vector<std::string> include_roots;   // normalised, relative (config::Targets)
   std::vector<std::string> exclude_globs;
+  // The agent's credential and machine-specific files (config::Filters):
+  // listed as skipped, never indexed, matched ignoring ASCII case.
+  std::vector<std::string> never_sync_globs;
 };
 
 // Walks `base` under each include root and returns every regular file that may
@@ -25,7 +28,9 @@ struct ScanOptions {
 //     universal/fat binaries), detected from the first bytes;
 //   - SQLite databases (by the "SQLite format 3\0" header, or names ending in
 //     .sqlite/.sqlite3/.db with their -wal, -shm, -journal companions);
-//   - codexsync's own temp files (see apply: ".<name>.codexsync-tmp-<hex>").
+//   - codexsync's own temp files (see apply: ".<name>.codexsync-tmp-<hex>");
+//   - files and folders matching `never_sync_globs` ("credential or
+//     machine-specific file: never synced"; a folder is not entered).
 // Excluded-by-glob paths are not listed (they are the user's choice). A missing
 // root is not an error. A missing `base` yields an empty index. An unreadable
 // folder or file is listed as skipped ("unreadable: <reason>") and the scan goes
@@ -35,6 +40,11 @@ Index scan_tree(const std::filesystem::path& base, const ScanOptions& options);
 // True for the names scan_tree never indexes as credentials (exposed for tests
 // and for restore, which refuses to write them).
 bool is_credential_path(std::string_view relative_path);
+
+// True when `relative_path`, or a folder above it, matches one of
+// `never_sync_globs` (ignoring ASCII case, as the volumes of Windows and macOS
+// do). Restore refuses to write such paths.
+bool is_never_synced(const std::vector<std::string>& never_sync_globs, std::string_view relative_path);
 
 // True when `name` is one of codexsync's own temp files.
 bool is_own_temp_name(std::string_view name);

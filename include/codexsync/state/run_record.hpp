@@ -57,6 +57,7 @@ struct RunRecord {
   std::int64_t duration_ms = 0;
   std::string machine;         // "" when the config could not be loaded
   std::string config;          // the config file (display path); "" when none was found
+  std::string profile;         // the config's [profiles.<name>]; "" for the top level
   std::string version;
   int exit_code = 0;
   RunCounts counts;
@@ -88,14 +89,17 @@ std::optional<RunRecord> run_record_from_json(const nlohmann::json& doc, std::st
 void continue_streak(RunRecord& run, const std::optional<RunRecord>& previous);
 
 // The key of a config's records: the first 16 hex digits of the SHA-256 of
-// its path (as given: callers pass an absolute, resolved path), or
-// "no-config" when there is none.
-std::string run_record_key(const std::optional<std::filesystem::path>& config_file);
+// its path (as given: callers pass an absolute, resolved path), with
+// "#<profile>" appended for a [profiles.<name>] of it, or "no-config" when
+// there is none. The top level (profile "") keeps the key of the path alone.
+std::string run_record_key(const std::optional<std::filesystem::path>& config_file,
+                           std::string_view profile = {});
 
 // `<user state dir>/runs/<key>`; nullopt when the user state folder is unknown
 // (no home folder).
 std::optional<std::filesystem::path> run_record_dir(const util::Environment& env,
-                                                    const std::optional<std::filesystem::path>& config_file);
+                                                    const std::optional<std::filesystem::path>& config_file,
+                                                    std::string_view profile = {});
 
 inline constexpr std::string_view k_last_run_file = "last-run.json";
 inline constexpr std::string_view k_last_sync_file = "last-sync.json";
