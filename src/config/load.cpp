@@ -527,12 +527,12 @@ void read_sync(Reader& r, Config& c) {
   }
   r.read_enum("sync", "direction", s.direction,
               std::array{Direction::bidirectional, Direction::to_cloud, Direction::to_local});
-  r.read_enum("sync", "compare", s.compare, std::array{Compare::mtime, Compare::mtime_hash_fallback});
+  r.read_enum("sync", "compare", s.compare, std::array{Compare::mtime, Compare::mtime_hash_fallback, Compare::hash});
   r.read_int("sync", "time_tolerance_seconds", s.time_tolerance_seconds, 0, 86400);
   r.read_enum("sync", "equal_mtime_action", s.equal_mtime_action,
               std::array{EqualMtimeAction::skip, EqualMtimeAction::prefer_local, EqualMtimeAction::prefer_cloud,
                          EqualMtimeAction::manual_abort});
-  r.read_enum("sync", "delete_policy", s.delete_policy, std::array{DeletePolicy::never, DeletePolicy::propagate});
+  r.read_enum("sync", "delete_policy", s.delete_policy, std::array{DeletePolicy::never, DeletePolicy::propagate, DeletePolicy::propagate_all});
   r.read_bool("sync", "dry_run_default", s.dry_run_default);
   r.read_enum("sync", "session_mode", s.session_mode, std::array{SessionMode::all, SessionMode::last_date_only});
 

@@ -402,7 +402,10 @@ private:
     }
     const auto merged = merge::merge_lines(*local_text, *cloud_text);
     const auto staged = m_cfg.paths.temp_dir / "merge" / util::path_from_utf8(util::temp_suffix().substr(1));
-    util::write_file_atomic(staged, merged.text, ec);
+    fs::create_directories(staged.parent_path(), ec);
+    if (!ec) {
+      util::write_file_atomic(staged, merged.text, ec);
+    }
     if (ec) {
       m_report.failed.push_back(fmt::format("{}: cannot stage the merged lines in {} ({})", action.path,
                                             util::display_path(staged.parent_path()), ec.message()));

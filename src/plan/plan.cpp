@@ -373,19 +373,19 @@ private:
                    fmt::format("deleted {} since the last sync; delete_policy = never puts it back", gone_from));
       return;
     }
+    if (!root.empty() && !missing_index.has_files_under(root)) {
+      add(ActionKind::conflict, path,
+          fmt::format("the whole of \"{}\" is missing {}: that looks like a disconnected or emptied folder, "
+                      "not deletions; nothing is deleted",
+                      root, gone_from));
+      return;
+    }
     if (m_options.delete_policy == DeletePolicy::propagate && m_append_only.matches(path)) {
       // Agents prune old chats at start-up: that must not prune them everywhere.
       add(ActionKind::kept_apart, path,
           fmt::format("deleted {} since the last sync; deletions of append-only files (chats an agent prunes) "
                       "are not carried over (delete_policy = propagate_all would); the {} copy stays",
                       gone_from, present == Side::local ? "local" : "cloud"));
-      return;
-    }
-    if (!root.empty() && !missing_index.has_files_under(root)) {
-      add(ActionKind::conflict, path,
-          fmt::format("the whole of \"{}\" is missing {}: that looks like a disconnected or emptied folder, "
-                      "not deletions; nothing is deleted",
-                      root, gone_from));
       return;
     }
     if (changed_since(&state, present_then, m_options.tolerance_ns)) {

@@ -192,6 +192,9 @@ init_config_for() {
   # instead of a 2 s window keeps the suite fast. The gate tests set their own.
   cs_set_key "$(config_of "$which")" process_detection process_names '["codexsync-e2e-none"]'
   cs_set_key "$(config_of "$which")" process_detection grace_period_seconds 0
+  # The sync tests edit session_index.jsonl as an ordinary file; the tests of
+  # line merging set merge_line_globs themselves.
+  put_config "$which" sync merge_line_globs '["history.jsonl"]'
 }
 
 # cs_set_key FILE SECTION KEY VALUE: sets KEY in [SECTION] of a config file.

@@ -9,7 +9,9 @@ sync_setup --empty-b
 chat=sessions/2026/11/20/rollout-2026-11-20T10-00-00-a.jsonl
 
 # B got an early copy of the chat by hand, with a later time than A's.
-put_file "$STATE_B/$chat" "$(cat "$STATE_A/$chat")" "2026-06-01 12:00:00"
+mkdir -p "$(dirname "$STATE_B/$chat")"
+cp "$STATE_A/$chat" "$STATE_B/$chat"
+touch -d "2026-06-01 12:00:00 UTC" "$STATE_B/$chat"
 printf '{"type":"response_item","text":"continued on A"}\n' >>"$STATE_A/$chat"
 touch -d "2026-01-05 10:00:00 UTC" "$STATE_A/$chat"
 sync_ok a

@@ -6,6 +6,9 @@ source "$(dirname "$0")/lib.sh"
 
 sync_setup --empty-b
 chat=sessions/2026/11/20/rollout-2026-11-20T10-00-00-a.jsonl
+put_file "$STATE_A/sessions/2026/11/21/rollout-newer.jsonl" '{"type":"session_meta"}
+'
+put_file "$STATE_A/skills/other/SKILL.md" "# another skill"
 put_config a sync delete_policy '"propagate"'
 put_config b sync delete_policy '"propagate"'
 sync_ok a

@@ -1,11 +1,11 @@
 # `plan`, `sync --dry-run` and `sync` without flags (dry_run_default = true),
 # with and without --json, write nothing: not in either state folder, the
 # mirror, the backups, the baselines or the journals, although the plan has
-# copies both ways, an overwrite and (delete_policy = propagate) a deletion.
+# copies both ways, an overwrite and (delete_policy = propagate_all) a deletion of a chat.
 source "$(dirname "$0")/lib.sh"
 
 sync_setup --empty-b
-set_config a sync delete_policy '"propagate"'
+set_config a sync delete_policy '"propagate_all"'
 sync_ok a
 sync_ok b
 put_file "$STATE_A/skills/new/SKILL.md" "new on A"                     # copy -> cloud

@@ -122,7 +122,7 @@ TEST_CASE("unknown enum values list the allowed ones", "[config]") {
   };
   const std::vector<Case> cases{
     {"[sync]\ndirection = \"both\"\n", "\"bidirectional\", \"to_cloud\", \"to_local\""},
-    {"[sync]\ncompare = \"hash\"\n", "sync.compare = \"hash\" is not allowed"},
+    {"[sync]\ncompare = \"sha1\"\n", "sync.compare = \"sha1\" is not allowed"},
     {"[sync]\nequal_mtime_action = \"newest\"\n", "\"manual_abort\""},
     {"[sync]\ndelete_policy = \"always\"\n", "\"propagate\""},
     {"[sync]\nsession_mode = \"some\"\n", "\"last_date_only\""},
