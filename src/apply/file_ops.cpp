@@ -283,7 +283,7 @@ bool retry_transient(const std::function<bool(std::error_code&)>& attempt, std::
 }
 
 FileState copy_file_atomic(const fs::path& source, const fs::path& dest, const CopyHooks& hooks,
-                           const Expect& expect) {
+                           const Expect& expect, std::optional<std::uint64_t> keep_prefix) {
   std::error_code ec;
   const auto before = util::stat_no_follow(os_path(source), ec);
   if (!before) {
@@ -329,6 +329,40 @@ FileState copy_file_atomic(const fs::path& source, const fs::path& dest, const C
   const auto buffer = std::make_unique<char[]>(k_buffer_size);
   util::Sha256 hash;
   std::uint64_t copied = 0;
+  if (keep_prefix) {
+    // A fast-forward: the first bytes come from the destination itself, which
+    // the caller verified to equal the source's; the source is read from there.
+    if (expect.kind != Expect::Kind::state || expect.state.size != *keep_prefix || *keep_prefix > before->size) {
+      throw RuntimeError("internal error: a fast-forward of " + show(dest) + " without its verified size");
+    }
+    OsFile old;
+    open_source(old, dest);
+    const auto old_stat = old.stat(ec);
+    if (!old_stat || old_stat->size != expect.state.size || old_stat->mtime_ns != expect.state.mtime_ns) {
+      throw FailSafeError(show(dest) + " changed while the new version was being copied; it was left as it is "
+                                       "and the next run decides again");
+    }
+    while (copied < *keep_prefix) {
+      const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(k_buffer_size, *keep_prefix - copied));
+      const auto got = old.read(buffer.get(), want, ec);
+      if (!got) {
+        throw_read_error(dest, ec);
+      }
+      if (*got == 0) {
+        throw FailSafeError(show(dest) + " shrank while the new version was being copied; it was left as it is "
+                                         "and the next run decides again");
+      }
+      hash.update(buffer.get(), *got);
+      if (!output.write_all(buffer.get(), *got, ec)) {
+        throw_write_error(dest, ec);
+      }
+      copied += *got;
+    }
+    old.close(ec);
+    if (!input.seek(copied, ec)) {
+      throw_read_error(source, ec);
+    }
+  }
   while (true) {
     const auto got = input.read(buffer.get(), k_buffer_size, ec);
     if (!got) {
@@ -421,6 +455,11 @@ void reload_fault_config() {
 
 FileState copy_file_atomic(const fs::path& source, const fs::path& dest, const Expect& expect) {
   return detail::copy_file_atomic(source, dest, detail::CopyHooks{}, expect);
+}
+
+FileState append_copy_atomic(const fs::path& source, const fs::path& dest, std::uint64_t from,
+                             const Expect& expect) {
+  return detail::copy_file_atomic(source, dest, detail::CopyHooks{}, expect, from);
 }
 
 void remove_file(const fs::path& file, const fs::path& stop_at) {

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <system_error>
 
 // Seams of apply/file_ops for its unit tests; the engine uses file_ops.hpp.
@@ -17,9 +18,12 @@ struct CopyHooks {
   std::function<void(std::uint64_t copied)> after_chunk;
 };
 
-// copy_file_atomic with hooks; the public one passes none.
+// copy_file_atomic with hooks; the public one passes none. With
+// `keep_prefix`, the first bytes are read from `dest` and the source from
+// there on (append_copy_atomic).
 FileState copy_file_atomic(const std::filesystem::path& source, const std::filesystem::path& dest,
-                           const CopyHooks& hooks, const Expect& expect = {});
+                           const CopyHooks& hooks, const Expect& expect = {},
+                           std::optional<std::uint64_t> keep_prefix = std::nullopt);
 
 // Calls `attempt` until it returns true, or fails with an error that is not
 // transient (ErrorKind::transient), or about 5 s of backoff (50 ms doubling to

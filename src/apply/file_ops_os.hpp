@@ -48,6 +48,9 @@ public:
   // end of the file; nullopt and `ec` on failure.
   std::optional<std::size_t> read(char* buffer, std::size_t size, std::error_code& ec);
 
+  // Moves the read position to `offset` bytes from the start.
+  bool seek(std::uint64_t offset, std::error_code& ec);
+
   // Writes all `size` bytes, looping over short writes and EINTR.
   bool write_all(const char* data, std::size_t size, std::error_code& ec);
 

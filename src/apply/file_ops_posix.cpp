@@ -86,6 +86,14 @@ std::optional<std::size_t> OsFile::read(char* buffer, std::size_t size, std::err
   }
 }
 
+bool OsFile::seek(std::uint64_t offset, std::error_code& ec) {
+  if (::lseek(m_fd, static_cast<off_t>(offset), SEEK_SET) < 0) {
+    ec = last_error();
+    return false;
+  }
+  return true;
+}
+
 bool OsFile::write_all(const char* data, std::size_t size, std::error_code& ec) {
   while (size > 0) {
     const auto written = ::write(m_fd, data, size);

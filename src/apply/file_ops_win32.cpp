@@ -148,6 +148,15 @@ std::optional<std::size_t> OsFile::read(char* buffer, std::size_t size, std::err
   return static_cast<std::size_t>(got);
 }
 
+bool OsFile::seek(std::uint64_t offset, std::error_code& ec) {
+  LARGE_INTEGER to;
+  to.QuadPart = static_cast<LONGLONG>(offset);
+  if (!SetFilePointerEx(as_handle(m_handle), to, nullptr, FILE_BEGIN)) {
+    return fail(ec);
+  }
+  return true;
+}
+
 bool OsFile::write_all(const char* data, std::size_t size, std::error_code& ec) {
   while (size > 0) {
     const DWORD chunk = size > k_max_io_chunk ? k_max_io_chunk : static_cast<DWORD>(size);

@@ -72,6 +72,12 @@ nlohmann::json plan_json(const config::Config& cfg, const engine::Prepared& p) {
     if (a.held_kind) {
       j["held_action"] = plan::kind_name(*a.held_kind);
     }
+    if (a.append_from) {
+      j["append_from"] = *a.append_from;
+    }
+    if (a.keep_loser) {
+      j["keep_loser"] = true;
+    }
     actions.push_back(std::move(j));
   }
   nlohmann::json skipped = nlohmann::json::array();
@@ -96,6 +102,7 @@ nlohmann::json plan_json(const config::Config& cfg, const engine::Prepared& p) {
             {"conflicts", plan.count(plan::ActionKind::conflict)},
             {"held", plan.count(plan::ActionKind::held)},
             {"kept_apart", plan.count(plan::ActionKind::kept_apart)},
+            {"merge", plan.count(plan::ActionKind::merge)},
             {"in_sync", in_sync_count(p)},
             {"bytes_to_cloud", plan.bytes_to(Side::cloud)},
             {"bytes_to_local", plan.bytes_to(Side::local)}}}};
@@ -140,13 +147,13 @@ void print_plan(Context& ctx, const config::Config& cfg, const engine::Prepared&
     }
   }
   const auto& plan = p.plan;
-  out << fmt::format("Summary: {} to the cloud ({}), {} to here ({}), {} deletion(s), {} conflict(s), {} held, "
-                     "{} kept apart, {} in sync\n",
+  out << fmt::format("Summary: {} to the cloud ({}), {} to here ({}), {} deletion(s), {} merge(s), {} conflict(s), "
+                     "{} held, {} kept apart, {} in sync\n",
                      plan.count(plan::ActionKind::copy_to_cloud), human_bytes(plan.bytes_to(Side::cloud)),
                      plan.count(plan::ActionKind::copy_to_local), human_bytes(plan.bytes_to(Side::local)),
                      plan.count(plan::ActionKind::delete_cloud) + plan.count(plan::ActionKind::delete_local),
-                     plan.count(plan::ActionKind::conflict), plan.count(plan::ActionKind::held),
-                     plan.count(plan::ActionKind::kept_apart), in_sync_count(p));
+                     plan.count(plan::ActionKind::merge), plan.count(plan::ActionKind::conflict),
+                     plan.count(plan::ActionKind::held), plan.count(plan::ActionKind::kept_apart), in_sync_count(p));
 }
 
 void refuse_conflicts(const config::Config& cfg, const engine::Prepared& p) {

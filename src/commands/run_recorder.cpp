@@ -46,7 +46,7 @@ void notify_person(const config::Notify& command, const state::RunRecord& run, c
 } // namespace
 
 bool is_recorded(const std::vector<std::string>& command_path) {
-  static const std::vector<std::vector<std::string>> k_recorded{{"sync"}, {"restore"}, {"doctor"}};
+  static const std::vector<std::vector<std::string>> k_recorded{{"sync"}, {"restore"}, {"conflicts", "restore"}, {"doctor"}};
   return std::find(k_recorded.begin(), k_recorded.end(), command_path) != k_recorded.end();
 }
 

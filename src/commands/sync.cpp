@@ -174,6 +174,10 @@ private:
                        {"bytes_copied", r.bytes_copied},
                        {"snapshot", r.snapshot},
                        {"journal", r.journal_id},
+                       {"fast_forwarded", r.fast_forwarded},
+                       {"merged", r.merged},
+                       {"new_chats", r.new_chats},
+                       {"conflicts_kept", kept_json(r)},
                        {"changed_meanwhile", r.changed_meanwhile},
                        {"settled_journals", r.closed_journals},
                        {"pruned_snapshots", r.pruned_snapshots}};
@@ -187,9 +191,35 @@ private:
       out << " into snapshot " << r.snapshot;
     }
     out << ".\n";
+    if (r.fast_forwarded > 0 || r.merged > 0) {
+      out << fmt::format("{} append-only file(s) fast-forwarded (only their new tail copied), {} merged line by "
+                         "line.\n",
+                         r.fast_forwarded, r.merged);
+    }
+    if (r.new_chats > 0) {
+      out << fmt::format("{} new chat(s) arrived from the cloud.", r.new_chats);
+      if (cfg.agent.kind == config::AgentKind::codex) {
+        out << " If Codex does not list them, see \"Chats from another machine\" in docs/operations.md "
+               "(start with `codex resume --all`).";
+      }
+      out << '\n';
+    }
+    for (const auto& kept : r.conflicts_kept) {
+      out << fmt::format("Conflict settled by conflict.policy: the losing version of {} is kept as {}; "
+                         "`codexsync conflicts restore {}` brings it back.\n",
+                         kept.path, kept.id, kept.id);
+    }
     for (const auto& id : r.closed_journals) {
       out << "An earlier interrupted run (" << id << ") is now settled.\n";
     }
+  }
+
+  static nlohmann::json kept_json(const engine::ApplyReport& r) {
+    nlohmann::json kept = nlohmann::json::array();
+    for (const auto& k : r.conflicts_kept) {
+      kept.push_back({{"path", k.path}, {"id", k.id}});
+    }
+    return kept;
   }
 
   bool m_dry_run = false;

@@ -148,6 +148,19 @@ RestorePlan plan_rollback(const config::Config& cfg, const state::JournalRecord&
     if (target && action.destination != *target) {
       continue;
     }
+    if (action.append_from) {
+      // A fast-forward only added bytes after the old content: undoing it
+      // would lose them and bring back nothing. Kept.
+      RestoreItem item;
+      item.side = action.destination;
+      item.path = action.path;
+      item.step = RestoreStep::refused;
+      item.reason = fmt::format("fast-forwarded by the run: its old content is the first {} bytes of the current "
+                                "one; kept",
+                                *action.append_from);
+      plan.items.push_back(std::move(item));
+      continue;
+    }
     if (action.existed) {
       const backup::SnapshotEntry* found = nullptr;
       if (reader) {

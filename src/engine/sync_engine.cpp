@@ -9,7 +9,12 @@
 #include <codexsync/util/fs.hpp>
 #include <codexsync/util/sha256.hpp>
 
+#include "evidence.hpp"
 #include "sides.hpp"
+
+#include <codexsync/merge/lines.hpp>
+#include <codexsync/scan/glob.hpp>
+#include <codexsync/state/conflict_store.hpp>
 
 #include <fmt/format.h>
 
@@ -125,10 +130,18 @@ void check_free_space(const config::Config& cfg, const plan::Plan& plan) {
     std::uint64_t bytes = 0;
     std::string what;
   };
+  std::uint64_t loser_bytes = 0;
+  for (const auto& action : plan.actions) {
+    if (action.keep_loser && action.writes()) {
+      const auto& loser = action.destination() == Side::local ? action.local : action.cloud;
+      loser_bytes += loser ? loser->size : 0;
+    }
+  }
   std::map<std::uint64_t, Need> by_volume;
   const std::vector<Need> needs{{cfg.paths.local_state_dir, plan.bytes_to(Side::local), "the agent's folder"},
                                 {cfg.paths.cloud_root_dir, plan.bytes_to(Side::cloud), "the cloud mirror"},
-                                {cfg.paths.backup_dir, backup_bytes, "the backup folder"}};
+                                {cfg.paths.backup_dir, backup_bytes, "the backup folder"},
+                                {config::workspace_dir(cfg) / "conflicts", loser_bytes, "the conflict store"}};
   for (const auto& need : needs) {
     if (need.bytes == 0) {
       continue;
@@ -171,15 +184,22 @@ void check_writable(const config::Config& cfg, const plan::Plan& plan) {
   bool to_local = false;
   bool to_cloud = false;
   bool backups = false;
+  bool losers = false;
   for (const auto& action : plan.actions) {
     if (action.writes()) {
-      (action.destination() == Side::local ? to_local : to_cloud) = true;
+      if (action.kind == plan::ActionKind::merge) {
+        to_local = true;
+        to_cloud = true;
+      } else {
+        (action.destination() == Side::local ? to_local : to_cloud) = true;
+      }
       backups = backups || action.replaces_existing();
+      losers = losers || action.keep_loser;
     }
   }
   const std::vector<std::pair<bool, fs::path>> folders{
     {to_local, cfg.paths.local_state_dir}, {to_cloud, cfg.paths.cloud_root_dir}, {backups, cfg.paths.backup_dir},
-    {true, cfg.paths.temp_dir}};
+    {losers, config::workspace_dir(cfg) / "conflicts"}, {true, cfg.paths.temp_dir}};
   for (const auto& [needed, folder] : folders) {
     if (!needed) {
       continue;
@@ -196,7 +216,7 @@ void check_writable(const config::Config& cfg, const plan::Plan& plan) {
 class Runner {
 public:
   Runner(const config::Config& cfg, const Prepared& prepared, const util::Clock& clock, const ApplyHooks& hooks)
-    : m_cfg(cfg), m_prepared(prepared), m_clock(clock), m_hooks(hooks) {}
+    : m_cfg(cfg), m_prepared(prepared), m_clock(clock), m_hooks(hooks), m_append_only(cfg.sync.append_only_globs) {}
 
   ApplyReport run() {
     const auto& plan = m_prepared.plan;
@@ -229,6 +249,7 @@ public:
     try {
       last_chance();
       backup_existing(writes, journal);
+      keep_losers(writes);
       apply::fault_point("engine.after_backup");
       journal.set_state(state::JournalState::committing);
       for (const auto* action : writes) {
@@ -294,11 +315,18 @@ private:
       a.kind = std::string(plan::kind_name(action->kind));
       a.path = action->path;
       a.destination = action->destination();
-      a.existed = action->replaces_existing();
+      a.existed = action->replaces_existing() || action->append_from.has_value();
+      a.append_from = action->append_from;
       if (action->kind == plan::ActionKind::copy_to_cloud) {
         a.new_state = action->local;
       } else if (action->kind == plan::ActionKind::copy_to_local) {
         a.new_state = action->cloud;
+      }
+      if (action->kind == plan::ActionKind::merge) {
+        // Both sides get the union; what it will be is known once it is written.
+        a.destination = Side::local;
+        record.actions.push_back(a);
+        a.destination = Side::cloud;
       }
       record.actions.push_back(std::move(a));
     }
@@ -314,13 +342,16 @@ private:
       if (!action->replaces_existing()) {
         continue;
       }
-      const auto side = action->destination();
-      const auto path = file_on(m_cfg, side, action->path);
-      const auto entry = snapshot.add(side, action->path, path);
-      log::file_action(log::Level::info, "backup", action->path, side_name(side), "backed up before it is replaced",
-                       {{"snapshot", snapshot.name()}, {"sha256", entry.sha256}});
-      ++m_report.backed_up;
-      apply::fault_point("engine.backup_file");
+      const auto sides = action->kind == plan::ActionKind::merge ? std::vector<Side>{Side::local, Side::cloud}
+                                                                  : std::vector<Side>{action->destination()};
+      for (const auto side : sides) {
+        const auto path = file_on(m_cfg, side, action->path);
+        const auto entry = snapshot.add(side, action->path, path);
+        log::file_action(log::Level::info, "backup", action->path, side_name(side), "backed up before it is replaced",
+                         {{"snapshot", snapshot.name()}, {"sha256", entry.sha256}});
+        ++m_report.backed_up;
+        apply::fault_point("engine.backup_file");
+      }
     }
     if (!snapshot.empty()) {
       snapshot.commit();
@@ -330,7 +361,86 @@ private:
     journal.set_state(state::JournalState::backed_up);
   }
 
+  // The losing version of each conflict a policy settled goes whole into the
+  // conflict store before anything is replaced.
+  void keep_losers(const std::vector<const plan::Action*>& writes) {
+    for (const auto* action : writes) {
+      if (!action->keep_loser) {
+        continue;
+      }
+      const auto side = action->destination();
+      const auto& loser = side == Side::local ? action->local : action->cloud;
+      const auto& winner = side == Side::local ? action->cloud : action->local;
+      if (!loser) {
+        continue;
+      }
+      const auto entry = state::keep_conflict_loser(config::workspace_dir(m_cfg), m_cfg.identity.effective_machine_id,
+                                                    file_on(m_cfg, side, action->path), action->path, side,
+                                                    action->reason, loser->sha256,
+                                                    winner ? winner->sha256 : std::nullopt, m_clock);
+      log::file_action(log::Level::warning, "conflict", action->path, side_name(side),
+                       "the losing version is kept in the conflict store", {{"id", entry.id}});
+      m_report.conflicts_kept.push_back({action->path, entry.id});
+    }
+  }
+
+  // A merge-line file: both sides get the union of their lines.
+  void carry_out_merge(const plan::Action& action) {
+    if (!unchanged_since_plan(m_cfg, Side::local, action.path, action.local) ||
+        !unchanged_since_plan(m_cfg, Side::cloud, action.path, action.cloud)) {
+      log::file_action(log::Level::warning, "skip", action.path, "both",
+                       "changed while this run was working; left for the next run");
+      m_report.changed_meanwhile.push_back(action.path);
+      return;
+    }
+    std::error_code ec;
+    const auto local_text = util::read_file(file_on(m_cfg, Side::local, action.path), ec);
+    const auto cloud_text = local_text ? util::read_file(file_on(m_cfg, Side::cloud, action.path), ec) : std::nullopt;
+    if (!local_text || !cloud_text) {
+      m_report.failed.push_back(fmt::format("{}: cannot read it to merge ({})", action.path, ec.message()));
+      return;
+    }
+    const auto merged = merge::merge_lines(*local_text, *cloud_text);
+    const auto staged = m_cfg.paths.temp_dir / "merge" / util::path_from_utf8(util::temp_suffix().substr(1));
+    util::write_file_atomic(staged, merged.text, ec);
+    if (ec) {
+      m_report.failed.push_back(fmt::format("{}: cannot stage the merged lines in {} ({})", action.path,
+                                            util::display_path(staged.parent_path()), ec.message()));
+      return;
+    }
+    FileState state;
+    try {
+      state = apply::copy_file_atomic(staged, file_on(m_cfg, Side::local, action.path),
+                                      apply::Expect::as_planned(action.local));
+      state = apply::copy_file_atomic(staged, file_on(m_cfg, Side::cloud, action.path),
+                                      apply::Expect::as_planned(action.cloud));
+    } catch (const Error& e) {
+      // A side written alone holds every line: the next run carries it over.
+      std::error_code ignored;
+      fs::remove(staged, ignored);
+      log::file_action(log::Level::warning, "skip", action.path, "both", e.what());
+      m_report.changed_meanwhile.push_back(action.path);
+      return;
+    }
+    std::error_code ignored;
+    fs::remove(staged, ignored);
+    log::file_action(log::Level::info, "merge", action.path, "both",
+                     fmt::format("merged: {} line(s) from here, {} from the cloud", merged.only_in_a, merged.only_in_b),
+                     {{"reason", action.reason}});
+    m_applied.copied[action.path] = state;
+    ++m_report.merged;
+    ++m_progress.files_done;
+    if (m_hooks.on_progress) {
+      m_hooks.on_progress(m_progress);
+    }
+    apply::fault_point("engine.after_write");
+  }
+
   void carry_out(const plan::Action& action) {
+    if (action.kind == plan::ActionKind::merge) {
+      carry_out_merge(action);
+      return;
+    }
     const auto dest_side = action.destination();
     const auto& planned_dest = dest_side == Side::local ? action.local : action.cloud;
     const bool is_delete =
@@ -364,7 +474,10 @@ private:
       try {
         // The destination must still be as planned when the copy replaces it:
         // a version that arrived meanwhile is never overwritten unseen.
-        const auto state = apply::copy_file_atomic(source, dest, apply::Expect::as_planned(planned_dest));
+        const auto state =
+          action.append_from
+            ? apply::append_copy_atomic(source, dest, *action.append_from, apply::Expect::as_planned(planned_dest))
+            : apply::copy_file_atomic(source, dest, apply::Expect::as_planned(planned_dest));
         m_applied.copied[action.path] = state;
       } catch (const FailSafeError& e) {
         // The source or the destination changed under the copy: the destination is untouched.
@@ -378,9 +491,20 @@ private:
         m_report.failed.push_back(fmt::format("{}: {}", action.path, e.what()));
         return;
       }
-      log::file_action(log::Level::info, planned_dest ? "overwrite" : "copy", action.path, side_name(dest_side),
-                       planned_dest ? "replaced (the old version is in the backup)" : "copied",
+      log::file_action(log::Level::info,
+                       action.append_from ? "append"
+                       : planned_dest     ? "overwrite"
+                                          : "copy",
+                       action.path, side_name(dest_side),
+                       action.append_from ? "fast-forwarded (the old content is the start of the new)"
+                       : planned_dest     ? "replaced (the old version is in the backup)"
+                                          : "copied",
                        {{"bytes", std::to_string(action.bytes())}, {"reason", action.reason}});
+      if (action.append_from) {
+        ++m_report.fast_forwarded;
+      } else if (!planned_dest && dest_side == Side::local && m_append_only.matches(action.path)) {
+        ++m_report.new_chats;
+      }
       ++m_report.copied;
       ++(dest_side == Side::cloud ? m_report.copied_to_cloud : m_report.copied_to_local);
       m_report.bytes_copied += action.bytes();
@@ -432,6 +556,7 @@ private:
   const Prepared& m_prepared;
   const util::Clock& m_clock;
   const ApplyHooks& m_hooks;
+  scan::GlobSet m_append_only;
   std::optional<state::RunLock> m_lock;
   plan::Applied m_applied;
   Progress m_progress;
@@ -470,7 +595,8 @@ Prepared prepare(const config::Config& cfg, const std::string& install_id) {
     }
   }
   hash_candidates(cfg, p);
-  p.plan = plan::make_plan(p.local, p.cloud, p.baseline.baseline, p.options);
+  const auto evidence = detail::gather_evidence(cfg, p.local, p.cloud, p.baseline.baseline, p.options);
+  p.plan = plan::make_plan(p.local, p.cloud, p.baseline.baseline, p.options, evidence);
   return p;
 }
 

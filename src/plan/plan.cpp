@@ -2,6 +2,8 @@
 
 #include "fold_table.hpp"
 
+#include <codexsync/scan/glob.hpp>
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -74,8 +76,10 @@ std::vector<std::pair<std::string, std::string>> file_folder_clashes(const std::
 
 class Planner {
 public:
-  Planner(const Index& local, const Index& cloud, const Baseline& baseline, const Options& options)
-    : m_local(local), m_cloud(cloud), m_baseline(baseline), m_options(options) {}
+  Planner(const Index& local, const Index& cloud, const Baseline& baseline, const Options& options,
+          const Evidence& evidence)
+    : m_local(local), m_cloud(cloud), m_baseline(baseline), m_options(options), m_evidence(evidence),
+      m_append_only(options.append_only_globs), m_merge_lines(options.merge_line_globs) {}
 
   Plan run() {
     std::set<std::string> paths;
@@ -118,7 +122,7 @@ public:
   }
 
 private:
-  void add(ActionKind kind, const std::string& path, std::string reason) {
+  Action& add(ActionKind kind, const std::string& path, std::string reason) {
     Action action;
     action.kind = kind;
     action.path = path;
@@ -134,7 +138,13 @@ private:
       const auto protected_side = m_options.direction == Direction::to_cloud   ? std::optional<Side>(Side::local)
                                   : m_options.direction == Direction::to_local ? std::optional<Side>(Side::cloud)
                                                                                : std::nullopt;
-      if (protected_side && action.destination() == *protected_side) {
+      if (action.kind == ActionKind::merge && protected_side) {
+        // A merge writes both sides: a one-way run holds it.
+        action.held_kind = action.kind;
+        action.kind = ActionKind::held;
+        action.reason = fmt::format("direction = {} writes one side only; merging writes both ({})",
+                                    config::to_string(m_options.direction), action.reason);
+      } else if (protected_side && action.destination() == *protected_side) {
         action.held_kind = action.kind;
         action.kind = ActionKind::held;
         action.reason = fmt::format("direction = {} leaves the {} side alone ({})",
@@ -143,11 +153,12 @@ private:
       }
     }
     m_actions.push_back(std::move(action));
+    return m_actions.back();
   }
 
-  void copy_towards(Side destination, const std::string& path, std::string reason) {
-    add(destination == Side::cloud ? ActionKind::copy_to_cloud : ActionKind::copy_to_local, path,
-        std::move(reason));
+  Action& copy_towards(Side destination, const std::string& path, std::string reason) {
+    return add(destination == Side::cloud ? ActionKind::copy_to_cloud : ActionKind::copy_to_local, path,
+               std::move(reason));
   }
 
   void decide(const std::string& path) {
@@ -173,6 +184,12 @@ private:
 
   void both_present_differ(const std::string& path, const FileState& l, const FileState& c,
                            const BaselineEntry* base) {
+    if (m_append_only.matches(path) && append_only_differ(path, l, c, base)) {
+      return;
+    }
+    if (m_merge_lines.matches(path) && merge_lines_differ(path)) {
+      return;
+    }
     const auto tol = m_options.tolerance_ns;
     if (base != nullptr) {
       const bool local_changed = changed_since(&l, base->local, tol);
@@ -194,21 +211,100 @@ private:
     no_history(path, l, c);
   }
 
+  // An append-only file whose sides differ: a fast-forward when one side
+  // starts with the other, a rewrite when only one side changed, else a real
+  // divergence for conflict.policy. False when the evidence does not say
+  // (the ordinary rules decide then).
+  bool append_only_differ(const std::string& path, const FileState& l, const FileState& c,
+                          const BaselineEntry* base) {
+    const auto found = m_evidence.relations.find(path);
+    const bool diverged = (found != m_evidence.relations.end() && found->second == Relation::diverged) ||
+                          (l.size == c.size && l.sha256 && c.sha256 && *l.sha256 != *c.sha256);
+    if (found != m_evidence.relations.end() && !diverged) {
+      const bool to_local = found->second == Relation::local_prefix_of_cloud;
+      const auto& shorter = to_local ? l : c;
+      const auto& longer = to_local ? c : l;
+      auto& action =
+        copy_towards(to_local ? Side::local : Side::cloud, path,
+                     fmt::format("fast-forward: the {} copy is the {} one plus {} more bytes (append-only; only the "
+                                 "new tail is copied)",
+                                 to_local ? "cloud" : "local", to_local ? "local" : "cloud",
+                                 longer.size - shorter.size));
+      if (action.writes()) {
+        action.append_from = shorter.size;
+      }
+      return true;
+    }
+    if (!diverged) {
+      return false;
+    }
+    const auto tol = m_options.tolerance_ns;
+    const bool local_changed = base == nullptr || changed_since(&l, base->local, tol);
+    const bool cloud_changed = base == nullptr || changed_since(&c, base->cloud, tol);
+    if (local_changed != cloud_changed) {
+      // One side rewrote the file (an agent migrating or compacting a chat):
+      // that side wins as for any edited file; the old version is backed up.
+      copy_towards(local_changed ? Side::cloud : Side::local, path,
+                   fmt::format("rewritten {} since the last sync (not an append); the {} copy did not change",
+                               local_changed ? "here" : "in the cloud", local_changed ? "cloud" : "local"));
+      return true;
+    }
+    decide_by_policy(path, l, c,
+                     fmt::format("continued on both sides: neither copy starts with the other (here {}, cloud {})",
+                                 describe(l), describe(c)),
+                     "the losing copy is kept whole in the conflict store");
+    return true;
+  }
+
+  // A merge-line file whose sides differ: the union of their lines. False when
+  // the evidence does not say.
+  bool merge_lines_differ(const std::string& path) {
+    const auto found = m_evidence.merges.find(path);
+    if (found == m_evidence.merges.end()) {
+      return false;
+    }
+    switch (found->second) {
+    case MergeOutcome::local_has_all:
+      copy_towards(Side::cloud, path, "line merge: every line of the cloud copy is here too");
+      break;
+    case MergeOutcome::cloud_has_all:
+      copy_towards(Side::local, path, "line merge: every line here is in the cloud copy too");
+      break;
+    case MergeOutcome::both_lack:
+      add(ActionKind::merge, path,
+          "line merge: each side has lines the other lacks; both get the union, ordered by time");
+      break;
+    }
+    return true;
+  }
+
   void both_changed(const std::string& path, const FileState& l, const FileState& c) {
-    const auto what = fmt::format("changed on both sides since the last sync (here {}, cloud {})", describe(l),
-                                  describe(c));
+    decide_by_policy(path, l, c,
+                     fmt::format("changed on both sides since the last sync (here {}, cloud {})", describe(l),
+                                 describe(c)),
+                     "the replaced version is kept in the conflict store");
+  }
+
+  // A conflict settled by conflict.policy, or left open. The loser of a
+  // settled one is kept whole in the conflict store.
+  void decide_by_policy(const std::string& path, const FileState& l, const FileState& c, const std::string& what,
+                        const std::string& kept) {
+    const auto winner = [&](Side destination, const std::string& why) {
+      auto& action = copy_towards(destination, path, fmt::format("{}; {}; {}", what, why, kept));
+      action.keep_loser = action.writes();
+    };
     switch (m_options.conflict_policy) {
     case ConflictPolicy::prefer_local:
-      copy_towards(Side::cloud, path, what + "; conflict.policy = prefer_local");
+      winner(Side::cloud, "conflict.policy = prefer_local");
       return;
     case ConflictPolicy::prefer_cloud:
-      copy_towards(Side::local, path, what + "; conflict.policy = prefer_cloud");
+      winner(Side::local, "conflict.policy = prefer_cloud");
       return;
     case ConflictPolicy::prefer_newer_mtime:
       if (l.mtime_ns > c.mtime_ns + m_options.tolerance_ns) {
-        copy_towards(Side::cloud, path, what + "; this copy is newer (prefer_newer_mtime)");
+        winner(Side::cloud, "this copy is newer (prefer_newer_mtime)");
       } else if (c.mtime_ns > l.mtime_ns + m_options.tolerance_ns) {
-        copy_towards(Side::local, path, what + "; the cloud copy is newer (prefer_newer_mtime)");
+        winner(Side::local, "the cloud copy is newer (prefer_newer_mtime)");
       } else {
         add(ActionKind::conflict, path, what + " with the same time; cannot tell which is newer");
       }
@@ -277,6 +373,14 @@ private:
                    fmt::format("deleted {} since the last sync; delete_policy = never puts it back", gone_from));
       return;
     }
+    if (m_options.delete_policy == DeletePolicy::propagate && m_append_only.matches(path)) {
+      // Agents prune old chats at start-up: that must not prune them everywhere.
+      add(ActionKind::kept_apart, path,
+          fmt::format("deleted {} since the last sync; deletions of append-only files (chats an agent prunes) "
+                      "are not carried over (delete_policy = propagate_all would); the {} copy stays",
+                      gone_from, present == Side::local ? "local" : "cloud"));
+      return;
+    }
     if (!root.empty() && !missing_index.has_files_under(root)) {
       add(ActionKind::conflict, path,
           fmt::format("the whole of \"{}\" is missing {}: that looks like a disconnected or emptied folder, "
@@ -315,6 +419,9 @@ private:
   const Index& m_cloud;
   const Baseline& m_baseline;
   const Options& m_options;
+  const Evidence& m_evidence;
+  scan::GlobSet m_append_only;
+  scan::GlobSet m_merge_lines;
   std::vector<Action> m_actions;
   std::optional<std::map<std::string, std::string>> m_local_skipped;
   std::optional<std::map<std::string, std::string>> m_cloud_skipped;
@@ -427,7 +534,7 @@ std::vector<std::string> hash_candidates(const Index& local, const Index& cloud,
     const auto base = baseline.find(path);
     const bool both_changed = base != baseline.end() && changed_since(&l, base->second.local, options.tolerance_ns) &&
                               changed_since(c, base->second.cloud, options.tolerance_ns);
-    if (!same_time || both_changed || options.compare == config::Compare::mtime_hash_fallback) {
+    if (!same_time || both_changed || options.compare != config::Compare::mtime) {
       out.push_back(path);
     }
   }
@@ -452,8 +559,8 @@ std::vector<std::string> hash_candidates(const Index& local, const Index& cloud,
 }
 
 Plan make_plan(const Index& local, const Index& cloud, const Baseline& baseline, const Options& options,
-               const Evidence& /*evidence*/) {
-  return Planner(local, cloud, baseline, options).run();
+               const Evidence& evidence) {
+  return Planner(local, cloud, baseline, options, evidence).run();
 }
 
 Baseline next_baseline(const Index& local, const Index& cloud, const Baseline& old, const Plan& plan,

@@ -26,6 +26,9 @@ nlohmann::json to_json(const JournalRecord& r) {
       j["new_size"] = a.new_state->size;
       j["new_mtime_ns"] = a.new_state->mtime_ns;
     }
+    if (a.append_from) {
+      j["append_from"] = *a.append_from;
+    }
     actions.push_back(std::move(j));
   }
   return {{"format", k_format},      {"id", r.id},           {"machine", r.machine},
@@ -63,6 +66,9 @@ JournalRecord from_json(const nlohmann::json& j) {
     action.existed = a.value("existed", false);
     if (a.contains("new_size")) {
       action.new_state = FileState{a["new_size"].get<std::uint64_t>(), a["new_mtime_ns"].get<std::int64_t>(), {}};
+    }
+    if (a.contains("append_from")) {
+      action.append_from = a["append_from"].get<std::uint64_t>();
     }
     r.actions.push_back(std::move(action));
   }

@@ -22,15 +22,15 @@ bool write_all(int fd, std::string_view content) {
   return true;
 }
 
-void fsync_dir(const fs::path& dir) {
+} // namespace
+
+void sync_dir(const fs::path& dir) {
   const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd >= 0) {
     ::fsync(fd);
     ::close(fd);
   }
 }
-
-} // namespace
 
 void write_file_atomic(const fs::path& path, std::string_view content, std::error_code& ec, int mode) {
   ec.clear();
@@ -57,7 +57,7 @@ void write_file_atomic(const fs::path& path, std::string_view content, std::erro
     ::unlink(temp.c_str());
     return;
   }
-  fsync_dir(dir);
+  sync_dir(dir);
 }
 
 } // namespace codexsync::util

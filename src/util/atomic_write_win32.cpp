@@ -4,6 +4,8 @@
 
 namespace codexsync::util {
 
+void sync_dir(const fs::path& /*dir*/) {}
+
 void write_file_atomic(const fs::path& path, std::string_view content, std::error_code& ec, int /*mode*/) {
   ec.clear();
   const auto dir = path.has_parent_path() ? path.parent_path() : fs::path(L".");

@@ -568,6 +568,23 @@ add_config() {
   mv "$file.new" "$file"
 }
 
+# put_config a|b SECTION KEY VALUE: sets KEY in [SECTION] of the machine's
+# config, adding the key (and the section) when the file does not have it.
+put_config() {
+  local file
+  file="$(config_of "$1")"
+  if awk -v section="[$2]" -v key="$3" '
+      /^\[/ { current = $0 }
+      current == section && $0 ~ "^" key " *=" { found = 1 }
+      END { exit found ? 0 : 1 }' "$file"; then
+    set_config "$@"
+  elif grep -qxF "[$2]" "$file"; then
+    add_config "$1" "$2" "$3 = $4"
+  else
+    printf '\n[%s]\n%s = %s\n' "$2" "$3" "$4" >>"$file"
+  fi
+}
+
 # sync_setup [--empty-b]: machines A and B (both with the usual agent files, or
 # B empty), the cloud folder and both configs (the template's, as init-config
 # writes it). Every file of A and B gets a distinct, fixed mtime so that

@@ -40,7 +40,7 @@ assert_trees_equal "$STATE_A" "$SYNC_DIR"
 # Nothing left to do on either machine.
 cs_a plan
 assert_exit 0
-assert_stdout_contains "Summary: 0 to the cloud (0 B), 0 to here (0 B), 0 deletion(s), 0 conflict(s)"
+assert_stdout_contains "Summary: 0 to the cloud (0 B), 0 to here (0 B), 0 deletion(s), 0 merge(s), 0 conflict(s)"
 cs_b plan
 assert_exit 0
-assert_stdout_contains "Summary: 0 to the cloud (0 B), 0 to here (0 B), 0 deletion(s), 0 conflict(s)"
+assert_stdout_contains "Summary: 0 to the cloud (0 B), 0 to here (0 B), 0 deletion(s), 0 merge(s), 0 conflict(s)"

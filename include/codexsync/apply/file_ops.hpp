@@ -7,7 +7,6 @@
 #include <cstdint>
 #include <filesystem>
 #include <optional>
-#include <optional>
 #include <string_view>
 
 // The only code that changes files in the agent's folder or the cloud mirror.
@@ -44,6 +43,15 @@ struct Expect {
 
 FileState copy_file_atomic(const std::filesystem::path& source, const std::filesystem::path& dest,
                            const Expect& expect = {});
+
+// A fast-forward of an append-only file: like copy_file_atomic (a temp file,
+// fsync, rename: `dest` is wholly old or wholly new), but the first `from`
+// bytes are taken from `dest` itself, which the caller has verified to equal
+// the source's first `from` bytes, and only the rest is read from `source`.
+// `expect` must be Kind::state with size `from`. Returns the new state with
+// the sha256 of the whole new content.
+FileState append_copy_atomic(const std::filesystem::path& source, const std::filesystem::path& dest,
+                             std::uint64_t from, const Expect& expect);
 
 // Removes `file` (retrying transient errors), then removes the parent folders
 // it leaves empty, up to but not including `stop_at`. A file already gone is

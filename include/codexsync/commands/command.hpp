@@ -47,7 +47,7 @@ public:
   // True when a question may be asked on the terminal (stdin and stderr are one).
   bool stdin_interactive() const { return m_stdin_interactive; }
   void set_stdin_interactive(bool interactive) { m_stdin_interactive = interactive; }
-  // Where a recorded command (sync, restore, doctor) leaves its counts and
+  // Where a recorded command (sync, restore, conflicts restore, doctor) leaves its counts and
   // first error for the run record (commands/run_recorder.hpp). Set by
   // cli::run for those commands; null otherwise.
   RunFacts* run_facts() const { return m_run_facts; }
@@ -111,6 +111,8 @@ std::unique_ptr<Command> make_plan();
 std::unique_ptr<Command> make_sync();
 std::unique_ptr<Command> make_restore();
 std::unique_ptr<Command> make_backups_list();
+std::unique_ptr<Command> make_conflicts_list();
+std::unique_ptr<Command> make_conflicts_restore();
 std::unique_ptr<Command> make_status();
 std::unique_ptr<Command> make_unlock();
 std::unique_ptr<Command> make_recover_list();

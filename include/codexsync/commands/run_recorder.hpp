@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-// The run record of sync, restore and doctor (state/run_record.hpp) and the
+// The run record of sync, restore, conflicts restore and doctor (state/run_record.hpp) and the
 // notify command of scheduled runs (notify/notify.hpp), hooked once into
 // cli::run, so a run is recorded however it ends.
 namespace codexsync::commands {
@@ -25,7 +25,8 @@ struct RunFacts {
 // Returns the facts of `ctx`'s run when it is recorded, else nullptr.
 inline RunFacts* run_facts(const Context& ctx) { return ctx.run_facts(); }
 
-// True for the commands whose runs are recorded: sync, restore, doctor.
+// True for the commands whose runs are recorded: sync, restore, conflicts
+// restore (they write into the agent's folder) and doctor.
 bool is_recorded(const std::vector<std::string>& command_path);
 
 // The config file whose records a run uses: the discovered config, else the

@@ -49,11 +49,19 @@ struct ApplyReport {
   std::size_t copied_to_cloud = 0;
   std::size_t copied_to_local = 0;
   std::size_t deleted = 0;
+  std::size_t fast_forwarded = 0;          // append-only files that got only their new tail
+  std::size_t merged = 0;                  // merge-line files whose sides got the union
+  std::size_t new_chats = 0;               // append-only files that arrived here for the first time
   std::size_t backed_up = 0;
   std::uint64_t bytes_copied = 0;
   std::vector<std::string> changed_meanwhile;  // left for the next run
   std::vector<std::string> failed;             // "path: why" for writes that failed (the rest went on)
   std::vector<std::string> closed_journals;    // earlier unfinished runs this one settled
+  struct KeptConflict {
+    std::string path;
+    std::string id;  // in the conflict store
+  };
+  std::vector<KeptConflict> conflicts_kept;    // losers of policy-settled conflicts
   std::vector<std::string> pruned_snapshots;
 };
 

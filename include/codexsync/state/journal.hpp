@@ -26,6 +26,7 @@ struct JournalAction {
   Side destination = Side::cloud;
   bool existed = false;                 // the destination had a file (it is in the snapshot)
   std::optional<FileState> new_state;   // for copies: what the destination will hold
+  std::optional<std::uint64_t> append_from;  // a fast-forward: the destination's old content is this long a prefix
 };
 
 struct JournalRecord {

@@ -43,6 +43,11 @@ std::optional<std::string> read_file(const fs::path& path, std::error_code& ec);
 void write_file_atomic(const fs::path& path, std::string_view content, std::error_code& ec,
                        int mode = 0644);
 
+// Makes the entries created or renamed in the folder `dir` durable: an fsync
+// of the folder on POSIX, nothing on Windows (NTFS journals its metadata).
+// Best effort: never throws, errors are ignored.
+void sync_dir(const fs::path& dir);
+
 enum class Access { read, write };
 
 // Returns true when this process may read (list) or write (create files in) the
