@@ -912,3 +912,28 @@ agent_gone_within() {
   done
   return 1
 }
+
+# ---------------------------------------------------------------------------
+# Synthetic agent folders (tests/helpers/agent_tree.cpp)
+#
+# agent_tree writes realistic state folders of Codex, Claude, Gemini and Pi
+# from a seed (same arguments, same bytes, modes and mtimes) and changes them
+# as the agents do:
+#   agent_tree make    --agent codex|claude|gemini|pi --root DIR [--seed N]
+#                      [--sessions N] [--big-mb N] [--days N] [--start YYYY-MM-DD]
+#   agent_tree append  --file F [--lines N] [--bytes N] [--seed N] [--partial]
+#   agent_tree history --agent codex|claude --file F --add N [--seed N] [--machine NAME]
+#   agent_tree prune   --agent claude|gemini --root DIR --older-than-days N --now DATE
+#   agent_tree list    --agent A --root DIR --kind credentials|append-only|merge-line|machine-specific
+# Its exit codes: 0 done, 1 a file could not be read or written, 2 bad arguments.
+AGENT_TREE="${CODEXSYNC_HELPERS:-}/agent_tree"
+
+# agent_tree ARGS...: runs the generator (its output on stdout); skips the test
+# when it is not built and fails the test when it fails. To check its own
+# failures, run "$AGENT_TREE" directly.
+agent_tree() {
+  [[ -x "$AGENT_TREE" ]] || skip_test "the agent tree generator is not built ($AGENT_TREE)"
+  local rc=0
+  "$AGENT_TREE" "$@" || rc=$?
+  [[ $rc -eq 0 ]] || cs_die_setup "agent_tree $* failed with exit $rc"
+}
