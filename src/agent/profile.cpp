@@ -61,7 +61,8 @@ std::vector<Profile> make_table() {
                       "projects/*/sessions-index.json"},
     .never_sync_globs = {".credentials.json", ".env", "sessions/**", "ide/**", "session-env/**",
                          "shell-snapshots/**", "statsig/**"},
-    .append_only_globs = {"projects/**/*.jsonl"},
+    // A chat's side folder (subagents, tool results) goes and stays with it.
+    .append_only_globs = {"projects/**/*.jsonl", "projects/*/*/subagents/**", "projects/*/*/tool-results/**"},
     .merge_line_globs = {"/history.jsonl"},
     .windows = {.process_names = {},
                 .background_names = {"/.local/bin/claude.exe", "/.local/share/claude/", "/@anthropic-ai/claude-code/",

@@ -69,7 +69,8 @@ TEST_CASE("[agent] kind: the profile fills what the file leaves out", "[config]"
   CHECK(c.targets.include_roots == claude.include_roots);
   CHECK(c.filters.exclude_globs == claude.exclude_globs);
   CHECK(c.filters.never_sync_globs == claude.never_sync_globs);
-  CHECK(c.sync.append_only_globs == std::vector<std::string>{"projects/**/*.jsonl"});
+  CHECK(c.sync.append_only_globs == claude.append_only_globs);
+  CHECK(c.sync.append_only_globs.front() == "projects/**/*.jsonl");
   CHECK(c.sync.merge_line_globs == std::vector<std::string>{"/history.jsonl"});
   CHECK(c.process_detection.process_names == std::vector<std::string>{"claude", "claude.exe"});  // Linux
   CHECK(c.process_detection.background_process_names.at("macos") ==
