@@ -30,6 +30,7 @@ assert_stdout_contains "temp:               $CLOUD/.tmp/claude"
 
 # The agent's variable is honoured: PI_CODING_AGENT_DIR, with ~.
 mkdir -p "$HOME/pi-elsewhere"
+# shellcheck disable=SC2088 # codexsync expands the ~, as Pi does
 PI_CODING_AGENT_DIR='~/pi-elsewhere' run_cs -c "$PROFILES_CONFIG" --profile pi validate
 assert_exit 0
 assert_stdout_contains "agent state folder: $HOME/pi-elsewhere (from PI_CODING_AGENT_DIR)"
