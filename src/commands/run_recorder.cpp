@@ -19,12 +19,13 @@ std::string first_line(const std::string& text) {
 
 // The config as far as it can be read: whole, or the parts a broken one still gives.
 std::optional<config::Config> readable_config(const std::optional<std::filesystem::path>& file,
-                                              const util::Environment& env) {
+                                              const util::Environment& env,
+                                              const std::optional<std::string>& profile) {
   if (!file) {
     return std::nullopt;
   }
   try {
-    return config::load_config_file(*file, env).config;
+    return config::load_config_file(*file, env, profile).config;
   } catch (const std::exception&) {
     return config::salvage_config_file(*file, env);
   }
@@ -77,7 +78,7 @@ void record_run(Context& ctx, const std::string& command, std::chrono::system_cl
     std::optional<config::Config> reread;
     const config::Config* cfg = ctx.loaded_config();
     if (cfg == nullptr) {
-      reread = readable_config(config_file, env);
+      reread = readable_config(config_file, env, ctx.global().profile);
       cfg = reread ? &*reread : nullptr;
     }
 

@@ -137,7 +137,7 @@ json status_json(const Status& s, Time now) {
                  {"paths", s.conflicted_sync->conflicts},
                  {"finished", s.conflicted_sync->finished}};
   }
-  const json doc{
+  json doc{
     {"config",
      {{"path", s.config_file ? json(util::display_path(*s.config_file)) : json()},
       {"profile", s.profile.empty() ? json() : json(s.profile)},

@@ -159,7 +159,7 @@ private:
     std::string label;  // "claude", or "(top level)"
     int exit_code = 0;
     std::string first_error;
-    nlohmann::json doc;
+    std::string doc;  // with --json: its entry in the document, serialised
   };
 
   ExitCode run_all(Context& ctx) {
@@ -233,11 +233,12 @@ private:
       }
       if (json) {
         auto doc = nlohmann::json::parse(captured.str(), nullptr, false);
-        run.doc = {{"profile", unit ? nlohmann::json(*unit) : nlohmann::json()},
-                   {"exit_code", run.exit_code},
-                   {"outcome", exit_code_name(static_cast<ExitCode>(run.exit_code))},
-                   {"messages", messages},
-                   {"result", doc.is_discarded() ? nlohmann::json() : doc}};
+        run.doc = nlohmann::json{{"profile", unit ? nlohmann::json(*unit) : nlohmann::json()},
+                                 {"exit_code", run.exit_code},
+                                 {"outcome", exit_code_name(static_cast<ExitCode>(run.exit_code))},
+                                 {"messages", messages},
+                                 {"result", doc.is_discarded() ? nlohmann::json() : doc}}
+                    .dump();
       }
       runs.push_back(std::move(run));
     }
@@ -254,7 +255,7 @@ private:
     if (ctx.global().json) {
       nlohmann::json profiles = nlohmann::json::array();
       for (const auto& run : runs) {
-        profiles.push_back(run.doc);
+        profiles.push_back(nlohmann::json::parse(run.doc));
       }
       ctx.out() << nlohmann::json{{"profiles", profiles},
                                   {"exit_code", worst},

@@ -18,8 +18,6 @@ namespace {
 constexpr std::array k_foreign_sections{"state_backup", "handoff", "guardian", "semantic", "path_mappings",
                                         "assumptions"};
 
-// codexSync 0.2's own [scheduler] keys: codexsync schedules through the OS
-// (`codexsync schedule install`) and only reads stale_after_hours there.
 // [profiles.<name>]: one table per agent, each a config of its own.
 constexpr std::string_view k_profiles_section = "profiles";
 // The sections a profile may override with [profiles.<name>.<section>].
@@ -38,10 +36,12 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 8> k_agent_k
   {"process_detection", "background_process_names"},
 }};
 // The sections all profiles share.
-constexpr std::array<std::string_view, 7> k_shared_sections{"agent",   "identity", "backup", "state",
-                                                            "logging", "scheduler", "notify"};
+constexpr std::array<std::string_view, 6> k_shared_sections{"identity", "backup",    "state",
+                                                            "logging",  "scheduler", "notify"};
 constexpr std::size_t k_max_profile_name = 64;
 
+// codexSync 0.2's own [scheduler] keys: codexsync schedules through the OS
+// (`codexsync schedule install`) and only reads stale_after_hours there.
 constexpr std::array k_peer_scheduler_keys{"enabled",        "mode",          "interval_seconds", "run_at_login",
                                            "startup_delay_seconds", "jitter_seconds", "sync_at_login"};
 
@@ -378,7 +378,9 @@ std::string glob_problem(std::string_view glob) {
       return "holds a control character";
     }
   }
-  if (text.size() >= 2 && text[1] == ':' && ((text[0] >= 'A' && text[0] <= 'Z') || (text[0] >= 'a' && text[0] <= 'z'))) {
+  const bool drive = text.size() >= 2 && text[1] == ':' &&
+                     ((text[0] >= 'A' && text[0] <= 'Z') || (text[0] >= 'a' && text[0] <= 'z'));
+  if (drive) {
     return "is an absolute path; write it relative to the agent's state folder (a leading / anchors it there)";
   }
   if (!text.empty() && text.front() == '~') {
@@ -537,10 +539,8 @@ void read_sync(Reader& r, Config& c) {
   r.read_enum("sync", "session_mode", s.session_mode, std::array{SessionMode::all, SessionMode::last_date_only});
 
   const auto& profile = agent::profile(c.agent.kind);
-  auto append_only = read_globs(r, "sync", "append_only_globs");
-  s.append_only_globs = append_only ? std::move(*append_only) : profile.append_only_globs;
-  auto merge_line = read_globs(r, "sync", "merge_line_globs");
-  s.merge_line_globs = merge_line ? std::move(*merge_line) : profile.merge_line_globs;
+  s.append_only_globs = read_globs(r, "sync", "append_only_globs").value_or(profile.append_only_globs);
+  s.merge_line_globs = read_globs(r, "sync", "merge_line_globs").value_or(profile.merge_line_globs);
 }
 
 void read_targets_and_filters(Reader& r, Config& c) {
@@ -1084,6 +1084,10 @@ void apply_profile(Reader& r, toml::table& root, const ProfileEntry& entry) {
     } else if (value.is_table() &&
                std::find(k_profile_sections.begin(), k_profile_sections.end(), name) != k_profile_sections.end()) {
       merge_section(r, root, entry, name, *value.as_table());
+    } else if (value.is_table() && name == "agent") {
+      r.error(pos, fmt::format("[profiles.{}.agent] is not allowed: write kind = \"...\" directly in "
+                               "[profiles.{}]",
+                               entry.name, entry.name));
     } else if (value.is_table() && name == "paths") {
       r.error(pos, fmt::format("[profiles.{}.paths] is not allowed: set local_state_dir and cloud_root_dir "
                                "directly in [profiles.{}]; the other paths are shared by all profiles (each "
@@ -1141,8 +1145,11 @@ std::optional<fs::path> other_cloud_dir(const toml::table& root, const std::stri
     if (const auto* paths = root.get_as<toml::table>("paths")) {
       raw = paths->get("cloud_root_dir");
     }
-  } else if (const auto* own = root.at_path(fmt::format("profiles.{}", profile)).as_table()) {
-    raw = own->get("cloud_root_dir");
+  } else if (const auto* profiles = root.get_as<toml::table>(k_profiles_section)) {
+    // (Not at_path: a profile name may hold a dot.)
+    if (const auto* own = profiles->get_as<toml::table>(profile)) {
+      raw = own->get("cloud_root_dir");
+    }
   }
   std::string text;
   if (raw != nullptr && raw->is_string()) {
@@ -1177,7 +1184,8 @@ void check_profiles_apart(Reader& r, const Config& c, const toml::table& root,
     if (!dir) {
       continue;
     }
-    if (util::is_same_or_inside(*dir, c.paths.cloud_root_dir) || util::is_same_or_inside(c.paths.cloud_root_dir, *dir)) {
+    const auto& mine = c.paths.cloud_root_dir;
+    if (util::is_same_or_inside(*dir, mine) || util::is_same_or_inside(mine, *dir)) {
       r.error_at_key("paths.cloud_root_dir",
                      fmt::format("the cloud mirror {} overlaps {} {} of the same file; give each agent its own "
                                  "cloud_root_dir",
@@ -1228,7 +1236,8 @@ LoadResult load_config_text(std::string_view text, const fs::path& file, const u
   const auto names = util::join(names_of(profiles), ", ");
   std::optional<ProfileEntry> chosen;
   if (profile) {
-    const auto it = std::find_if(profiles.begin(), profiles.end(), [&](const ProfileEntry& p) { return p.name == *profile; });
+    const auto it =
+      std::find_if(profiles.begin(), profiles.end(), [&](const ProfileEntry& p) { return p.name == *profile; });
     if (profiles.empty()) {
       throw ConfigError({fmt::format("{}: --profile {} was given, but this config has no [profiles.<name>] "
                                      "tables; leave out --profile, or add [profiles.{}]",

@@ -177,9 +177,9 @@ std::string toml_string_list(const std::vector<std::string>& items, std::size_t 
     });
     quoted.push_back(plain ? fmt::format("\"{}\"", item) : toml_quote(item));
   }
-  const auto one_line = "[" + util::join(quoted, ", ") + "]";
-  if (one_line.size() <= width || items.empty()) {
-    return one_line;
+  auto single = "[" + util::join(quoted, ", ") + "]";
+  if (single.size() <= width || items.empty()) {
+    return single;
   }
   std::string out = "[\n";
   for (const auto& q : quoted) {
