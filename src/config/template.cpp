@@ -91,13 +91,15 @@ std::string one_line(const std::vector<std::string>& items) {
 }
 
 // The agent-specific parts of the template for `kind`.
-void render_agent(std::string& text, AgentKind kind, util::Os os) {
+// `named`: the agent was asked for (init-config --agent); without it a Codex
+// template stays the one codexsync has always written.
+void render_agent(std::string& text, AgentKind kind, bool named, util::Os os) {
   const auto& profile = agent::profile(kind);
   replace_assignment_in_text(text, "sync", "append_only_globs",
                              "# append_only_globs = " + one_line(profile.append_only_globs));
   replace_assignment_in_text(text, "sync", "merge_line_globs",
                              "# merge_line_globs = " + one_line(profile.merge_line_globs));
-  if (kind == AgentKind::codex) {
+  if (kind == AgentKind::codex && !named) {
     return;
   }
   const auto kind_line = fmt::format("kind = \"{}\"", to_string(kind));
@@ -241,7 +243,7 @@ std::string toml_quote(std::string_view value) {
 
 std::string render_template(const TemplateValues& values) {
   std::string text(k_config_template);
-  render_agent(text, values.agent.value_or(AgentKind::codex), values.os);
+  render_agent(text, values.agent.value_or(AgentKind::codex), values.agent.has_value(), values.os);
   if (values.machine_id) {
     set_value_in_text(text, "identity", "machine_id", toml_quote(*values.machine_id));
   }
