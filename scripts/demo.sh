@@ -536,6 +536,57 @@ recover_list() {
   step machine-b recover list
 }
 
+# first_session CODEX: the relative path of the first session file.
+first_session() { (cd "$1" && find sessions -name '*.jsonl' | LC_ALL=C sort | head -1); }
+
+# add_turn FILE TEXT: appends one more assistant line to a chat, as an agent does.
+add_turn() {
+  printf '{"timestamp":"%s","type":"response_item","payload":{"type":"message","role":"assistant","content":[{"type":"output_text","text":"%s"}]}}\n' \
+    "$(date -u +%Y-%m-%dT%H:%M:%S.000Z)" "$2" >>"$1"
+}
+
+chat_continued_on_b() {
+  local a="$sandbox/machine-a/home/.codex" b="$sandbox/machine-b/home/.codex" chat
+  chat="$(first_session "$b")"
+  heading "A chat continued on machine B reaches A as a fast-forward"
+  explain "Chats are append-only: a copy that is the other plus more lines is a" \
+    "fast-forward, whatever the file times say. Only the new tail is copied," \
+    "and no backup is needed. B continues $chat:"
+  add_turn "$b/$chat" "Continued on machine B."
+  step machine-b sync --apply
+  step machine-a plan
+  step machine-a sync --apply
+  cmp -s "$a/$chat" "$b/$chat" || check_failed "machine A's copy of $chat differs from B's"
+  ok "A's copy of the chat is B's, byte for byte."
+}
+
+chat_continued_on_both() {
+  local a="$sandbox/machine-a/home/.codex" b="$sandbox/machine-b/home/.codex" chat config id
+  config="$sandbox/machine-b/config.toml"
+  chat="$(first_session "$b")"
+  heading "The same chat continued on both machines: the losing copy is kept"
+  explain "Now A and B each add a different turn. A syncs first; for B neither copy" \
+    "starts with the other: a real divergence, which stops the run (exit 2):"
+  add_turn "$a/$chat" "Continued on machine A."
+  add_turn "$b/$chat" "Continued on machine B, differently."
+  cp "$b/$chat" "$sandbox/b-version.jsonl"
+  step machine-a sync --apply
+  expect 2 machine-b sync --apply
+  explain "With conflict.policy = \"prefer_cloud\" for one run, A's copy wins on B and" \
+    "B's copy goes whole into the conflict store in the cloud folder:"
+  shell sed -i.bak 's/^policy = "manual_abort"/policy = "prefer_cloud"/' "$config"
+  rm -f "$config.bak"
+  step machine-b sync --apply
+  shell sed -i.bak 's/^policy = "prefer_cloud"/policy = "manual_abort"/' "$config"
+  rm -f "$config.bak"
+  step machine-b conflicts list
+  id="$(grep -l "\"$chat\"" "$sandbox"/cloud/conflicts/machine-b/*/entry.json | head -1 | xargs -r dirname | xargs -r basename)"
+  [[ -n "$id" ]] || check_failed "no entry in the conflict store"
+  step machine-b conflicts restore "$id" --to "$sandbox/kept"
+  cmp -s "$sandbox/b-version.jsonl" "$sandbox/kept/$chat" || check_failed "the kept copy is not B's version"
+  ok "B's version of the chat came back from the store byte for byte."
+}
+
 main() {
   build_binary
   make_sandbox
@@ -564,6 +615,10 @@ main() {
   restore_apply
   plan_b_after_restore
   recover_list
+
+  part "4. Chats: continued on one machine, then on both"
+  chat_continued_on_b
+  chat_continued_on_both
 
   heading "Done: every step went as expected"
 }

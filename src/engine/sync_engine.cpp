@@ -378,7 +378,7 @@ private:
                                                     file_on(m_cfg, side, action->path), action->path, side,
                                                     action->reason, loser->sha256,
                                                     winner ? winner->sha256 : std::nullopt, m_clock);
-      log::file_action(log::Level::warning, "conflict", action->path, side_name(side),
+      log::file_action(log::Level::info, "conflict", action->path, side_name(side),
                        "the losing version is kept in the conflict store", {{"id", entry.id}});
       m_report.conflicts_kept.push_back({action->path, entry.id});
     }

@@ -34,16 +34,19 @@ for kind in codex claude; do
     agent_tree history --agent "$kind" --file "$AG_A/$f" --add 6 --machine a --seed 11
     agent_tree history --agent "$kind" --file "$AG_B/$f" --add 5 --machine b --seed 12
   done
+  for f in "${files[@]}"; do
+    cp "$AG_A/$f" "$T/$kind/a-$f"
+    cp "$AG_B/$f" "$T/$kind/b-$f"
+  done
   ag_sync a
   ag_sync b
   ag_sync a
   for f in "${files[@]}"; do
     cmp -s "$AG_A/$f" "$AG_B/$f" || cs_fail "$kind $f differs between A and B after merging"
     check_history "$AG_A/$f"
-    # Every line either machine wrote is there.
-    for side in a b; do
-      for line in $(grep -o "machine-$side[^\"]*" "$AG_A/$f" | sort -u); do :; done
-    done
+    # Every line either machine had is there, and nothing else.
+    expected="$(cat "$T/$kind/a-$f" "$T/$kind/b-$f" | LC_ALL=C sort -u)"
+    [[ "$(LC_ALL=C sort "$AG_A/$f")" == "$expected" ]] || cs_fail "$kind $f is not the union of both machines' lines"
   done
   ag_a plan
   assert_stdout_contains "0 merge(s), 0 conflict(s)"
