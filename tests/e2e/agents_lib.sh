@@ -33,23 +33,8 @@ agent_setup() {
   done
 }
 
-# agent_config FILE SECTION KEY VALUE: sets KEY in [SECTION] of FILE, adding it
-# after the section header when the file does not have it.
-agent_config() {
-  local file="$1" section="$2" key="$3" value="$4"
-  CS_LINE="$key = $value" awk -v section="[$section]" -v key="$key" '
-    /^\[/ { current = $0 }
-    current == section && $0 ~ "^" key " *=" { print ENVIRON["CS_LINE"]; done = 1; next }
-    { print }
-    END { exit done ? 0 : 3 }
-  ' "$file" >"$file.new" && { mv "$file.new" "$file"; return; }
-  CS_LINE="$key = $value" awk -v section="[$section]" '
-    { print }
-    $0 == section { print ENVIRON["CS_LINE"]; done = 1 }
-    END { exit done ? 0 : 3 }
-  ' "$file" >"$file.new" || cs_die_setup "agent_config: no [$section] in $file"
-  mv "$file.new" "$file"
-}
+# agent_config FILE SECTION KEY VALUE: see put_config_file in lib.sh.
+agent_config() { put_config_file "$@"; }
 
 # ag_a ARGS... / ag_b ARGS...: run_cs with machine A's / B's config.
 ag_a() { run_cs -c "$AG_CFG_A" "$@"; }

@@ -571,22 +571,29 @@ add_config() {
   mv "$file.new" "$file"
 }
 
-# put_config a|b SECTION KEY VALUE: sets KEY in [SECTION] of the machine's
-# config, adding the key (and the section) when the file does not have it.
-put_config() {
-  local file
-  file="$(config_of "$1")"
-  if awk -v section="[$2]" -v key="$3" '
+# put_config_file FILE SECTION KEY VALUE: sets KEY in [SECTION] of a config
+# file, adding the key right after the section header when the file does not
+# have it, and the section at the end when it has neither.
+put_config_file() {
+  local file="$1" section="$2" key="$3" value="$4"
+  if awk -v section="[$section]" -v key="$key" '
       /^\[/ { current = $0 }
       current == section && $0 ~ "^" key " *=" { found = 1 }
       END { exit found ? 0 : 1 }' "$file"; then
-    set_config "$@"
-  elif grep -qxF "[$2]" "$file"; then
-    add_config "$1" "$2" "$3 = $4"
+    cs_set_key "$file" "$section" "$key" "$value"
+  elif grep -qxF "[$section]" "$file"; then
+    # The line goes through the environment: `awk -v` would eat its backslashes.
+    CS_ADD_LINE="$key = $value" awk -v section="[$section]" '
+      { print }
+      $0 == section { print ENVIRON["CS_ADD_LINE"] }
+    ' "$file" >"$file.new" && mv "$file.new" "$file"
   else
-    printf '\n[%s]\n%s = %s\n' "$2" "$3" "$4" >>"$file"
+    printf '\n[%s]\n%s = %s\n' "$section" "$key" "$value" >>"$file"
   fi
 }
+
+# put_config a|b SECTION KEY VALUE: put_config_file on the machine's config.
+put_config() { put_config_file "$(config_of "$1")" "$2" "$3" "$4"; }
 
 # sync_setup [--empty-b]: machines A and B (both with the usual agent files, or
 # B empty), the cloud folder and both configs (the template's, as init-config
