@@ -213,6 +213,11 @@ void check_writable(const config::Config& cfg, const plan::Plan& plan) {
   }
 }
 
+// A chat transcript (JSON lines, possibly compressed), not a side file of one.
+bool is_transcript(std::string_view path) {
+  return path.ends_with(".jsonl") || path.ends_with(".jsonl.zst");
+}
+
 class Runner {
 public:
   Runner(const config::Config& cfg, const Prepared& prepared, const util::Clock& clock, const ApplyHooks& hooks)
@@ -505,7 +510,8 @@ private:
                        {{"bytes", std::to_string(action.bytes())}, {"reason", action.reason}});
       if (action.append_from) {
         ++m_report.fast_forwarded;
-      } else if (!planned_dest && dest_side == Side::local && m_append_only.matches(action.path)) {
+      } else if (!planned_dest && dest_side == Side::local && m_append_only.matches(action.path) &&
+                 is_transcript(action.path)) {
         ++m_report.new_chats;
       }
       ++m_report.copied;

@@ -1,7 +1,8 @@
 # For each agent, a realistic state folder (the generator's: chats, histories,
 # settings, credentials, SQLite files, programs, caches) synced with the
 # default profile: not one credential or machine-specific file reaches the
-# cloud folder or machine B, while every chat and history does.
+# cloud folder or machine B, while every chat and history does, and B says
+# how many chats arrived.
 source "$(dirname "$0")/lib.sh"
 source "$CS_E2E_DIR/agents_lib.sh"
 
@@ -9,6 +10,8 @@ for kind in codex claude gemini pi; do
   agent_setup "$kind" --sessions 8
   ag_sync a
   ag_sync b
+  chat_count="$(ag_list append-only "$AG_A" | grep -c '\.jsonl$' || true)"
+  assert_stdout_contains "$chat_count new chat(s) arrived from the cloud."
   credentials="$(ag_list credentials "$AG_A")"
   [[ -n "$credentials" ]] || cs_fail "$kind: the generator wrote no credential files"
   while IFS= read -r path; do

@@ -67,7 +67,7 @@ struct ApplyReport {
   std::size_t deleted = 0;
   std::size_t fast_forwarded = 0;          // append-only files that got only their new tail
   std::size_t merged = 0;                  // merge-line files whose sides got the union
-  std::size_t new_chats = 0;               // append-only files that arrived here for the first time
+  std::size_t new_chats = 0;               // chat transcripts (append-only *.jsonl) new here
   std::size_t backed_up = 0;
   std::uint64_t bytes_copied = 0;
   std::vector<std::string> changed_meanwhile;  // left for the next run
