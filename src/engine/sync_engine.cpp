@@ -516,7 +516,8 @@ private:
       }
       ++m_report.copied;
       ++(dest_side == Side::cloud ? m_report.copied_to_cloud : m_report.copied_to_local);
-      m_report.bytes_copied += action.bytes();
+      // A fast-forward moves only its tail.
+      m_report.bytes_copied += action.bytes() - action.append_from.value_or(0);
       m_progress.bytes_done += action.bytes();
     }
     ++m_progress.files_done;

@@ -24,7 +24,7 @@ assert_stdout_not_contains "CONFLICT"
 sync_ok b
 assert_same_file "$STATE_A/$chat" "$STATE_B/$chat"
 assert_stdout_contains "1 append-only file(s) fast-forwarded"
-assert_stdout_contains "0 backed up"
+assert_stdout_contains "Done: 3 copied (112 B), 0 deleted, 0 backed up" # 49 B of the chat, 63 B of two new files
 
 # A continues again; the baseline now vouches for B's copy: fast-forward again.
 printf '{"type":"response_item","text":"and again"}\n' >>"$STATE_A/$chat"
