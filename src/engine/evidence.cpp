@@ -2,13 +2,10 @@
 
 #include "sides.hpp"
 
-#include <codexsync/core/error.hpp>
 #include <codexsync/merge/lines.hpp>
 #include <codexsync/scan/glob.hpp>
 #include <codexsync/util/fs.hpp>
 #include <codexsync/util/sha256.hpp>
-
-#include <fmt/format.h>
 
 #include <algorithm>
 #include <fstream>
@@ -26,14 +23,14 @@ constexpr std::uint64_t k_block = 4096;
 constexpr int k_spread_blocks = 8;
 constexpr std::size_t k_chunk = std::size_t{1} << 20;
 
+// For a file std::ifstream could not open or read: gone, or unreadable.
 [[noreturn]] void throw_unreadable(const fs::path& file) {
   std::error_code ec;
-  if (!fs::exists(file, ec)) {
-    throw FailSafeError(fmt::format("{} disappeared while this run was looking; nothing was written. Is the agent "
-                                    "running? Run again",
-                                    util::display_path(file)));
-  }
-  throw RuntimeError(fmt::format("cannot read {} to compare it; check its permissions", util::display_path(file)));
+  const bool exists = fs::exists(file, ec);
+  detail::throw_unreadable(file,
+                           exists ? std::make_error_code(std::errc::io_error)
+                                  : std::make_error_code(std::errc::no_such_file_or_directory),
+                           "compare it", "check its permissions");
 }
 
 class Reader {
@@ -132,7 +129,7 @@ plan::Evidence gather_evidence(const config::Config& cfg, Index& local, Index& c
       continue;
     }
     auto& c = found->second;
-    if (append_only.matches(path) && l.size != c.size) {
+    if (l.size != c.size && append_only.matches(path)) {
       const bool local_shorter = l.size < c.size;
       const auto shorter_side = local_shorter ? Side::local : Side::cloud;
       const auto& shorter = local_shorter ? l : c;
@@ -146,15 +143,15 @@ plan::Evidence gather_evidence(const config::Config& cfg, Index& local, Index& c
                                                  : plan::Relation::cloud_prefix_of_local;
       continue;
     }
-    if (merge_lines.matches(path) && !(l.size == c.size && l.same_as(c, options.tolerance_ns))) {
+    if (!(l.size == c.size && l.same_as(c, options.tolerance_ns)) && merge_lines.matches(path)) {
       std::error_code ec;
       const auto local_text = util::read_file(file_on(cfg, Side::local, path), ec);
       if (!local_text) {
-        throw_unreadable(file_on(cfg, Side::local, path));
+        detail::throw_unreadable(file_on(cfg, Side::local, path), ec, "merge it", "check its permissions");
       }
       const auto cloud_text = util::read_file(file_on(cfg, Side::cloud, path), ec);
       if (!cloud_text) {
-        throw_unreadable(file_on(cfg, Side::cloud, path));
+        detail::throw_unreadable(file_on(cfg, Side::cloud, path), ec, "merge it", "check its permissions");
       }
       if (*local_text == *cloud_text) {
         util::Sha256 hash;

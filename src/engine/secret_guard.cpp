@@ -47,18 +47,10 @@ void guard_secrets(const config::Config& cfg, Prepared& prepared) {
     const auto from = action.kind == plan::ActionKind::copy_to_cloud ? action.append_from.value_or(0) : 0;
     std::error_code ec;
     auto findings = secrets::scan_file(file, from, ec);
-    if (ec == std::errc::no_such_file_or_directory) {
-      throw FailSafeError(
-          fmt::format("{} disappeared while this run was looking; nothing was written. Is the "
-                      "agent running? Run again",
-                      util::display_path(file)));
-    }
     if (ec) {
-      throw RuntimeError(
-          fmt::format("cannot read {} to check it for secrets before it goes to the cloud folder "
-                      "({}); nothing was written. Check its permissions, or exclude it in "
-                      "[filters] exclude_globs",
-                      util::display_path(file), ec.message()));
+      detail::throw_unreadable(file, ec, "check it for secrets before it goes to the cloud folder",
+                               "nothing was written. Check its permissions, or exclude it in [filters] "
+                               "exclude_globs");
     }
     std::vector<secrets::Finding> refused;
     for (auto& finding : findings) {

@@ -56,14 +56,8 @@ void hash_candidates(const config::Config& cfg, Prepared& p) {
       }
       std::error_code ec;
       auto hash = util::sha256_file(file_on(cfg, side, path), ec);
-      if (ec == std::errc::no_such_file_or_directory) {
-        throw FailSafeError(fmt::format("{} disappeared while this run was looking; nothing was written. Is the "
-                                        "agent running? Run again",
-                                        util::display_path(file_on(cfg, side, path))));
-      }
       if (ec) {
-        throw RuntimeError(fmt::format("cannot read {} to compare it ({}); check its permissions",
-                                       util::display_path(file_on(cfg, side, path)), ec.message()));
+        detail::throw_unreadable(file_on(cfg, side, path), ec, "compare it", "check its permissions");
       }
       state.sha256 = std::move(hash);
     }
@@ -366,6 +360,15 @@ private:
     journal.set_state(state::JournalState::backed_up);
   }
 
+  // After each write carried out: progress, and the test fault point.
+  void written() {
+    ++m_progress.files_done;
+    if (m_hooks.on_progress) {
+      m_hooks.on_progress(m_progress);
+    }
+    apply::fault_point("engine.after_write");
+  }
+
   // The losing version of each conflict a policy settled goes whole into the
   // conflict store before anything is replaced.
   void keep_losers(const std::vector<const plan::Action*>& writes) {
@@ -437,11 +440,7 @@ private:
                      {{"reason", action.reason}});
     m_applied.copied[action.path] = state;
     ++m_report.merged;
-    ++m_progress.files_done;
-    if (m_hooks.on_progress) {
-      m_hooks.on_progress(m_progress);
-    }
-    apply::fault_point("engine.after_write");
+    written();
   }
 
   void carry_out(const plan::Action& action) {
@@ -520,11 +519,7 @@ private:
       m_report.bytes_copied += action.bytes() - action.append_from.value_or(0);
       m_progress.bytes_done += action.bytes();
     }
-    ++m_progress.files_done;
-    if (m_hooks.on_progress) {
-      m_hooks.on_progress(m_progress);
-    }
-    apply::fault_point("engine.after_write");
+    written();
   }
 
   // This machine's earlier unfinished runs are settled by this one: its plan

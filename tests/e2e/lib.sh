@@ -556,19 +556,26 @@ set_config() {
   mv "$file.new" "$file"
 }
 
-# add_config a|b SECTION LINE: adds LINE (TOML text, e.g. `key = "value"`)
-# right after the [SECTION] header of the machine's config, for keys the
-# template leaves commented out; fails the test when that section is not there.
-add_config() {
-  local file
-  file="$(config_of "$1")"
+# add_config_line FILE SECTION LINE: adds LINE right after the [SECTION]
+# header of FILE; returns 3 (FILE unchanged) when there is no such section.
+add_config_line() {
   # The line goes through the environment: `awk -v` would eat its backslashes.
   CS_ADD_LINE="$3" awk -v section="[$2]" '
     { print }
     $0 == section { print ENVIRON["CS_ADD_LINE"]; done = 1 }
     END { exit done ? 0 : 3 }
-  ' "$file" >"$file.new" || cs_die_setup "add_config: no [$2] in $file"
-  mv "$file.new" "$file"
+  ' "$1" >"$1.new" || {
+    rm -f "$1.new"
+    return 3
+  }
+  mv "$1.new" "$1"
+}
+
+# add_config a|b SECTION LINE: adds LINE (TOML text, e.g. `key = "value"`)
+# right after the [SECTION] header of the machine's config, for keys the
+# template leaves commented out; fails the test when that section is not there.
+add_config() {
+  add_config_line "$(config_of "$1")" "$2" "$3" || cs_die_setup "add_config: no [$2] in $(config_of "$1")"
 }
 
 # put_config_file FILE SECTION KEY VALUE: sets KEY in [SECTION] of a config
@@ -581,13 +588,7 @@ put_config_file() {
       current == section && $0 ~ "^" key " *=" { found = 1 }
       END { exit found ? 0 : 1 }' "$file"; then
     cs_set_key "$file" "$section" "$key" "$value"
-  elif grep -qxF "[$section]" "$file"; then
-    # The line goes through the environment: `awk -v` would eat its backslashes.
-    CS_ADD_LINE="$key = $value" awk -v section="[$section]" '
-      { print }
-      $0 == section { print ENVIRON["CS_ADD_LINE"] }
-    ' "$file" >"$file.new" && mv "$file.new" "$file"
-  else
+  elif ! add_config_line "$file" "$section" "$key = $value"; then
     printf '\n[%s]\n%s = %s\n' "$section" "$key" "$value" >>"$file"
   fi
 }
