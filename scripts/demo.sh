@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A guided tour of codexsync: two simulated machines and a cloud folder in a
-# throw-away sandbox, walked through a handoff, a conflict and a restore. It
+# throw-away sandbox, walked through a handoff, a conflict, a restore and chats. It
 # never touches your real ~/.codex or your real codexsync config: HOME,
 # CODEX_HOME and the XDG folders point into the sandbox for every codexsync run.
 #
