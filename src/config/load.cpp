@@ -537,6 +537,13 @@ void read_sync(Reader& r, Config& c) {
   r.read_enum("sync", "delete_policy", s.delete_policy, std::array{DeletePolicy::never, DeletePolicy::propagate, DeletePolicy::propagate_all});
   r.read_bool("sync", "dry_run_default", s.dry_run_default);
   r.read_enum("sync", "session_mode", s.session_mode, std::array{SessionMode::all, SessionMode::last_date_only});
+  r.read_int("sync", "delivery_wait_seconds", s.delivery_wait_seconds, 0, 86400);
+  r.read_int("sync", "max_delete_percent", s.max_delete_percent, 1, 100);
+  r.read_int("sync", "max_delete_count", s.max_delete_count, 0, 100000000);
+  r.read_int("sync", "lease_seconds", s.lease_seconds, 0, 86400);
+  r.read_bool("sync", "respect_peer_lease", s.respect_peer_lease);
+  r.read_int("sync", "clock_offset_warn_seconds", s.clock_offset_warn_seconds, 1, 86400);
+  r.read_bool("sync", "portable_names", s.portable_names);
 
   const auto& profile = agent::profile(c.agent.kind);
   s.append_only_globs = read_globs(r, "sync", "append_only_globs").value_or(profile.append_only_globs);

@@ -83,6 +83,16 @@ struct Sync {
   // Files merged as a union of lines ordered by their timestamp (prompt
   // histories, Codex session_index.jsonl).
   std::vector<std::string> merge_line_globs;
+  // The cloud folder as an untrusted transport (docs/configuration.md [sync]):
+  // how long to wait for files a peer's delivery record claims before giving
+  // up with exit 5; the deletion guard; peers' leases; the name check.
+  std::int64_t delivery_wait_seconds = 0;
+  std::int64_t max_delete_percent = 50;    // 100 turns the share check off
+  std::int64_t max_delete_count = 0;       // 0: no limit by count
+  std::int64_t lease_seconds = 900;        // a peer's sync started this recently and not finished is "running"
+  bool respect_peer_lease = false;         // true: such a peer stops the run (exit 5) instead of a warning
+  std::int64_t clock_offset_warn_seconds = 60;
+  bool portable_names = true;              // names Windows or macOS cannot hold are unsyncable
 };
 
 // What must never leave this machine: scanned in every file before it is

@@ -1,0 +1,46 @@
+#pragma once
+
+#include <codexsync/core/index.hpp>
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+// Files a cloud client makes on its own in the folder it syncs: conflict
+// copies, temporary downloads, placeholders of files not downloaded. They are
+// never imported into the agent's folder and never count as a deletion; they
+// are listed (status, plan) and `codexsync artefacts clean` moves them into the
+// backup store.
+namespace codexsync::scan {
+
+struct Artefact {
+  std::string path;      // relative to the side's root, '/'-separated
+  Side side = Side::cloud;
+  std::string provider;  // "Dropbox", "OneDrive", "Google Drive", "Syncthing", "iCloud"
+  std::string what;      // "conflict copy", "temporary file", "placeholder (not downloaded)", "duplicate"
+  std::string shadows;   // the path it is a copy or placeholder of ("" when the name does not say)
+  // An iCloud `.name.icloud` stub: `shadows` is not available on this computer
+  // (evicted), which never means it was deleted.
+  bool placeholder = false;
+};
+
+// What a path's name says it is. `exists(path)` tells whether another path is
+// in the same listing: "name (1).ext" (Google Drive) and "name-HOST.ext"
+// (OneDrive, HOST one of `hosts`, the computer names known to sync this
+// folder) count only beside their original "name.ext". Pure.
+std::optional<Artefact> classify_artefact(std::string_view path,
+                                          const std::function<bool(std::string_view)>& exists,
+                                          const std::vector<std::string>& hosts);
+
+// Moves the artefacts out of both indexes and returns them, sorted by side
+// then path. A name that only looks like a duplicate ("name (1).ext",
+// "name-HOST.ext") is left alone when the other side has it too or the
+// baseline knows it: it is then a file of the user's. Unmistakable names
+// (Syncthing, Dropbox markers, iCloud stubs, temporary downloads) are taken
+// from both sides.
+std::vector<Artefact> take_artefacts(Index& local, Index& cloud, const Baseline& baseline,
+                                     const std::vector<std::string>& hosts);
+
+} // namespace codexsync::scan
