@@ -24,7 +24,8 @@ public:
   ExitCode run(Context& ctx) override {
     const auto& cfg = ctx.config();
     ctx.start_file_logging();
-    auto prepared = engine::prepare(cfg, state::install_id(util::user_state_dir(ctx.env())));
+    auto prepared = engine::prepare(cfg, {.install_id = state::install_id(util::user_state_dir(ctx.env())),
+                                          .user_state_dir = util::user_state_dir(ctx.env())});
     prepared.volatile_plan = agent_running_now(cfg);
     if (ctx.global().json) {
       ctx.out() << plan_json(cfg, prepared).dump(2) << '\n';
@@ -33,6 +34,9 @@ public:
     }
     // plan only looks; open conflicts are reported by exit code all the same,
     // and secrets that would stop a sync by the same message and exit code.
+    // A sync would stop on these first (exit 5).
+    refuse_undelivered(prepared);
+    refuse_mass_deletion(cfg, prepared);
     if (prepared.plan.has_conflicts()) {
       return ExitCode::conflict;
     }

@@ -71,6 +71,16 @@ nlohmann::json findings_json(const std::vector<secrets::Finding>& findings) {
   return out;
 }
 
+nlohmann::json undelivered_json(const engine::Prepared& p) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& u : p.undelivered) {
+    out.push_back({{"path", u.path}, {"machine", u.machine}, {"why", u.why}});
+  }
+  return out;
+}
+
+constexpr std::size_t k_undelivered_shown = 20;
+
 } // namespace
 
 std::string human_bytes(std::uint64_t bytes) {
@@ -127,6 +137,8 @@ nlohmann::json plan_json(const config::Config& cfg, const engine::Prepared& p) {
           {"volatile", p.volatile_plan},
           {"actions", std::move(actions)},
           {"skipped", std::move(skipped)},
+          {"undelivered", undelivered_json(p)},
+          {"deletion_stop", p.deletion_stop ? nlohmann::json(*p.deletion_stop) : nlohmann::json()},
           {"summary",
            {{"copy_to_cloud", plan.count(plan::ActionKind::copy_to_cloud)},
             {"copy_to_local", plan.count(plan::ActionKind::copy_to_local)},
@@ -137,6 +149,7 @@ nlohmann::json plan_json(const config::Config& cfg, const engine::Prepared& p) {
             {"kept_apart", plan.count(plan::ActionKind::kept_apart)},
             {"merge", plan.count(plan::ActionKind::merge)},
             {"withheld", plan.count(plan::ActionKind::withheld)},
+            {"unsyncable", plan.count(plan::ActionKind::unsyncable)},
             {"in_sync", in_sync_count(p)},
             {"bytes_to_cloud", plan.bytes_to(Side::cloud)},
             {"bytes_to_local", plan.bytes_to(Side::local)}}}};
@@ -187,7 +200,7 @@ void print_plan(Context& ctx, const config::Config& cfg, const engine::Prepared&
   }
   const auto& plan = p.plan;
   out << fmt::format("Summary: {} to the cloud ({}), {} to here ({}), {} deletion(s), {} merge(s), {} conflict(s), "
-                     "{} held, {} kept apart, {}{} in sync\n",
+                     "{} held, {} kept apart, {}{}{} in sync\n",
                      plan.count(plan::ActionKind::copy_to_cloud), human_bytes(plan.bytes_to(Side::cloud)),
                      plan.count(plan::ActionKind::copy_to_local), human_bytes(plan.bytes_to(Side::local)),
                      plan.count(plan::ActionKind::delete_cloud) + plan.count(plan::ActionKind::delete_local),
@@ -196,7 +209,23 @@ void print_plan(Context& ctx, const config::Config& cfg, const engine::Prepared&
                      plan.count(plan::ActionKind::withheld) > 0
                        ? fmt::format("{} withheld (secrets), ", plan.count(plan::ActionKind::withheld))
                        : std::string(),
+                     plan.count(plan::ActionKind::unsyncable) > 0
+                       ? fmt::format("{} unsyncable, ", plan.count(plan::ActionKind::unsyncable))
+                       : std::string(),
                      in_sync_count(p));
+  if (!p.undelivered.empty()) {
+    out << fmt::format("Not delivered yet ({}): the cloud folder does not hold what another machine wrote\n",
+                       p.undelivered.size());
+    for (std::size_t i = 0; i < p.undelivered.size() && i < k_undelivered_shown; ++i) {
+      out << fmt::format("  {}: {}\n", p.undelivered[i].path, p.undelivered[i].why);
+    }
+    if (p.undelivered.size() > k_undelivered_shown) {
+      out << fmt::format("  ... and {} more (--json lists them all)\n", p.undelivered.size() - k_undelivered_shown);
+    }
+  }
+  if (p.deletion_stop) {
+    out << "Deletion guard: " << *p.deletion_stop << '\n';
+  }
 }
 
 void refuse_conflicts(const config::Config& cfg, const engine::Prepared& p) {
@@ -236,6 +265,45 @@ void refuse_secrets(const config::Config& cfg, const engine::Prepared& p) {
                          "on_detect = \"skip\" to keep such files on this machine and sync the rest.",
                          util::display_path(cfg.source_file));
   throw FailSafeError(message);
+}
+
+void refuse_undelivered(const engine::Prepared& p) {
+  if (p.undelivered.empty()) {
+    return;
+  }
+  std::string message = fmt::format("cloud folder still syncing; retry later. {} file(s) are not there yet as "
+                                    "another machine's delivery record says it wrote them; nothing was written:",
+                                    p.undelivered.size());
+  for (std::size_t i = 0; i < p.undelivered.size() && i < k_undelivered_shown; ++i) {
+    message += fmt::format("\n  {}: {}", p.undelivered[i].path, p.undelivered[i].why);
+  }
+  if (p.undelivered.size() > k_undelivered_shown) {
+    message += fmt::format("\n  ... and {} more", p.undelivered.size() - k_undelivered_shown);
+  }
+  message += "\nWait until the cloud client shows it is up to date and run again ([sync] delivery_wait_seconds "
+             "waits by itself). If those files were changed or removed in the cloud folder by hand, or the other "
+             "machine's run was cut short, `codexsync sync --accept-undelivered` syncs what is there.";
+  throw FailSafeError(message);
+}
+
+void refuse_mass_deletion(const config::Config& cfg, const engine::Prepared& p) {
+  if (!p.deletion_stop) {
+    return;
+  }
+  throw FailSafeError(fmt::format(
+    "deletion guard: {}; nothing was written. Check the folders first (an unmounted drive, a cloud folder still "
+    "downloading or a wiped state folder look like mass deletions). If these deletions are wanted, run `codexsync "
+    "sync --apply --force-deletes` (every deleted file is backed up first), or raise [sync] max_delete_percent / "
+    "max_delete_count in {}",
+    *p.deletion_stop, util::display_path(cfg.source_file)));
+}
+
+void warn_unsyncable(const engine::Prepared& p) {
+  for (const auto& a : p.plan.actions) {
+    if (a.kind == plan::ActionKind::unsyncable) {
+      log::file_action(log::Level::warning, "unsyncable", a.path, "both", a.reason);
+    }
+  }
 }
 
 void warn_withheld(const engine::Prepared& p) {

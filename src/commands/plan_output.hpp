@@ -34,6 +34,19 @@ void refuse_conflicts(const config::Config& cfg, const engine::Prepared& prepare
 // redaction, fingerprint; never the value) and the ways to go on.
 void refuse_secrets(const config::Config& cfg, const engine::Prepared& prepared);
 
+// When the mirror does not yet hold files a peer's delivery record claims:
+// throws FailSafeError (exit 5) "cloud folder still syncing; retry later",
+// listing them (the first 20) and the ways to go on.
+void refuse_undelivered(const engine::Prepared& prepared);
+
+// When the deletion guard stopped the plan: throws FailSafeError (exit 5)
+// saying why and how to go on (--force-deletes).
+void refuse_mass_deletion(const config::Config& cfg, const engine::Prepared& prepared);
+
+// One warning per unsyncable path (a name another OS cannot hold), on stderr
+// and in the log.
+void warn_unsyncable(const engine::Prepared& prepared);
+
 // With [secrets] on_detect = "skip": one warning per withheld file, on stderr
 // and in the log, naming its findings (redacted); the file stays local.
 void warn_withheld(const engine::Prepared& prepared);

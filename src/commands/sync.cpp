@@ -17,6 +17,7 @@
 #include <chrono>
 #include <ostream>
 #include <sstream>
+#include <thread>
 
 namespace codexsync::commands {
 namespace {
@@ -63,6 +64,15 @@ public:
     auto* dry_run = app.add_flag("--dry-run", m_dry_run,
                                  "Only show what would happen (the default unless sync.dry_run_default = false)");
     app.add_flag("--apply", m_apply, "Write: back up, copy and delete as planned")->excludes(dry_run);
+    app.add_flag("--accept-undelivered", m_accept_undelivered,
+                 "Sync what the cloud folder holds even where it does not match another machine's delivery "
+                 "record (files changed or removed there by hand, a run cut short); files missing from it may "
+                 "then count as deleted");
+    app.add_flag("--adopt-workspace", m_adopt_workspace,
+                 "Take this cloud folder as the one to sync with although its workspace marker is missing or "
+                 "different (a new cloud folder); synced as a first sync: copies both ways, no deletions");
+    app.add_flag("--force-deletes", m_force_deletes,
+                 "Carry out a plan that deletes more than [sync] max_delete_percent / max_delete_count allow");
     app.add_flag("--all", m_all,
                  "Sync every agent of the config in turn (the top level, when it is a config of its own, then "
                  "each [profiles.<name>]), each with its own check that it is closed, plan and apply");
@@ -94,12 +104,24 @@ private:
     if (apply) {
       gate.require();  // before looking: the plan must not be made while the agent writes
     }
-    auto prepared = engine::prepare(cfg, state::install_id(util::user_state_dir(ctx.env())));
+    const engine::PrepareOptions options{.install_id = state::install_id(util::user_state_dir(ctx.env())),
+                                         .user_state_dir = util::user_state_dir(ctx.env()),
+                                         .accept_undelivered = m_accept_undelivered,
+                                         .adopt_workspace = m_adopt_workspace};
+    auto prepared = prepare_delivered(ctx, cfg, options);
     prepared.volatile_plan = !apply && agent_running_now(cfg);
     const bool json = ctx.global().json;
     if (!json) {
       print_plan(ctx, cfg, prepared);
     }
+    if (!prepared.undelivered.empty() || (prepared.deletion_stop && !m_force_deletes)) {
+      if (json) {
+        ctx.out() << plan_json(cfg, prepared).dump(2) << '\n';
+      }
+      refuse_undelivered(prepared);
+      refuse_mass_deletion(cfg, prepared);
+    }
+    warn_unsyncable(prepared);
     if (prepared.plan.has_conflicts()) {
       note_conflicts(facts, cfg, prepared.plan);
       if (json) {
@@ -152,6 +174,28 @@ private:
                                       report.changed_meanwhile.size(), fmt::join(report.changed_meanwhile, ", ")));
     }
     return ExitCode::ok;
+  }
+
+  // Prepares the plan; while the mirror lacks files a peer's delivery record
+  // claims, looks again every few seconds for up to [sync] delivery_wait_seconds.
+  static engine::Prepared prepare_delivered(Context& ctx, const config::Config& cfg,
+                                            const engine::PrepareOptions& options) {
+    auto prepared = engine::prepare(cfg, options);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(cfg.sync.delivery_wait_seconds);
+    while (!prepared.undelivered.empty()) {
+      const auto left = deadline - std::chrono::steady_clock::now();
+      if (left <= std::chrono::steady_clock::duration::zero()) {
+        break;
+      }
+      const auto pause = std::min<std::chrono::steady_clock::duration>(left, std::chrono::seconds(3));
+      ctx.err() << fmt::format("codexsync: waiting for the cloud folder: {} file(s) not delivered yet (first: {}); "
+                               "looking again in {} s\n",
+                               prepared.undelivered.size(), prepared.undelivered.front().path,
+                               std::chrono::ceil<std::chrono::seconds>(pause).count());
+      std::this_thread::sleep_for(pause);
+      prepared = engine::prepare(cfg, options);
+    }
+    return prepared;
   }
 
   // One agent of `sync --all`: its exit code and, with --json, its document.
@@ -380,6 +424,9 @@ private:
   bool m_dry_run = false;
   bool m_apply = false;
   bool m_all = false;
+  bool m_accept_undelivered = false;
+  bool m_adopt_workspace = false;
+  bool m_force_deletes = false;
 };
 
 } // namespace

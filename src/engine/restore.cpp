@@ -11,6 +11,7 @@
 #include <codexsync/util/sha256.hpp>
 
 #include "sides.hpp"
+#include "transport.hpp"
 
 #include <fmt/format.h>
 
@@ -269,6 +270,14 @@ RestoreReport apply_restore(const config::Config& cfg, const RestorePlan& plan, 
   const auto scratch = cfg.paths.temp_dir / ("restore-" + report.journal_id);
   try {
     last_chance();
+    std::set<std::string> cloud_paths;
+    for (const auto* item : work) {
+      if (item->side == Side::cloud) {
+        cloud_paths.insert(item->path);
+      }
+    }
+    // This machine no longer vouches for what it replaces in the mirror.
+    detail::withdraw_own_claims(cfg, cloud_paths, clock);
     backup::SnapshotWriter before(cfg.paths.backup_dir, cfg.identity.effective_machine_id,
                                   cfg.backup.compression == config::Compression::zip ? backup::Compression::zip
                                                                                      : backup::Compression::none,

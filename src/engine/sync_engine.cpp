@@ -11,6 +11,7 @@
 
 #include "evidence.hpp"
 #include "sides.hpp"
+#include "transport.hpp"
 
 #include <codexsync/merge/lines.hpp>
 #include <codexsync/scan/glob.hpp>
@@ -225,6 +226,7 @@ public:
     check_writable(m_cfg, plan);
     lock();
     check_free_space(m_cfg, plan);
+    detail::settle_marker(m_cfg, m_prepared, m_clock);
     sweep_leftovers();
     std::vector<const plan::Action*> writes;
     for (const auto& action : plan.actions) {
@@ -240,6 +242,7 @@ public:
       state::save_baseline(m_prepared.baseline_file,
                            plan::next_baseline(m_prepared.local, m_prepared.cloud, m_prepared.baseline.baseline, plan,
                                                m_applied));
+      publish();
       settle_earlier_runs();
       return std::move(m_report);
     }
@@ -247,6 +250,7 @@ public:
     m_report.journal_id = journal.record().id;
     try {
       last_chance();
+      withdraw(writes);
       backup_existing(writes, journal);
       keep_losers(writes);
       apply::fault_point("engine.after_backup");
@@ -259,6 +263,7 @@ public:
                                             m_applied);
       state::save_baseline(m_prepared.baseline_file, next);
       apply::fault_point("engine.after_baseline");
+      publish();
       journal.set_state(state::JournalState::committed);
     } catch (const std::exception& e) {
       try {
@@ -274,6 +279,23 @@ public:
   }
 
 private:
+  // Last: tells the other machines what this run left in the mirror.
+  void publish() {
+    detail::publish_delivery(m_cfg, m_prepared, m_report.journal_id, m_written_to_cloud, m_deleted_from_cloud,
+                             m_clock, m_withdrawn);
+  }
+
+  // This machine no longer vouches for what it is about to replace in the mirror.
+  void withdraw(const std::vector<const plan::Action*>& writes) {
+    std::set<std::string> paths;
+    for (const auto* action : writes) {
+      if (action->kind == plan::ActionKind::merge || action->destination() == Side::cloud) {
+        paths.insert(action->path);
+      }
+    }
+    m_withdrawn = detail::withdraw_claims(m_cfg, m_prepared, paths, m_clock);
+  }
+
   void lock() {
     m_lock.emplace(state::RunLock::acquire(m_cfg.paths.temp_dir, m_cfg.identity.effective_machine_id, "sync --apply",
                                            m_clock));
@@ -439,6 +461,7 @@ private:
                      fmt::format("merged: {} line(s) from here, {} from the cloud", merged.only_in_a, merged.only_in_b),
                      {{"reason", action.reason}});
     m_applied.copied[action.path] = state;
+    m_written_to_cloud[action.path] = state;
     ++m_report.merged;
     written();
   }
@@ -475,6 +498,9 @@ private:
       log::file_action(log::Level::warning, "delete", action.path, side_name(dest_side),
                        "deleted (a verified copy is in the backup)", {{"reason", action.reason}});
       m_applied.deleted.insert(action.path);
+      if (dest_side == Side::cloud) {
+        m_deleted_from_cloud.insert(action.path);
+      }
       ++m_report.deleted;
     } else {
       const auto source = file_on(m_cfg, other(dest_side), action.path);
@@ -486,6 +512,9 @@ private:
             ? apply::append_copy_atomic(source, dest, *action.append_from, apply::Expect::as_planned(planned_dest))
             : apply::copy_file_atomic(source, dest, apply::Expect::as_planned(planned_dest));
         m_applied.copied[action.path] = state;
+        if (dest_side == Side::cloud) {
+          m_written_to_cloud[action.path] = state;
+        }
       } catch (const FailSafeError& e) {
         // The source or the destination changed under the copy: the destination is untouched.
         log::file_action(log::Level::warning, "skip", action.path, side_name(dest_side), e.what());
@@ -564,15 +593,19 @@ private:
   scan::GlobSet m_append_only;
   std::optional<state::RunLock> m_lock;
   plan::Applied m_applied;
+  std::map<std::string, FileState> m_written_to_cloud;  // for the delivery record
+  std::set<std::string> m_deleted_from_cloud;
+  bool m_withdrawn = false;
   Progress m_progress;
   ApplyReport m_report;
 };
 
 } // namespace
 
-Prepared prepare(const config::Config& cfg, const std::string& install_id) {
+Prepared prepare(const config::Config& cfg, const PrepareOptions& options) {
   check_roots(cfg);
   Prepared p;
+  detail::check_marker(cfg, options, p);
   p.options = plan::options_from(cfg);
   const scan::ScanOptions scan_options{cfg.targets.include_roots, cfg.filters.exclude_globs,
                                        cfg.filters.never_sync_globs};
@@ -583,12 +616,19 @@ Prepared prepare(const config::Config& cfg, const std::string& install_id) {
   p.baseline_file = state::BaselineFile{
     .path = state::baseline_path(cfg.paths.temp_dir, cfg.state.manifest_file, cfg.identity.effective_machine_id),
     .machine = cfg.identity.effective_machine_id,
-    .install_id = install_id,
+    .install_id = options.install_id,
     .local_root = cfg.paths.local_state_dir,
     .cloud_root = cfg.paths.cloud_root_dir};
   p.baseline = state::load_baseline(p.baseline_file);
   if (p.baseline.other_install) {
     throw FailSafeError(p.baseline.note + "; nothing was written");
+  }
+  if (p.adopting) {
+    // Another cloud folder than the baseline describes: its history says
+    // nothing about this one, so nothing may be deleted from it.
+    p.baseline.baseline.clear();
+    p.baseline.usable = false;
+    p.baseline.note = "adopting this cloud folder (--adopt-workspace): a first sync with it";
   }
   if (!p.baseline.usable && p.baseline.note.rfind("first sync", 0) != 0) {
     log::warn(p.baseline.note);
@@ -601,9 +641,12 @@ Prepared prepare(const config::Config& cfg, const std::string& install_id) {
     }
   }
   hash_candidates(cfg, p);
-  const auto evidence = detail::gather_evidence(cfg, p.local, p.cloud, p.baseline.baseline, p.options);
+  auto evidence = detail::gather_evidence(cfg, p.local, p.cloud, p.baseline.baseline, p.options);
+  detail::check_deliveries(cfg, options, {}, p, evidence);
   p.plan = plan::make_plan(p.local, p.cloud, p.baseline.baseline, p.options, evidence);
   guard_secrets(cfg, p);
+  p.deletion_stop = plan::deletion_guard(p.plan, p.local, p.cloud, p.baseline.baseline, cfg.sync.max_delete_percent,
+                                         cfg.sync.max_delete_count);
   return p;
 }
 

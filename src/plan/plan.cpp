@@ -1,3 +1,4 @@
+#include <codexsync/plan/names.hpp>
 #include <codexsync/plan/plan.hpp>
 
 #include "fold_table.hpp"
@@ -93,10 +94,23 @@ public:
     for (const auto& group : name_collisions(m_local, m_cloud)) {
       for (const auto& path : group) {
         colliding.insert(path);
-        add(ActionKind::conflict, path,
+        add(ActionKind::unsyncable, path,
             fmt::format("names differ only in letter case or Unicode form ({}); a case-insensitive or "
-                        "normalising disk would keep one file. Rename one of them",
+                        "normalising disk (Windows, macOS) would keep one file. Rename one of them; both stay "
+                        "where they are until then",
                         fmt::join(group, ", ")));
+      }
+    }
+    if (m_options.portable_names) {
+      for (const auto& path : paths) {
+        if (colliding.count(path) != 0U) {
+          continue;
+        }
+        if (auto why = unportable_reason(path)) {
+          colliding.insert(path);
+          add(ActionKind::unsyncable, path,
+              *why + "; it stays where it is (portable_names = false syncs it anyway)");
+        }
       }
     }
     for (const auto& [file, nested] : file_folder_clashes(paths)) {
@@ -168,6 +182,13 @@ private:
     const BaselineEntry* base = it == m_baseline.end() ? nullptr : &it->second;
     const auto tol = m_options.tolerance_ns;
 
+    if (m_evidence.unavailable.count(path) != 0U) {
+      add(ActionKind::kept_apart, path,
+          "the cloud folder holds only a placeholder of it (not downloaded on this computer); nothing is copied "
+          "or deleted. Make the cloud client keep the folder downloaded (Finder: \"Keep Downloaded\") and run "
+          "again");
+      return;
+    }
     if (l != nullptr && c != nullptr) {
       if (same_content(*l, *c, tol)) {
         return;  // in sync (identical content, whatever the times say)
@@ -394,6 +415,14 @@ private:
                                gone_from));
       return;
     }
+    if (missing == Side::cloud && m_evidence.cloud_deletions && m_evidence.cloud_deletions->count(path) == 0U) {
+      // A cloud folder still downloading, or evicting, looks just like a deletion.
+      add(ActionKind::kept_apart, path,
+          "gone from the cloud folder, but no machine's delivery record says it deleted it (the cloud client may "
+          "still be syncing); nothing is deleted here. If you removed it from the cloud folder yourself, delete it "
+          "here too, or run `sync --accept-undelivered` once");
+      return;
+    }
     add(missing == Side::local ? ActionKind::delete_cloud : ActionKind::delete_local, path,
         fmt::format("deleted {} since the last sync, unchanged on the other side", gone_from));
   }
@@ -440,6 +469,7 @@ std::string_view kind_label(ActionKind kind) {
   case ActionKind::kept_apart: return "kept apart";
   case ActionKind::merge: return "merge lines";
   case ActionKind::withheld: return "WITHHELD";
+  case ActionKind::unsyncable: return "UNSYNCABLE";
   }
   return "?";
 }
@@ -455,6 +485,7 @@ std::string_view kind_name(ActionKind kind) {
   case ActionKind::kept_apart: return "kept_apart";
   case ActionKind::merge: return "merge";
   case ActionKind::withheld: return "withheld";
+  case ActionKind::unsyncable: return "unsyncable";
   }
   return "?";
 }
@@ -500,6 +531,7 @@ Options options_from(const config::Config& cfg) {
   o.include_roots = cfg.targets.include_roots;
   o.append_only_globs = cfg.sync.append_only_globs;
   o.merge_line_globs = cfg.sync.merge_line_globs;
+  o.portable_names = cfg.sync.portable_names;
   return o;
 }
 
@@ -561,6 +593,41 @@ std::vector<std::string> hash_candidates(const Index& local, const Index& cloud,
 Plan make_plan(const Index& local, const Index& cloud, const Baseline& baseline, const Options& options,
                const Evidence& evidence) {
   return Planner(local, cloud, baseline, options, evidence).run();
+}
+
+std::optional<std::string> deletion_guard(const Plan& plan, const Index& local, const Index& cloud,
+                                          const Baseline& baseline, std::int64_t max_percent,
+                                          std::int64_t max_count) {
+  for (const auto side : {Side::local, Side::cloud}) {
+    const auto kind = side == Side::local ? ActionKind::delete_local : ActionKind::delete_cloud;
+    const auto deletions = static_cast<std::int64_t>(plan.count(kind));
+    if (deletions == 0) {
+      continue;
+    }
+    std::int64_t known = 0;
+    std::int64_t known_other = 0;
+    for (const auto& [path, entry] : baseline) {
+      known += (side == Side::local ? entry.local : entry.cloud) ? 1 : 0;
+      known_other += (side == Side::local ? entry.cloud : entry.local) ? 1 : 0;
+    }
+    const auto where = side == Side::local ? "here" : "in the cloud folder";
+    const auto& other_index = side == Side::local ? cloud : local;
+    if (other_index.files.empty() && known_other > 0) {
+      return fmt::format("the {} side holds no file at all, though the last sync saw {} there; carrying that over "
+                         "would delete {} file(s) {}. An emptied or unmounted folder is not a deletion: check it",
+                         side_name(other(side)), known_other, deletions, where);
+    }
+    if (max_count > 0 && deletions > max_count) {
+      return fmt::format("the plan deletes {} file(s) {}, more than max_delete_count = {}", deletions, where,
+                         max_count);
+    }
+    if (max_percent < 100 && deletions > 1 && deletions * 100 > max_percent * known) {
+      return fmt::format("the plan deletes {} of the {} file(s) the last sync saw {} ({}%), more than "
+                         "max_delete_percent = {}",
+                         deletions, known, where, known > 0 ? deletions * 100 / known : 100, max_percent);
+    }
+  }
+  return std::nullopt;
 }
 
 Baseline next_baseline(const Index& local, const Index& cloud, const Baseline& old, const Plan& plan,

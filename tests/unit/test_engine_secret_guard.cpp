@@ -59,7 +59,7 @@ TEST_CASE("prepare withholds a copy to the cloud whose file holds a secret, and 
   g.write_local("skills/mine/SKILL.md", "# Mine\n\ngit push https://me:" + k_token + "@github.com/me/repo\n");
   g.write_local("skills/clean/SKILL.md", "# Clean\n\nNothing to hide; token_count: 12345\n");
 
-  auto prepared = engine::prepare(g.cfg, "");
+  auto prepared = engine::prepare(g.cfg, {});
   const auto& withheld = action_for(prepared, "skills/mine/SKILL.md");
   CHECK(withheld.kind == ActionKind::withheld);
   REQUIRE(withheld.held_kind);
@@ -82,7 +82,7 @@ TEST_CASE("prepare withholds a copy to the cloud whose file holds a secret, and 
   CHECK_FALSE(std::filesystem::exists(g.cloud("skills/mine")));
 
   // The baseline does not record it as synced: the next run withholds it again.
-  const auto again = engine::prepare(g.cfg, "");
+  const auto again = engine::prepare(g.cfg, {});
   CHECK(action_for(again, "skills/mine/SKILL.md").kind == ActionKind::withheld);
   CHECK(again.plan.count(ActionKind::copy_to_cloud) == 0);
 }
@@ -94,7 +94,7 @@ TEST_CASE("a finding whose fingerprint [secrets] allow lists does not withhold i
   g.write_local("skills/mine/SKILL.md", "uses " + k_token + "\n");
   g.write_local("skills/two/SKILL.md",
                 "uses " + k_token + "\ntoken = \"CTbyvHNsG9eh6Yo4gfqrc5XlrWi0B26R08qzjI6G\"\n");
-  const auto prepared = engine::prepare(g.cfg, "");
+  const auto prepared = engine::prepare(g.cfg, {});
   CHECK(action_for(prepared, "skills/mine/SKILL.md").kind == ActionKind::copy_to_cloud);
   // Another secret in the same file is still a finding; only it is listed.
   const auto& two = action_for(prepared, "skills/two/SKILL.md");

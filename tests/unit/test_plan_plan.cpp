@@ -212,7 +212,7 @@ TEST_CASE("an include root missing entirely on one side is a conflict, not delet
   CHECK(plan.actions[0].path == "skills/a.md");
 }
 
-TEST_CASE("names that differ only in case or Unicode form are conflicts", "[plan]") {
+TEST_CASE("names that differ only in case or Unicode form are unsyncable; the rest syncs", "[plan]") {
   Index local;
   Index cloud;
   local.files["rules/A.md"] = st(1, 1);
@@ -222,12 +222,14 @@ TEST_CASE("names that differ only in case or Unicode form are conflicts", "[plan
   local.files["skills/plain.md"] = st(1, 1);
   const auto plan = make_plan(local, cloud, {}, Options{});
   REQUIRE(plan.actions.size() == 5);
-  CHECK(plan.count(ActionKind::conflict) == 4);
+  CHECK(plan.count(ActionKind::unsyncable) == 4);
+  CHECK_FALSE(plan.has_conflicts());
   for (const auto& action : plan.actions) {
     if (action.path == "skills/plain.md") {
       CHECK(action.kind == ActionKind::copy_to_cloud);  // unaffected
     } else {
-      CHECK(action.kind == ActionKind::conflict);
+      CHECK(action.kind == ActionKind::unsyncable);
+      CHECK_FALSE(action.writes());
       CHECK_THAT(action.reason, CS_CONTAINS("differ only in letter case or Unicode form"));
     }
   }

@@ -5,7 +5,9 @@
 #include <codexsync/plan/plan.hpp>
 #include <codexsync/secrets/scanner.hpp>
 #include <codexsync/state/baseline_store.hpp>
+#include <codexsync/state/delivery.hpp>
 #include <codexsync/state/journal.hpp>
+#include <codexsync/state/workspace_marker.hpp>
 #include <codexsync/util/clock.hpp>
 
 #include <cstdint>
@@ -30,15 +32,39 @@ struct Prepared {
   // What the secret guard found in each file it withheld (guard_secrets), in
   // line order; findings that [secrets] allow accepts are not listed.
   std::map<std::string, std::vector<secrets::Finding>> secret_findings;
+
+  // The cloud folder as a transport.
+  std::optional<std::filesystem::path> user_state_dir;      // where this machine remembers the workspace id
+  state::MarkerVerdict marker = state::MarkerVerdict::ok;   // what apply does with the workspace marker
+  bool adopting = false;  // --adopt-workspace took over a missing or different marker: planned as a first sync
+  // Files a peer's delivery record claims that the mirror does not hold yet
+  // (empty with --accept-undelivered); a sync stops on them with exit 5.
+  std::vector<state::Undelivered> undelivered;
+  std::vector<std::string> delivery_problems;  // records that could not be read
+  state::DeliveryRecord own_delivery;          // this machine's last record (empty when none)
+  // Why the plan deletes too much (plan::deletion_guard); a sync stops on it
+  // with exit 5 unless --force-deletes.
+  std::optional<std::string> deletion_stop;
+};
+
+struct PrepareOptions {
+  // This computer's install (state::install_id); "" skips the check that the
+  // baseline was written here.
+  std::string install_id;
+  std::optional<std::filesystem::path> user_state_dir;  // util::user_state_dir
+  bool accept_undelivered = false;  // --accept-undelivered: files missing from the mirror may count as deleted
+  bool adopt_workspace = false;     // --adopt-workspace
 };
 
 // Scans both sides, hashes the planner's candidates (reusing the baseline's
 // hash where size and mtime still match it) and builds the plan. Reads only.
 // Throws FailSafeError when the cloud root and the agent folder overlap, or
 // when a side cannot be read.
-// `install_id` identifies this computer (state::install_id); "" skips the
-// check that the baseline was written here.
-Prepared prepare(const config::Config& cfg, const std::string& install_id);
+// Before scanning, it checks the workspace marker (FailSafeError when it is
+// missing or different and `options.adopt_workspace` is not set); after
+// planning, the peers' delivery records (Prepared::undelivered) and the
+// deletion guard (Prepared::deletion_stop), which the command acts on.
+Prepared prepare(const config::Config& cfg, const PrepareOptions& options);
 
 // The secret guard, the last step of prepare(): scans the local file of every
 // action that would write it to the cloud folder (a copy to the cloud from

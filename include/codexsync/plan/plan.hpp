@@ -26,6 +26,7 @@ enum class ActionKind {
                   // file deleted on one side that delete_policy does not carry over: left as it is
   merge,          // a merge-line file with lines missing on both sides: both get the union
   withheld,       // a copy to the cloud stopped by the secret guard ([secrets] on_detect = "skip")
+  unsyncable,     // a name another OS cannot hold (reserved, illegal, too long, colliding): left where it is
 };
 
 // "copy → cloud", "conflict", ...: the word the plan output shows.
@@ -72,6 +73,7 @@ struct Options {
   std::vector<std::string> include_roots;  // to tell a vanished root from a deletion
   std::vector<std::string> append_only_globs;
   std::vector<std::string> merge_line_globs;
+  bool portable_names = true;  // names Windows or macOS cannot hold are unsyncable (collisions always are)
 };
 
 // How the two sides of an append-only file relate, as the engine found by
@@ -93,6 +95,14 @@ enum class MergeOutcome {
 struct Evidence {
   std::map<std::string, Relation> relations;  // append-only paths present on both sides with different sizes
   std::map<std::string, MergeOutcome> merges; // merge-line paths present on both sides, contents differing
+  // Paths gone from the cloud mirror that a peer's delivery record says it
+  // deleted. nullopt: every absence the baseline explains is a deletion (no
+  // records consulted, or --accept-undelivered); otherwise an absence not
+  // listed here is never carried over as a deletion.
+  std::optional<std::set<std::string>> cloud_deletions;
+  // Paths the cloud client has not downloaded here (an iCloud placeholder
+  // stands in for them): neither copied nor deleted.
+  std::set<std::string> unavailable;
 };
 
 // Returns the planner options a config asks for.
@@ -136,6 +146,16 @@ struct Applied {
 // next run sees the same difference again).
 Baseline next_baseline(const Index& local, const Index& cloud, const Baseline& old, const Plan& plan,
                        const Applied& applied);
+
+// The deletion guard: why the plan deletes too much to be carried out without
+// --force-deletes, or nullopt. Per side: more deletions than `max_count` (0 =
+// no limit); more than one deletion and over `max_percent` of the files the
+// baseline saw on that side (100 = off); or any deletion while the other side
+// holds no file at all although the baseline saw files there (an emptied or
+// unmounted side is a stop, not a wipe).
+std::optional<std::string> deletion_guard(const Plan& plan, const Index& local, const Index& cloud,
+                                          const Baseline& baseline, std::int64_t max_percent,
+                                          std::int64_t max_count);
 
 // Groups of two or more paths (across both sides) that differ only in letter
 // case or Unicode normalisation, which a case-insensitive or normalising

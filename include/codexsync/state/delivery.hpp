@@ -1,0 +1,105 @@
+#pragma once
+
+#include <codexsync/core/index.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+// Delivery records: what each machine says it wrote to the cloud mirror, so
+// that another machine can tell a cloud folder that is still downloading from
+// one that holds everything. Each machine keeps one record,
+// <workspace>/state/delivery[/<profile>]/<machine>.json, written only by it,
+// atomically and after everything else of a run. A record lists, for each
+// file the machine wrote to the mirror and that still holds what it wrote,
+// its size and SHA-256 (a claim), and for each file it deleted there, when
+// (a tombstone). Statements are ordered by the writer's clock.
+namespace codexsync::state {
+
+struct Claim {
+  std::uint64_t size = 0;
+  std::string sha256;  // lower-case hex
+  std::string at;      // UTC (util::utc_timestamp) by the writer's clock
+
+  bool operator==(const Claim&) const = default;
+};
+
+struct DeliveryRecord {
+  std::string machine;
+  std::uint64_t generation = 0;  // one more with each record the machine publishes
+  std::string run;               // the journal id of the run that wrote it
+  std::string written;           // UTC
+  std::map<std::string, Claim> files;
+  std::map<std::string, std::string> deleted;  // path -> when (UTC)
+};
+
+// <workspace>/state/delivery, or <workspace>/state/delivery/<profile> for a
+// [profiles.<name>] (each profile has its own mirror).
+std::filesystem::path delivery_dir(const std::filesystem::path& workspace, const std::string& profile);
+
+// Writes <dir>/<record.machine>.json atomically, creating the folder. Throws
+// RuntimeError naming the path.
+void write_delivery_record(const std::filesystem::path& dir, const DeliveryRecord& record);
+
+struct DeliveryListing {
+  std::vector<DeliveryRecord> records;  // sorted by machine
+  std::vector<std::string> problems;    // "path: why"; a record that cannot be read is listed here
+};
+// Reads every record in `dir` (none when it does not exist). Never throws.
+DeliveryListing read_delivery_records(const std::filesystem::path& dir);
+
+// The newest statements about each path across the records (ties keep all).
+struct Statement {
+  std::string machine;
+  std::optional<Claim> claim;  // nullopt: a tombstone
+  std::string at;
+};
+using Statements = std::map<std::string, std::vector<Statement>>;
+Statements newest_statements(const std::vector<DeliveryRecord>& records);
+
+// One file the cloud mirror does not hold as a peer's record says.
+struct Undelivered {
+  std::string path;
+  std::string machine;  // whose record
+  std::string why;      // "missing", "1.2 KiB here, 4.0 MiB in the record", ...
+};
+
+struct DeliveryCheck {
+  std::vector<Undelivered> undelivered;
+  // Paths absent from the mirror that a peer's newest statement says it
+  // deleted: their absence is a deletion. Absent paths not listed here are
+  // never taken for one.
+  std::set<std::string> tombstoned;
+  // Claims whose size matches but whose content `cloud` does not know: the
+  // caller hashes these (FileState::sha256) and checks again.
+  std::vector<std::string> need_hash;
+};
+
+// Pure: compares the mirror as scanned (`cloud`; `present(path)` says whether a
+// path outside the index exists there, e.g. filtered out on this machine) with
+// the newest statement about each path in scope (`in_scope(path)`), skipping
+// paths whose newest statement is this machine's own (`self`) and paths in
+// `unavailable` (placeholders of files not downloaded).
+DeliveryCheck check_delivery(const Statements& statements, const std::string& self, const Index& cloud,
+                             const std::function<bool(const std::string&)>& in_scope,
+                             const std::function<bool(const std::string&)>& present,
+                             const std::set<std::string>& unavailable);
+
+// This machine's next record: `previous` (may be empty) with the run's writes
+// to the mirror claimed and its deletions there tombstoned at `now`; claims
+// that the mirror no longer holds (`cloud_after`, the mirror's states after the
+// run) and tombstones of paths present again or older than `tombstone_days`
+// are dropped. The generation is one more than `previous`'s.
+DeliveryRecord next_delivery_record(const DeliveryRecord& previous, const std::string& machine,
+                                    const std::string& run, std::chrono::system_clock::time_point now,
+                                    const std::map<std::string, FileState>& written_to_cloud,
+                                    const std::set<std::string>& deleted_from_cloud,
+                                    const std::map<std::string, FileState>& cloud_after, int tombstone_days = 180);
+
+} // namespace codexsync::state

@@ -1,0 +1,212 @@
+#include "transport.hpp"
+
+#include "sides.hpp"
+
+#include <codexsync/core/error.hpp>
+#include <codexsync/log/log.hpp>
+#include <codexsync/util/file_stat.hpp>
+#include <codexsync/util/fs.hpp>
+#include <codexsync/util/sha256.hpp>
+
+#include <fmt/format.h>
+
+namespace codexsync::engine::detail {
+namespace {
+
+bool under_roots(const std::string& path, const std::vector<std::string>& roots) {
+  for (const auto& root : roots) {
+    if (path == root || (path.size() > root.size() && path.compare(0, root.size(), root) == 0 &&
+                         path[root.size()] == '/')) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// Fills the mirror's hash of `path`, from the baseline when its size and time
+// still match what it recorded, else by reading the file.
+void hash_cloud_file(const config::Config& cfg, Prepared& p, const std::string& path) {
+  auto& state = p.cloud.files.at(path);
+  if (state.sha256) {
+    return;
+  }
+  if (const auto base = p.baseline.baseline.find(path); base != p.baseline.baseline.end()) {
+    const auto& then = base->second.cloud;
+    if (then && then->sha256 && then->size == state.size && then->mtime_ns == state.mtime_ns) {
+      state.sha256 = then->sha256;
+      return;
+    }
+  }
+  std::error_code ec;
+  auto hash = util::sha256_file(file_on(cfg, Side::cloud, path), ec);
+  if (ec) {
+    throw_unreadable(file_on(cfg, Side::cloud, path), ec, "check that it arrived", "check its permissions");
+  }
+  state.sha256 = std::move(hash);
+}
+
+} // namespace
+
+void check_marker(const config::Config& cfg, const PrepareOptions& options, Prepared& p) {
+  const auto workspace = config::workspace_dir(cfg);
+  const auto& machine = cfg.identity.effective_machine_id;
+  p.user_state_dir = options.user_state_dir;
+  const auto remembered = state::remembered_workspace(options.user_state_dir, machine, workspace);
+  const auto read = state::read_marker(workspace);
+  p.marker = state::judge_marker(remembered, read);
+  if (p.marker != state::MarkerVerdict::missing && p.marker != state::MarkerVerdict::different) {
+    return;
+  }
+  if (options.adopt_workspace) {
+    p.adopting = true;
+    p.marker = read.marker ? state::MarkerVerdict::join : state::MarkerVerdict::create;
+    return;
+  }
+  const auto path = util::display_path(state::marker_path(workspace));
+  if (p.marker == state::MarkerVerdict::missing) {
+    throw FailSafeError(fmt::format(
+      "cloud folder not mounted or not the one you synced with: {} is missing, but this machine synced with "
+      "workspace {} before; nothing was written. Check that the cloud client is running and the folder is fully "
+      "there (paths.workspace_root_dir). If this really is a new cloud folder, run `codexsync sync "
+      "--adopt-workspace` once (it is then synced as a first sync: files are copied both ways, nothing is "
+      "deleted)",
+      path, *remembered));
+  }
+  throw FailSafeError(fmt::format(
+    "cloud folder not mounted or not the one you synced with: {} {}; nothing was written. Check "
+    "paths.workspace_root_dir. If you moved to this cloud folder on purpose, run `codexsync sync "
+    "--adopt-workspace` once (a first sync: files are copied both ways, nothing is deleted)",
+    path,
+    read.problem.empty() ? fmt::format("holds workspace {}, but this machine synced with {}", read.marker->id,
+                                       remembered.value_or("?"))
+                         : fmt::format("is not readable as a marker ({})", read.problem)));
+}
+
+void check_deliveries(const config::Config& cfg, const PrepareOptions& options,
+                      const std::set<std::string>& unavailable, Prepared& p, plan::Evidence& evidence) {
+  const auto dir = state::delivery_dir(config::workspace_dir(cfg), cfg.agent.profile);
+  auto listing = state::read_delivery_records(dir);
+  p.delivery_problems = std::move(listing.problems);
+  for (const auto& problem : p.delivery_problems) {
+    log::warn(fmt::format("a delivery record cannot be read and is ignored: {}", problem));
+  }
+  const auto& self = cfg.identity.effective_machine_id;
+  for (const auto& record : listing.records) {
+    if (record.machine == self) {
+      p.own_delivery = record;
+    }
+  }
+  const auto statements = state::newest_statements(listing.records);
+  const auto in_scope = [&](const std::string& path) { return under_roots(path, cfg.targets.include_roots); };
+  const auto present = [&](const std::string& path) {
+    std::error_code ec;
+    return util::stat_no_follow(file_on(cfg, Side::cloud, path), ec).has_value();
+  };
+  auto check = state::check_delivery(statements, self, p.cloud, in_scope, present, unavailable);
+  if (!check.need_hash.empty()) {
+    for (const auto& path : check.need_hash) {
+      hash_cloud_file(cfg, p, path);
+    }
+    check = state::check_delivery(statements, self, p.cloud, in_scope, present, unavailable);
+  }
+  p.undelivered = options.accept_undelivered ? std::vector<state::Undelivered>{} : std::move(check.undelivered);
+  if (!options.accept_undelivered && !p.adopting) {
+    evidence.cloud_deletions = std::move(check.tombstoned);
+  }
+  evidence.unavailable = unavailable;
+}
+
+void settle_marker(const config::Config& cfg, const Prepared& p, const util::Clock& clock) {
+  const auto workspace = config::workspace_dir(cfg);
+  const auto& machine = cfg.identity.effective_machine_id;
+  switch (p.marker) {
+  case state::MarkerVerdict::ok:
+    return;
+  case state::MarkerVerdict::create: {
+    const auto marker = state::create_marker(workspace, machine, clock);
+    state::remember_workspace(p.user_state_dir, machine, workspace, marker.id);
+    log::info("made the workspace marker", {{"path", util::display_path(state::marker_path(workspace))},
+                                            {"id", marker.id}});
+    return;
+  }
+  case state::MarkerVerdict::join:
+  case state::MarkerVerdict::missing:
+  case state::MarkerVerdict::different: {
+    const auto read = state::read_marker(workspace);
+    if (!read.marker) {
+      throw FailSafeError(fmt::format("the workspace marker {} vanished while this run was working; nothing was "
+                                      "written. Run again",
+                                      util::display_path(state::marker_path(workspace))));
+    }
+    state::remember_workspace(p.user_state_dir, machine, workspace, read.marker->id);
+    log::info("remembered the workspace marker", {{"id", read.marker->id}});
+    return;
+  }
+  }
+}
+
+namespace {
+
+bool withdraw_from(const config::Config& cfg, state::DeliveryRecord record, const std::set<std::string>& paths,
+                   const util::Clock& clock) {
+  std::size_t withdrawn = 0;
+  for (const auto& path : paths) {
+    withdrawn += record.files.erase(path);
+  }
+  if (withdrawn == 0) {
+    return false;
+  }
+  record.generation += 1;
+  record.written = util::utc_timestamp(clock.now());
+  // A record that cannot be updated would make peers wait for what this run
+  // replaces: this throws, before anything is written.
+  state::write_delivery_record(state::delivery_dir(config::workspace_dir(cfg), cfg.agent.profile), record);
+  return true;
+}
+
+} // namespace
+
+bool withdraw_claims(const config::Config& cfg, const Prepared& p, const std::set<std::string>& paths,
+                     const util::Clock& clock) {
+  return withdraw_from(cfg, p.own_delivery, paths, clock);
+}
+
+bool withdraw_own_claims(const config::Config& cfg, const std::set<std::string>& paths, const util::Clock& clock) {
+  const auto listing =
+    state::read_delivery_records(state::delivery_dir(config::workspace_dir(cfg), cfg.agent.profile));
+  for (const auto& record : listing.records) {
+    if (record.machine == cfg.identity.effective_machine_id) {
+      return withdraw_from(cfg, record, paths, clock);
+    }
+  }
+  return false;
+}
+
+void publish_delivery(const config::Config& cfg, const Prepared& p, const std::string& run,
+                      const std::map<std::string, FileState>& written_to_cloud,
+                      const std::set<std::string>& deleted_from_cloud, const util::Clock& clock, bool always) {
+  std::map<std::string, FileState> cloud_after = p.cloud.files;
+  for (const auto& [path, state] : written_to_cloud) {
+    cloud_after[path] = state;
+  }
+  for (const auto& path : deleted_from_cloud) {
+    cloud_after.erase(path);
+  }
+  const auto& previous = p.own_delivery;
+  auto next = state::next_delivery_record(previous, cfg.identity.effective_machine_id, run, clock.now(),
+                                          written_to_cloud, deleted_from_cloud, cloud_after);
+  if (!always && next.files == previous.files && next.deleted == previous.deleted) {
+    return;  // nothing new to say
+  }
+  const auto dir = state::delivery_dir(config::workspace_dir(cfg), cfg.agent.profile);
+  try {
+    state::write_delivery_record(dir, next);
+    log::info("published the delivery record", {{"generation", std::to_string(next.generation)},
+                                                {"files", std::to_string(next.files.size())},
+                                                {"deleted", std::to_string(next.deleted.size())}});
+  } catch (const Error& e) {
+    log::warn(e.what());
+  }
+}
+
+} // namespace codexsync::engine::detail

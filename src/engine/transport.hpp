@@ -1,0 +1,50 @@
+#pragma once
+
+#include <codexsync/config/config.hpp>
+#include <codexsync/engine/sync_engine.hpp>
+#include <codexsync/plan/plan.hpp>
+#include <codexsync/util/clock.hpp>
+
+#include <map>
+#include <set>
+#include <string>
+
+// The cloud folder as an untrusted transport: the workspace marker and the
+// delivery records, for prepare() and apply().
+namespace codexsync::engine::detail {
+
+// Judges the workspace marker against what this machine remembers; sets
+// p.marker and p.adopting. Throws FailSafeError naming the marker when it is
+// missing or different, unless `options.adopt_workspace`.
+void check_marker(const config::Config& cfg, const PrepareOptions& options, Prepared& p);
+
+// Reads the peers' delivery records and compares the mirror with them
+// (hashing, once, mirror files whose size matches a claim and whose hash the
+// baseline does not vouch for); fills p.undelivered, p.delivery_problems,
+// p.own_delivery and the evidence the planner needs about absent files.
+void check_deliveries(const config::Config& cfg, const PrepareOptions& options,
+                      const std::set<std::string>& unavailable, Prepared& p, plan::Evidence& evidence);
+
+// At the start of apply: makes the marker (first sync) or remembers the one
+// found, as p.marker says.
+void settle_marker(const config::Config& cfg, const Prepared& p, const util::Clock& clock);
+
+// Before the first write of apply: when this machine's record claims files
+// the run is about to replace or delete in the mirror, publishes the record
+// without those claims, so that a run cut short never leaves peers waiting
+// for a version that will not come. Returns true when it published.
+bool withdraw_claims(const config::Config& cfg, const Prepared& p, const std::set<std::string>& paths,
+                     const util::Clock& clock);
+// The same for a run that did not prepare a sync (restore, rollback): reads
+// this machine's record first.
+bool withdraw_own_claims(const config::Config& cfg, const std::set<std::string>& paths, const util::Clock& clock);
+
+// At the end of apply, last: publishes this machine's delivery record when it
+// changed. Never throws: a record that cannot be written is logged (peers
+// then cannot check the files; nothing is lost).
+void publish_delivery(const config::Config& cfg, const Prepared& p, const std::string& run,
+                      const std::map<std::string, FileState>& written_to_cloud,
+                      const std::set<std::string>& deleted_from_cloud, const util::Clock& clock,
+                      bool always = false);
+
+} // namespace codexsync::engine::detail
