@@ -7,6 +7,7 @@
 #include <codexsync/util/clock.hpp>
 #include <codexsync/util/fs.hpp>
 
+#include "peers_output.hpp"
 #include "schedule_summary.hpp"
 
 #include <CLI/CLI.hpp>
@@ -229,8 +230,8 @@ public:
   std::string example() const override { return "codexsync status --json"; }
   void add_options(CLI::App& app) override { (void)app; }
 
-  // Reads only this machine's run records and the config: no lock, no cloud
-  // folder, no agent check, no folder created. Exit 4 when the config is
+  // Reads this machine's run records, the config and the peers' machine
+  // records in the workspace: no lock, no agent check, no folder created. Exit 4 when the config is
   // invalid or missing (after printing what was found), else 0. A config with
   // [profiles.<name>] and no --profile: each profile in turn.
   ExitCode run(Context& ctx) override {
@@ -294,6 +295,16 @@ private:
       *doc = status_json(s, now);
     } else {
       print_text(ctx.out(), s, now);
+    }
+    // The machines that sync through the workspace (peers_output.hpp); needs a valid config.
+    if (const auto* cfg = ctx.loaded_config()) {
+      const auto peers = read_peers(*cfg, now);
+      if (doc != nullptr) {
+        (*doc)["peers"] = peers_json(peers, now);
+        (*doc)["peer_problems"] = peers.listing.problems;
+      } else {
+        print_peers(ctx.out(), peers, now);
+      }
     }
     if (s.config_problems.empty()) {
       return ExitCode::ok;

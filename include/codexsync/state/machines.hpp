@@ -43,19 +43,26 @@ std::filesystem::path machines_dir(const std::filesystem::path& workspace);
 // path when it cannot.
 void write_machine_record(const std::filesystem::path& workspace, const MachineRecord& record);
 
-// Reads this machine's own record (nullopt when missing or unreadable).
+// Reads the record of `machine` (nullopt when missing, unreadable, or not that
+// machine's). Never throws.
 std::optional<MachineRecord> read_machine_record(const std::filesystem::path& workspace, const std::string& machine);
 
 struct MachineListing {
   std::vector<MachineRecord> records;  // sorted by machine
-  std::vector<std::string> problems;   // "path: why" for records that could not be read; never throws
+  std::vector<std::string> problems;   // "path: why; what to do" for entries that could not be used
 };
+// Every record in machines_dir(workspace); no folder = none. Never throws. A
+// damaged file, one from a newer codexsync, one whose "machine" is not its
+// file name (a copy the cloud client made), a bad field or time, a folder, a
+// link or a file not named *.json is a problem naming its path. Hidden files
+// (temp files, the clock probe, .DS_Store) and desktop.ini are skipped.
 MachineListing read_machine_records(const std::filesystem::path& workspace);
 
 // The offset between this computer's clock and the clock that stamps files in
 // `folder` (a network drive's server; a local folder gives about 0): writes a
-// small probe file named after `machine`, reads its modification time, removes
-// it. Seconds, rounded toward zero; nullopt when the folder cannot be written.
+// small probe file `.clock-probe-<machine>`, reads its modification time,
+// removes it. Seconds, rounded toward zero, measured against the middle of
+// the write; nullopt when the folder cannot be written. Never throws.
 std::optional<std::int64_t> measure_clock_offset(const std::filesystem::path& folder, const std::string& machine,
                                                  const util::Clock& clock);
 
@@ -70,7 +77,9 @@ struct PeerFinding {
 // (lease_seconds 0 = never); a peer whose record or whose sync times lie more
 // than `warn_seconds` in this machine's future, or whose measured clock offset
 // exceeds it, has a skewed clock; this machine's own measured offset is
-// reported too.
+// reported too. A peer's unended sync older than the lease is reported as
+// probably interrupted (running = false); with lease_seconds 0 neither is.
+// Findings follow the records' order: sync, then clock ahead, then offset.
 std::vector<PeerFinding> peer_findings(const std::vector<MachineRecord>& records, const std::string& self,
                                        std::chrono::system_clock::time_point now, std::int64_t lease_seconds,
                                        std::int64_t warn_seconds);
