@@ -8,6 +8,7 @@
 #include <codexsync/log/log.hpp>
 
 #include "cold_gate.hpp"
+#include "peers_output.hpp"
 #include "plan_output.hpp"
 
 #include <CLI/CLI.hpp>
@@ -121,6 +122,7 @@ private:
       refuse_undelivered(prepared);
       refuse_mass_deletion(cfg, prepared);
     }
+    heed_peers(ctx, cfg);
     warn_unsyncable(prepared);
     if (prepared.plan.has_conflicts()) {
       note_conflicts(facts, cfg, prepared.plan);
@@ -174,6 +176,21 @@ private:
                                       report.changed_meanwhile.size(), fmt::join(report.changed_meanwhile, ", ")));
     }
     return ExitCode::ok;
+  }
+
+  // What the other machines' records say: a sync running elsewhere (its
+  // files may still be arriving) is a warning, or exit 5 with [sync]
+  // respect_peer_lease; skewed clocks are warnings.
+  static void heed_peers(Context& ctx, const config::Config& cfg) {
+    const auto peers = read_peers(cfg, ctx.clock().now());
+    for (const auto& finding : peers.findings) {
+      if (finding.running && cfg.sync.respect_peer_lease) {
+        throw FailSafeError(fmt::format("{}; nothing was written ([sync] respect_peer_lease = true). Run again once "
+                                        "it has finished",
+                                        finding.message));
+      }
+      log::warn(finding.message, {{"machine", finding.machine}});
+    }
   }
 
   // Prepares the plan; while the mirror lacks files a peer's delivery record

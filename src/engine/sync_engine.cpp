@@ -227,6 +227,29 @@ public:
     lock();
     check_free_space(m_cfg, plan);
     detail::settle_marker(m_cfg, m_prepared, m_clock);
+    const bool writing = plan.has_writes();
+    if (writing) {
+      detail::record_sync_start(m_cfg, m_clock);
+    }
+    try {
+      auto report = run_locked();
+      detail::record_sync_end(m_cfg, m_clock,
+                              !report.failed.empty()              ? to_int(ExitCode::runtime_error)
+                              : !report.changed_meanwhile.empty() ? to_int(ExitCode::fail_safe)
+                                                                  : to_int(ExitCode::ok));
+      return report;
+    } catch (const Error& e) {
+      detail::record_sync_end(m_cfg, m_clock, to_int(e.code()));
+      throw;
+    } catch (const std::exception&) {
+      detail::record_sync_end(m_cfg, m_clock, to_int(ExitCode::runtime_error));
+      throw;
+    }
+  }
+
+private:
+  ApplyReport run_locked() {
+    const auto& plan = m_prepared.plan;
     sweep_leftovers();
     std::vector<const plan::Action*> writes;
     for (const auto& action : plan.actions) {
@@ -278,7 +301,6 @@ public:
     return std::move(m_report);
   }
 
-private:
   // Last: tells the other machines what this run left in the mirror.
   void publish() {
     detail::publish_delivery(m_cfg, m_prepared, m_report.journal_id, m_written_to_cloud, m_deleted_from_cloud,

@@ -4,6 +4,8 @@
 
 #include <codexsync/core/error.hpp>
 #include <codexsync/log/log.hpp>
+#include <codexsync/state/machines.hpp>
+#include <codexsync/util/environment.hpp>
 #include <codexsync/util/file_stat.hpp>
 #include <codexsync/util/fs.hpp>
 #include <codexsync/util/sha256.hpp>
@@ -180,6 +182,49 @@ bool withdraw_own_claims(const config::Config& cfg, const std::set<std::string>&
     }
   }
   return false;
+}
+
+namespace {
+
+state::MachineRecord own_machine_record(const config::Config& cfg) {
+  const auto workspace = config::workspace_dir(cfg);
+  auto record = state::read_machine_record(workspace, cfg.identity.effective_machine_id)
+                  .value_or(state::MachineRecord{});
+  record.machine = cfg.identity.effective_machine_id;
+  record.hostname = util::host_name();
+  record.os = std::string(util::os_name(util::current_os()));
+  record.version = CODEXSYNC_VERSION;
+  record.profile = cfg.agent.profile;
+  return record;
+}
+
+void write_own(const config::Config& cfg, const state::MachineRecord& record) {
+  try {
+    state::write_machine_record(config::workspace_dir(cfg), record);
+  } catch (const Error& e) {
+    log::warn(fmt::format("{} (other machines will not see this sync in `codexsync status`)", e.what()));
+  }
+}
+
+} // namespace
+
+void record_sync_start(const config::Config& cfg, const util::Clock& clock) {
+  auto record = own_machine_record(cfg);
+  const auto dir = state::machines_dir(config::workspace_dir(cfg));
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  record.clock_offset_seconds = state::measure_clock_offset(dir, record.machine, clock);
+  record.sync_started = util::utc_timestamp(clock.now());
+  record.written = record.sync_started;
+  write_own(cfg, record);
+}
+
+void record_sync_end(const config::Config& cfg, const util::Clock& clock, int exit_code) {
+  auto record = own_machine_record(cfg);
+  record.sync_finished = util::utc_timestamp(clock.now());
+  record.last_exit_code = exit_code;
+  record.written = record.sync_finished;
+  write_own(cfg, record);
 }
 
 void publish_delivery(const config::Config& cfg, const Prepared& p, const std::string& run,

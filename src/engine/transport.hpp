@@ -39,6 +39,13 @@ bool withdraw_claims(const config::Config& cfg, const Prepared& p, const std::se
 // this machine's record first.
 bool withdraw_own_claims(const config::Config& cfg, const std::set<std::string>& paths, const util::Clock& clock);
 
+// This machine's record in <workspace>/state/machines: at the start of a run
+// that writes (the sync has begun: peers see it as running for their lease,
+// with the clock offset measured through the cloud folder), and at its end
+// with the exit code. Never throw: a record that cannot be written is logged.
+void record_sync_start(const config::Config& cfg, const util::Clock& clock);
+void record_sync_end(const config::Config& cfg, const util::Clock& clock, int exit_code);
+
 // At the end of apply, last: publishes this machine's delivery record when it
 // changed. Never throws: a record that cannot be written is logged (peers
 // then cannot check the files; nothing is lost).
