@@ -620,6 +620,7 @@ Prepared prepare(const config::Config& cfg, const PrepareOptions& options) {
     .local_root = cfg.paths.local_state_dir,
     .cloud_root = cfg.paths.cloud_root_dir};
   p.baseline = state::load_baseline(p.baseline_file);
+  p.artefacts = scan::take_artefacts(p.local, p.cloud, p.baseline.baseline, known_hosts(cfg));
   if (p.baseline.other_install) {
     throw FailSafeError(p.baseline.note + "; nothing was written");
   }
