@@ -4,7 +4,7 @@
 namespace codexsync::engine {
 
 std::vector<std::string> known_hosts(const config::Config& cfg) {
-  (void)cfg;  // peers' host names (state/machines) are to come
+  (void)cfg; // peers' host names (state/machines) are to come
   std::vector<std::string> hosts;
   auto name = util::host_name();
   if (name.empty()) {

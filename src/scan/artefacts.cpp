@@ -18,7 +18,7 @@ constexpr std::string_view k_placeholder = "placeholder (not downloaded)";
 constexpr std::string_view k_duplicate = "duplicate";
 
 constexpr std::string_view k_sync_conflict = ".sync-conflict-";
-constexpr std::size_t k_sync_conflict_stamp = 23;  // "YYYYMMDD-HHMMSS-XXXXXXX"
+constexpr std::size_t k_sync_conflict_stamp = 23; // "YYYYMMDD-HHMMSS-XXXXXXX"
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 bool is_upper_or_digit(char c) { return is_digit(c) || (c >= 'A' && c <= 'Z'); }
@@ -35,7 +35,9 @@ bool all_digits(std::string_view text) {
 
 // A marker removed at [begin, end) of a name must end it or stand before a dot
 // ("notes (1).md", "a (1).tar.gz", "notes (1)").
-bool ends_name_or_stem(std::string_view name, std::size_t end) { return end == name.size() || name[end] == '.'; }
+bool ends_name_or_stem(std::string_view name, std::size_t end) {
+  return end == name.size() || name[end] == '.';
+}
 
 // `name` without [begin, end).
 std::string cut(std::string_view name, std::size_t begin, std::size_t end) {
@@ -48,9 +50,9 @@ std::string cut(std::string_view name, std::size_t begin, std::size_t end) {
 struct Match {
   std::string_view provider;
   std::string_view what;
-  std::string shadows;  // a name, not yet a path; "" when the name does not say
+  std::string shadows; // a name, not yet a path; "" when the name does not say
   bool placeholder = false;
-  bool guessed = false;  // only looks like a duplicate: needs its original beside it
+  bool guessed = false; // only looks like a duplicate: needs its original beside it
 };
 
 // "YYYYMMDD-HHMMSS-XXXXXXX" at the start of `text`.
@@ -100,7 +102,8 @@ std::size_t closing_paren(std::string_view name, std::size_t open) {
 
 // "Case Conflict", "Case Conflict (1)", "Case Conflict 2".
 bool is_special_conflict(std::string_view inside) {
-  for (const std::string_view word : {std::string_view("Case Conflict"), std::string_view("Unicode Encoding Conflict")}) {
+  for (const std::string_view word :
+       {std::string_view("Case Conflict"), std::string_view("Unicode Encoding Conflict")}) {
     if (inside.substr(0, word.size()) != word) {
       continue;
     }
@@ -115,12 +118,12 @@ bool is_special_conflict(std::string_view inside) {
 }
 
 bool says_conflicted_copy(std::string_view inside) {
-  constexpr std::string_view words = "conflicted copy";
-  if (inside.size() < words.size()) {
+  constexpr std::string_view k_words = "conflicted copy";
+  if (inside.size() < k_words.size()) {
     return false;
   }
-  for (std::size_t i = 0; i + words.size() <= inside.size(); ++i) {
-    if (iequals(inside.substr(i, words.size()), words)) {
+  for (std::size_t i = 0; i + k_words.size() <= inside.size(); ++i) {
+    if (iequals(inside.substr(i, k_words.size()), k_words)) {
       return true;
     }
   }
@@ -148,23 +151,24 @@ std::optional<Match> dropbox_conflict(std::string_view name) {
 }
 
 std::optional<Match> temporary(std::string_view name) {
-  constexpr std::string_view tmp = ".tmp";
+  constexpr std::string_view k_tmp = ".tmp";
   // Syncthing's downloads in progress: ".syncthing.name.tmp", "~syncthing~name.tmp".
   for (const std::string_view prefix : {std::string_view(".syncthing."), std::string_view("~syncthing~")}) {
-    if (name.size() > prefix.size() + tmp.size() && name.starts_with(prefix) && name.ends_with(tmp)) {
+    if (name.size() > prefix.size() + k_tmp.size() && name.starts_with(prefix) && name.ends_with(k_tmp)) {
       return Match{k_syncthing, k_temporary,
-                   std::string(name.substr(prefix.size(), name.size() - prefix.size() - tmp.size()))};
+                   std::string(name.substr(prefix.size(), name.size() - prefix.size() - k_tmp.size()))};
     }
   }
   // Google Drive's transfers in progress.
-  for (const std::string_view suffix : {std::string_view(".tmp.drivedownload"), std::string_view(".tmp.driveupload")}) {
+  for (const std::string_view suffix :
+       {std::string_view(".tmp.drivedownload"), std::string_view(".tmp.driveupload")}) {
     if (name.ends_with(suffix)) {
       return Match{k_google, k_temporary, {}};
     }
   }
   // The lock and temp files of editors that Dropbox never syncs: "~$*", ".~*", "~*.tmp".
   if (name.starts_with("~$") || name.starts_with(".~") ||
-      (name.size() > 1 + tmp.size() && name.starts_with('~') && name.ends_with(tmp))) {
+      (name.size() > 1 + k_tmp.size() && name.starts_with('~') && name.ends_with(k_tmp))) {
     return Match{k_dropbox, k_temporary, {}};
   }
   return std::nullopt;
@@ -172,9 +176,10 @@ std::optional<Match> temporary(std::string_view name) {
 
 // iCloud Drive: ".name.icloud" stands for "name" evicted from this computer.
 std::optional<Match> icloud_placeholder(std::string_view name) {
-  constexpr std::string_view suffix = ".icloud";
-  if (name.size() > 1 + suffix.size() && name.starts_with('.') && name.ends_with(suffix)) {
-    return Match{k_icloud, k_placeholder, std::string(name.substr(1, name.size() - 1 - suffix.size())), true};
+  constexpr std::string_view k_suffix = ".icloud";
+  if (name.size() > 1 + k_suffix.size() && name.starts_with('.') && name.ends_with(k_suffix)) {
+    return Match{k_icloud, k_placeholder, std::string(name.substr(1, name.size() - 1 - k_suffix.size())),
+                 true};
   }
   return std::nullopt;
 }
@@ -206,7 +211,8 @@ std::optional<Match> host_copy(std::string_view dir, std::string_view name,
     }
     for (auto at = name.find('-'); at != std::string_view::npos; at = name.find('-', at + 1)) {
       const auto end = at + 1 + host.size();
-      if (end > name.size() || !iequals(name.substr(at + 1, host.size()), host) || !ends_name_or_stem(name, end)) {
+      if (end > name.size() || !iequals(name.substr(at + 1, host.size()), host) ||
+          !ends_name_or_stem(name, end)) {
         continue;
       }
       auto original = cut(name, at, end);
@@ -264,7 +270,8 @@ std::optional<std::pair<Artefact, bool>> classify(std::string_view path,
 
 } // namespace
 
-std::optional<Artefact> classify_artefact(std::string_view path, const std::function<bool(std::string_view)>& exists,
+std::optional<Artefact> classify_artefact(std::string_view path,
+                                          const std::function<bool(std::string_view)>& exists,
                                           const std::vector<std::string>& hosts) {
   auto found = classify(path, exists, hosts);
   if (!found) {
@@ -288,7 +295,8 @@ std::vector<Artefact> take_artefacts(Index& local, Index& cloud, const Baseline&
       }
       // A look-alike is a file of the user's unless only the cloud side has it
       // and it was never synced: the agent's folder has no cloud client.
-      if (found->second && (side == Side::local || other_index.files.count(path) != 0 || baseline.count(path) != 0)) {
+      if (found->second &&
+          (side == Side::local || other_index.files.count(path) != 0 || baseline.count(path) != 0)) {
         continue;
       }
       found->first.side = side;
