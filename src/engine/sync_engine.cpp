@@ -643,7 +643,13 @@ Prepared prepare(const config::Config& cfg, const PrepareOptions& options) {
   }
   hash_candidates(cfg, p);
   auto evidence = detail::gather_evidence(cfg, p.local, p.cloud, p.baseline.baseline, p.options);
-  detail::check_deliveries(cfg, options, {}, p, evidence);
+  std::set<std::string> unavailable;  // evicted by iCloud: neither copied nor deleted
+  for (const auto& artefact : p.artefacts) {
+    if (artefact.placeholder && artefact.side == Side::cloud && !artefact.shadows.empty()) {
+      unavailable.insert(artefact.shadows);
+    }
+  }
+  detail::check_deliveries(cfg, options, unavailable, p, evidence);
   p.plan = plan::make_plan(p.local, p.cloud, p.baseline.baseline, p.options, evidence);
   guard_secrets(cfg, p);
   p.deletion_stop = plan::deletion_guard(p.plan, p.local, p.cloud, p.baseline.baseline, cfg.sync.max_delete_percent,
