@@ -59,10 +59,12 @@ int report_error(const Streams& streams, bool json, ExitCode code, const std::ve
 }
 
 // Builds the command tree on `app`; returns which CLI11 app runs which command.
+// A command whose words are also a group's ({"artefacts"} beside
+// {"artefacts", "clean"}) runs when no subcommand of the group is named.
 std::map<CLI::App*, commands::Command*> build_tree(CLI::App& app,
                                                    const std::vector<std::unique_ptr<commands::Command>>& table) {
   std::map<CLI::App*, commands::Command*> runs;
-  std::map<std::string, CLI::App*> groups;  // "backups" -> its app
+  std::map<std::string, CLI::App*> groups;  // "backups " -> its app
   for (const auto& command : table) {
     CLI::App* parent = &app;
     const auto words = command->path();
@@ -78,7 +80,17 @@ std::map<CLI::App*, commands::Command*> build_tree(CLI::App& app,
       }
       parent = group;
     }
+    CLI::App*& existing = groups[prefix + words.back() + " "];
+    if (existing != nullptr) {  // the group runs this command when no subcommand is named
+      existing->require_subcommand(0, 1);
+      existing->description(command->summary());
+      existing->footer("\nExample:\n  " + command->example() + "\n");
+      command->add_options(*existing);
+      runs[existing] = command.get();
+      continue;
+    }
     auto* sub = parent->add_subcommand(words.back(), command->summary());
+    existing = sub;
     sub->footer("\nExample:\n  " + command->example() + "\n");
     sub->fallthrough();
     command->add_options(*sub);

@@ -14,6 +14,9 @@ std::vector<std::unique_ptr<commands::Command>> command_table() {
   table.push_back(commands::make_backups_list());
   table.push_back(commands::make_conflicts_list());
   table.push_back(commands::make_conflicts_restore());
+  table.push_back(commands::make_artefacts());
+  table.push_back(commands::make_artefacts_list());
+  table.push_back(commands::make_artefacts_clean());
   table.push_back(commands::make_recover_list());
   table.push_back(commands::make_recover_resume());
   table.push_back(commands::make_recover_rollback());

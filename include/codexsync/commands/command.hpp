@@ -114,6 +114,10 @@ std::unique_ptr<Command> make_restore();
 std::unique_ptr<Command> make_backups_list();
 std::unique_ptr<Command> make_conflicts_list();
 std::unique_ptr<Command> make_conflicts_restore();
+// `artefacts` (the same as `artefacts list`), `artefacts list`, `artefacts clean`.
+std::unique_ptr<Command> make_artefacts();
+std::unique_ptr<Command> make_artefacts_list();
+std::unique_ptr<Command> make_artefacts_clean();
 std::unique_ptr<Command> make_status();
 std::unique_ptr<Command> make_unlock();
 std::unique_ptr<Command> make_recover_list();

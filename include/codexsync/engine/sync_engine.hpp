@@ -3,6 +3,7 @@
 #include <codexsync/config/config.hpp>
 #include <codexsync/core/index.hpp>
 #include <codexsync/plan/plan.hpp>
+#include <codexsync/scan/artefacts.hpp>
 #include <codexsync/secrets/scanner.hpp>
 #include <codexsync/state/baseline_store.hpp>
 #include <codexsync/state/delivery.hpp>
@@ -45,6 +46,10 @@ struct Prepared {
   // Why the plan deletes too much (plan::deletion_guard); a sync stops on it
   // with exit 5 unless --force-deletes.
   std::optional<std::string> deletion_stop;
+  // Files a cloud client made (conflict copies, temporary files, iCloud
+  // placeholders), taken out of `local` and `cloud` before planning: never
+  // copied, never a deletion (scan::take_artefacts).
+  std::vector<scan::Artefact> artefacts;
 };
 
 struct PrepareOptions {
@@ -55,6 +60,11 @@ struct PrepareOptions {
   bool accept_undelivered = false;  // --accept-undelivered: files missing from the mirror may count as deleted
   bool adopt_workspace = false;     // --adopt-workspace
 };
+
+// The computer names that may mark a OneDrive copy ("name-HOST.ext") in the
+// cloud folder: this computer's host name and, when it has a domain part,
+// the name before the first dot. Empty when the OS will not say.
+std::vector<std::string> known_hosts(const config::Config& cfg);
 
 // Scans both sides, hashes the planner's candidates (reusing the baseline's
 // hash where size and mtime still match it) and builds the plan. Reads only.

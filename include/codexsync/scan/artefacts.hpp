@@ -26,20 +26,24 @@ struct Artefact {
   bool placeholder = false;
 };
 
-// What a path's name says it is. `exists(path)` tells whether another path is
-// in the same listing: "name (1).ext" (Google Drive) and "name-HOST.ext"
-// (OneDrive, HOST one of `hosts`, the computer names known to sync this
-// folder) count only beside their original "name.ext". Pure.
+// What a path's name says it is (nullopt: an ordinary file). Only the last
+// name of `path` is looked at; `shadows` keeps the folder. `exists(path)` tells
+// whether another path is in the same listing: "name (1).ext" (Google Drive)
+// and "name-HOST.ext" (OneDrive, HOST one of `hosts`, the computer names known
+// to sync this folder, ignoring ASCII case) count only beside their original
+// "name.ext". A marker stands at the end of the name or before a dot, so
+// "a (1).tar.gz", "notes (1)" and ".hidden (1)" work too. Pure.
 std::optional<Artefact> classify_artefact(std::string_view path,
                                           const std::function<bool(std::string_view)>& exists,
                                           const std::vector<std::string>& hosts);
 
 // Moves the artefacts out of both indexes and returns them, sorted by side
-// then path. A name that only looks like a duplicate ("name (1).ext",
-// "name-HOST.ext") is left alone when the other side has it too or the
-// baseline knows it: it is then a file of the user's. Unmistakable names
-// (Syncthing, Dropbox markers, iCloud stubs, temporary downloads) are taken
-// from both sides.
+// (local first) then path. A name that only looks like a duplicate
+// ("name (1).ext", "name-HOST.ext") is taken from the cloud side only, and
+// only when the local side does not have it and the baseline does not know
+// it: otherwise it is a file of the user's (the agent's folder has no cloud
+// client). Unmistakable names (Syncthing, Dropbox markers, iCloud stubs,
+// temporary files) are taken from both sides.
 std::vector<Artefact> take_artefacts(Index& local, Index& cloud, const Baseline& baseline,
                                      const std::vector<std::string>& hosts);
 
