@@ -31,41 +31,6 @@ std::string show(const fs::path& path) { return util::display_path(path); }
 
 std::string files(std::size_t n) { return n == 1 ? "1 file" : fmt::format("{} files", n); }
 
-// Both sides as a sync scans them, with the artefacts taken out.
-struct Found {
-  Index local;
-  Index cloud;
-  std::vector<scan::Artefact> artefacts;
-  std::vector<std::string> unreadable; // "side: path (reason)"
-};
-
-Found find_artefacts(const config::Config& cfg) {
-  Found found;
-  const scan::ScanOptions options{cfg.targets.include_roots, cfg.filters.exclude_globs,
-                                  cfg.filters.never_sync_globs};
-  found.local = scan::scan_tree(cfg.paths.local_state_dir, options);
-  found.cloud = scan::scan_tree(cfg.paths.cloud_root_dir, options);
-  for (const auto side : {Side::local, Side::cloud}) {
-    for (const auto& skipped : (side == Side::local ? found.local : found.cloud).skipped) {
-      if (skipped.reason.rfind("unreadable", 0) == 0) {
-        found.unreadable.push_back(fmt::format("{}: {} ({})", side_name(side), skipped.path, skipped.reason));
-      }
-    }
-  }
-  // The baseline says which look-alikes ("name (1).ext") were synced as the
-  // user's files; reading it writes nothing ("" skips the install check).
-  const auto baseline = state::load_baseline(
-      state::BaselineFile{.path = state::baseline_path(cfg.paths.temp_dir, cfg.state.manifest_file,
-                                                       cfg.identity.effective_machine_id),
-                          .machine = cfg.identity.effective_machine_id,
-                          .install_id = "",
-                          .local_root = cfg.paths.local_state_dir,
-                          .cloud_root = cfg.paths.cloud_root_dir});
-  found.artefacts =
-      scan::take_artefacts(found.local, found.cloud, baseline.baseline, engine::known_hosts(cfg));
-  return found;
-}
-
 // `artefacts clean` moves these; the rest is listed and left.
 bool movable(const scan::Artefact& artefact) { return artefact.side == Side::cloud && !artefact.placeholder; }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <codexsync/config/config.hpp>
 #include <codexsync/core/index.hpp>
 #include <codexsync/scan/artefacts.hpp>
 
@@ -15,6 +16,17 @@
 // How the files a cloud client made (scan/artefacts.hpp) are shown: by
 // `artefacts`, and for status and the plan.
 namespace codexsync::commands {
+
+// Both sides as a sync scans them, with the artefacts taken out (a look-alike
+// that this machine's baseline or a delivery record knows is the user's
+// file). Reads only.
+struct Found {
+  Index local;
+  Index cloud;
+  std::vector<scan::Artefact> artefacts;
+  std::vector<std::string> unreadable;  // "side: path (reason)"
+};
+Found find_artefacts(const config::Config& cfg);
 
 // Whether the file an artefact shadows is on that side (nullopt: unknown).
 using ShadowExists = std::function<std::optional<bool>(Side side, const std::string& path)>;

@@ -1,5 +1,7 @@
 #include "plan_output.hpp"
 
+#include "artefacts_output.hpp"
+
 #include <codexsync/core/error.hpp>
 #include <codexsync/log/log.hpp>
 #include <codexsync/util/clock.hpp>
@@ -138,6 +140,7 @@ nlohmann::json plan_json(const config::Config& cfg, const engine::Prepared& p) {
           {"actions", std::move(actions)},
           {"skipped", std::move(skipped)},
           {"undelivered", undelivered_json(p)},
+          {"artefacts", artefacts_json(p.artefacts, shadow_exists_in(p.local, p.cloud))},
           {"deletion_stop", p.deletion_stop ? nlohmann::json(*p.deletion_stop) : nlohmann::json()},
           {"summary",
            {{"copy_to_cloud", plan.count(plan::ActionKind::copy_to_cloud)},
@@ -197,6 +200,11 @@ void print_plan(Context& ctx, const config::Config& cfg, const engine::Prepared&
     if (skipped.size() > k_skipped_shown) {
       out << "  ... and " << skipped.size() - k_skipped_shown << " more (--json lists them all)\n";
     }
+  }
+  if (!p.artefacts.empty()) {
+    out << "Cloud client files (" << p.artefacts.size()
+        << "; never synced; `codexsync artefacts clean` moves them into the backups):\n";
+    print_artefacts(out, p.artefacts, shadow_exists_in(p.local, p.cloud), "  ");
   }
   const auto& plan = p.plan;
   out << fmt::format("Summary: {} to the cloud ({}), {} to here ({}), {} deletion(s), {} merge(s), {} conflict(s), "

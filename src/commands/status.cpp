@@ -7,6 +7,7 @@
 #include <codexsync/util/clock.hpp>
 #include <codexsync/util/fs.hpp>
 
+#include "artefacts_output.hpp"
 #include "peers_output.hpp"
 #include "schedule_summary.hpp"
 
@@ -304,6 +305,20 @@ private:
         (*doc)["peer_problems"] = peers.listing.problems;
       } else {
         print_peers(ctx.out(), peers, now);
+      }
+      // Files the cloud client made (artefacts_output.hpp): never imported.
+      std::error_code ec;
+      if (std::filesystem::is_directory(cfg->paths.cloud_root_dir, ec)) {
+        const auto found = find_artefacts(*cfg);
+        const auto exists = shadow_exists_in(found.local, found.cloud);
+        if (doc != nullptr) {
+          (*doc)["artefacts"] = artefacts_json(found.artefacts, exists);
+        } else if (!found.artefacts.empty()) {
+          ctx.out() << fmt::format("Cloud client files ({}; never synced; `codexsync artefacts clean` moves them "
+                                   "into the backups):\n",
+                                   found.artefacts.size());
+          print_artefacts(ctx.out(), found.artefacts, exists, "  ");
+        }
       }
     }
     if (s.config_problems.empty()) {

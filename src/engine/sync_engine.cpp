@@ -642,7 +642,9 @@ Prepared prepare(const config::Config& cfg, const PrepareOptions& options) {
     .local_root = cfg.paths.local_state_dir,
     .cloud_root = cfg.paths.cloud_root_dir};
   p.baseline = state::load_baseline(p.baseline_file);
-  p.artefacts = scan::take_artefacts(p.local, p.cloud, p.baseline.baseline, known_hosts(cfg));
+  auto deliveries = detail::read_deliveries(cfg);
+  p.artefacts = scan::take_artefacts(p.local, p.cloud, p.baseline.baseline, known_hosts(cfg),
+                                     state::mentioned_paths(deliveries));
   if (p.baseline.other_install) {
     throw FailSafeError(p.baseline.note + "; nothing was written");
   }
@@ -667,11 +669,12 @@ Prepared prepare(const config::Config& cfg, const PrepareOptions& options) {
   auto evidence = detail::gather_evidence(cfg, p.local, p.cloud, p.baseline.baseline, p.options);
   std::set<std::string> unavailable;  // evicted by iCloud: neither copied nor deleted
   for (const auto& artefact : p.artefacts) {
-    if (artefact.placeholder && artefact.side == Side::cloud && !artefact.shadows.empty()) {
+    if (artefact.placeholder && artefact.side == Side::cloud && !artefact.shadows.empty() &&
+        p.cloud.find(artefact.shadows) == nullptr) {
       unavailable.insert(artefact.shadows);
     }
   }
-  detail::check_deliveries(cfg, options, unavailable, p, evidence);
+  detail::check_deliveries(cfg, options, std::move(deliveries), unavailable, p, evidence);
   p.plan = plan::make_plan(p.local, p.cloud, p.baseline.baseline, p.options, evidence);
   guard_secrets(cfg, p);
   p.deletion_stop = plan::deletion_guard(p.plan, p.local, p.cloud, p.baseline.baseline, cfg.sync.max_delete_percent,

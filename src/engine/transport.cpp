@@ -84,10 +84,12 @@ void check_marker(const config::Config& cfg, const PrepareOptions& options, Prep
                          : fmt::format("is not readable as a marker ({})", read.problem)));
 }
 
-void check_deliveries(const config::Config& cfg, const PrepareOptions& options,
+state::DeliveryListing read_deliveries(const config::Config& cfg) {
+  return state::read_delivery_records(state::delivery_dir(config::workspace_dir(cfg), cfg.agent.profile));
+}
+
+void check_deliveries(const config::Config& cfg, const PrepareOptions& options, state::DeliveryListing listing,
                       const std::set<std::string>& unavailable, Prepared& p, plan::Evidence& evidence) {
-  const auto dir = state::delivery_dir(config::workspace_dir(cfg), cfg.agent.profile);
-  auto listing = state::read_delivery_records(dir);
   p.delivery_problems = std::move(listing.problems);
   for (const auto& problem : p.delivery_problems) {
     log::warn(fmt::format("a delivery record cannot be read and is ignored: {}", problem));

@@ -22,8 +22,13 @@ void check_marker(const config::Config& cfg, const PrepareOptions& options, Prep
 // (hashing, once, mirror files whose size matches a claim and whose hash the
 // baseline does not vouch for); fills p.undelivered, p.delivery_problems,
 // p.own_delivery and the evidence the planner needs about absent files.
-void check_deliveries(const config::Config& cfg, const PrepareOptions& options,
+// `listing` is read_deliveries(cfg).
+void check_deliveries(const config::Config& cfg, const PrepareOptions& options, state::DeliveryListing listing,
                       const std::set<std::string>& unavailable, Prepared& p, plan::Evidence& evidence);
+
+// The delivery records of this config's mirror.
+state::DeliveryListing read_deliveries(const config::Config& cfg);
+
 
 // At the start of apply: makes the marker (first sync) or remembers the one
 // found, as p.marker says.

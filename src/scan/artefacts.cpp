@@ -281,7 +281,7 @@ std::optional<Artefact> classify_artefact(std::string_view path,
 }
 
 std::vector<Artefact> take_artefacts(Index& local, Index& cloud, const Baseline& baseline,
-                                     const std::vector<std::string>& hosts) {
+                                     const std::vector<std::string>& hosts, const std::set<std::string>& claimed) {
   std::vector<Artefact> taken;
   for (const auto side : {Side::local, Side::cloud}) {
     auto& index = side == Side::local ? local : cloud;
@@ -296,7 +296,8 @@ std::vector<Artefact> take_artefacts(Index& local, Index& cloud, const Baseline&
       // A look-alike is a file of the user's unless only the cloud side has it
       // and it was never synced: the agent's folder has no cloud client.
       if (found->second &&
-          (side == Side::local || other_index.files.count(path) != 0 || baseline.count(path) != 0)) {
+          (side == Side::local || other_index.files.count(path) != 0 || baseline.count(path) != 0 ||
+           claimed.count(path) != 0)) {
         continue;
       }
       found->first.side = side;

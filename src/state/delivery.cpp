@@ -115,6 +115,19 @@ DeliveryListing read_delivery_records(const fs::path& dir) {
   return out;
 }
 
+std::set<std::string> mentioned_paths(const DeliveryListing& listing) {
+  std::set<std::string> out;
+  for (const auto& record : listing.records) {
+    for (const auto& [path, claim] : record.files) {
+      out.insert(path);
+    }
+    for (const auto& [path, at] : record.deleted) {
+      out.insert(path);
+    }
+  }
+  return out;
+}
+
 Statements newest_statements(const std::vector<DeliveryRecord>& records) {
   Statements out;
   const auto offer = [&out](const std::string& path, Statement s) {

@@ -44,3 +44,17 @@ for f in "${artefacts[@]}"; do
 done
 assert_file_is "$STATE_A/$d/SKILL.md" "# review skill of machine a"
 assert_trees_equal "$STATE_A" "$STATE_B"
+
+# The plan and `status` list them, each with the file it stands for.
+cs_a plan
+assert_exit 0
+assert_stdout_contains "Cloud client files ("
+assert_stdout_contains "Syncthing conflict copy of skills/review/SKILL.md"
+assert_stdout_contains "$d/SKILL.sync-conflict-20261120-101500-ABCDEF7.md"
+cs_a status
+assert_exit 0
+assert_stdout_contains "Cloud client files ("
+assert_stdout_contains "Dropbox conflict copy of skills/review/SKILL.md"
+cs_a --json status
+assert_exit 0
+assert_stdout_contains '"artefacts"'

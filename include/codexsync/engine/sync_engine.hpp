@@ -62,8 +62,9 @@ struct PrepareOptions {
 };
 
 // The computer names that may mark a OneDrive copy ("name-HOST.ext") in the
-// cloud folder: this computer's host name and, when it has a domain part,
-// the name before the first dot. Empty when the OS will not say.
+// cloud folder: this computer's host name and those of the machines whose
+// records are in <workspace>/state/machines, each also without its domain
+// part. Sorted, without repeats.
 std::vector<std::string> known_hosts(const config::Config& cfg);
 
 // Scans both sides, hashes the planner's candidates (reusing the baseline's

@@ -4,6 +4,7 @@
 
 #include <functional>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -44,7 +45,10 @@ std::optional<Artefact> classify_artefact(std::string_view path,
 // it: otherwise it is a file of the user's (the agent's folder has no cloud
 // client). Unmistakable names (Syncthing, Dropbox markers, iCloud stubs,
 // temporary files) are taken from both sides.
+// `claimed`: paths some machine's delivery record says codexsync wrote to the
+// mirror; a look-alike among them is the user's file too.
 std::vector<Artefact> take_artefacts(Index& local, Index& cloud, const Baseline& baseline,
-                                     const std::vector<std::string>& hosts);
+                                     const std::vector<std::string>& hosts,
+                                     const std::set<std::string>& claimed = {});
 
 } // namespace codexsync::scan

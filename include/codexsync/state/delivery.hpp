@@ -54,6 +54,9 @@ struct DeliveryListing {
 // Reads every record in `dir` (none when it does not exist). Never throws.
 DeliveryListing read_delivery_records(const std::filesystem::path& dir);
 
+// Every path some record claims or tombstones.
+std::set<std::string> mentioned_paths(const DeliveryListing& listing);
+
 // The newest statements about each path across the records (ties keep all).
 struct Statement {
   std::string machine;
