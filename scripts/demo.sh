@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # A guided tour of codexsync: two simulated machines and a cloud folder in a
-# throw-away sandbox, walked through a handoff, a conflict, a restore and chats. It
+# throw-away sandbox, walked through a handoff, a conflict, a restore, chats and a
+# cloud folder that is still syncing. It
 # never touches your real ~/.codex or your real codexsync config: HOME,
 # CODEX_HOME and the XDG folders point into the sandbox for every codexsync run.
 #
@@ -18,7 +19,10 @@
 #   cloud/                  the folder a cloud client would keep in sync
 #
 # The tour: handoff A -> B, a conflict on a skill edited on both machines and
-# its resolution, then a restore from the backup. All the data is synthetic.
+# its resolution, a restore from the backup, chats continued on one and on both
+# machines, and a cloud folder that has not delivered everything yet, holds a
+# cloud client's conflict copy, or is not the one synced with. All the data is
+# synthetic.
 # Exit status: 0 when every step went as expected, else the exit code of the
 # codexsync command that did not (see docs/exit-codes.md), or 1 when one of the
 # demo's own checks fails.
@@ -33,7 +37,7 @@ if [[ -n "${CODEXSYNC:-}" ]]; then
 fi
 sandbox=""
 
-usage() { sed -n '2,24s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; }
+usage() { sed -n '2,28s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; }
 
 for arg in "$@"; do
   case "$arg" in
@@ -587,6 +591,50 @@ chat_continued_on_both() {
   ok "B's version of the chat came back from the store byte for byte."
 }
 
+cloud_still_syncing() {
+  local a="$sandbox/machine-a/home/.codex" b="$sandbox/machine-b/home/.codex" f="skills/deploy-notes/SKILL.md"
+  local mirror="$sandbox/cloud/sync"
+  heading "B runs before the cloud client has delivered everything A uploaded"
+  explain "After each run, a machine publishes what it wrote to the cloud folder" \
+    "(cloud/state/delivery/<machine>.json, sizes and SHA-256). A adds a skill and" \
+    "syncs; the demo then hides the new file, as a cloud client still downloading" \
+    "it would. B sees A's record, finds the file missing, writes nothing and" \
+    "stops with exit 5 (\"retry later\"):"
+  mkdir -p "$a/skills/deploy-notes"
+  printf '# Deploy notes\nAlways tag the release first.\n' >"$a/$f"
+  step machine-a sync --apply
+  shell mv "$mirror/$f" "$sandbox/in-transit.md"
+  expect 5 machine-b sync --apply
+  [[ ! -e "$b/$f" ]] || check_failed "machine B took $f before it was delivered"
+  explain "The cloud client finishes; B's next run completes:"
+  shell mv "$sandbox/in-transit.md" "$mirror/$f"
+  step machine-b sync --apply
+  cmp -s "$a/$f" "$b/$f" || check_failed "machine B's $f differs from machine A's"
+  ok "B took the skill only once it had arrived whole."
+}
+
+cloud_client_files() {
+  local b="$sandbox/machine-b/home/.codex" copy="skills/deploy-notes/SKILL.sync-conflict-20261124-101500-ABCDEF7.md"
+  local marker="$sandbox/cloud/.codexsync-workspace"
+  heading "Files the cloud client makes are never imported"
+  explain "A Syncthing conflict copy appears in the cloud folder. The plan lists it with" \
+    "the file it stands for; sync never copies it into an agent's folder;" \
+    "\`artefacts clean\` moves it into the backups:"
+  printf 'a conflict copy\n' >"$sandbox/cloud/sync/$copy"
+  step machine-b plan
+  step machine-b artefacts clean
+  [[ ! -e "$b/$copy" && ! -e "$sandbox/cloud/sync/$copy" ]] || check_failed "the conflict copy is still there"
+  heading "A cloud folder that is not the one B synced with"
+  explain "The first sync wrote cloud/.codexsync-workspace and each machine remembers its" \
+    "id. Without it (an unmounted drive, an emptied folder) every sync stops (exit 5):"
+  shell mv "$marker" "$sandbox/marker.saved"
+  expect 5 machine-b sync --apply
+  shell mv "$sandbox/marker.saved" "$marker"
+  step machine-b sync --apply
+  ok "The conflict copy went to the backups, never to a machine; the missing" \
+    "marker stopped the run before it planned anything."
+}
+
 main() {
   build_binary
   make_sandbox
@@ -619,6 +667,10 @@ main() {
   part "4. Chats: continued on one machine, then on both"
   chat_continued_on_b
   chat_continued_on_both
+
+  part "5. The cloud folder: still syncing, its own files, the wrong folder"
+  cloud_still_syncing
+  cloud_client_files
 
   heading "Done: every step went as expected"
 }
