@@ -12,6 +12,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace codexsync::engine::detail {
 namespace {
 
@@ -56,6 +58,30 @@ void check_marker(const config::Config& cfg, const PrepareOptions& options, Prep
   const auto remembered = state::remembered_workspace(options.user_state_dir, machine, workspace);
   const auto read = state::read_marker(workspace);
   p.marker = state::judge_marker(remembered, read);
+  if (p.marker == state::MarkerVerdict::different && read.marker && remembered) {
+    // Two first syncs raced: each made a marker and the cloud client kept the
+    // loser beside the winner. The same folder, so the winner is joined.
+    const auto copies = state::marker_copy_ids(workspace);
+    if (std::find(copies.begin(), copies.end(), *remembered) != copies.end()) {
+      log::warn(fmt::format("the workspace marker {} was made by another machine's first sync at the same time as "
+                            "this one's (the cloud client kept both); this machine now uses {} (was {})",
+                            util::display_path(state::marker_path(workspace)), read.marker->id, *remembered));
+      p.marker = state::MarkerVerdict::join;
+      return;
+    }
+  }
+  if (p.marker == state::MarkerVerdict::create && !options.adopt_workspace) {
+    // Other machines' records but no marker: it has not arrived yet (or was removed).
+    const auto peers = state::read_machine_records(workspace);
+    for (const auto& record : peers.records) {
+      if (record.machine != machine) {
+        throw FailSafeError(fmt::format(
+          "cloud folder still syncing; retry later: it holds machine {}'s records but no workspace marker ({}) "
+          "yet; nothing was written. If the marker was deleted, run `codexsync sync --adopt-workspace` once",
+          record.machine, util::display_path(state::marker_path(workspace))));
+      }
+    }
+  }
   if (p.marker != state::MarkerVerdict::missing && p.marker != state::MarkerVerdict::different) {
     return;
   }

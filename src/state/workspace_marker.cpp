@@ -113,6 +113,28 @@ void remember_workspace(const std::optional<fs::path>& state_dir, const std::str
   }
 }
 
+std::vector<std::string> marker_copy_ids(const fs::path& workspace) {
+  std::vector<std::string> ids;
+  const auto name = marker_path(workspace).filename().string();
+  std::error_code ec;
+  for (fs::directory_iterator it(workspace, ec), end; !ec && it != end; it.increment(ec)) {
+    const auto entry = it->path().filename().string();
+    if (entry == name || entry.rfind(name, 0) != 0 || !it->is_regular_file(ec)) {
+      continue;
+    }
+    std::error_code read_ec;
+    const auto text = util::read_file(it->path(), read_ec);
+    if (!text) {
+      continue;
+    }
+    const auto doc = nlohmann::json::parse(*text, nullptr, false);
+    if (doc.is_object() && doc.value("format", "") == k_format && doc.contains("id") && doc["id"].is_string()) {
+      ids.push_back(doc["id"].get<std::string>());
+    }
+  }
+  return ids;
+}
+
 MarkerVerdict judge_marker(const std::optional<std::string>& remembered, const MarkerRead& read) {
   if (!read.problem.empty()) {
     return MarkerVerdict::different;

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <vector>
 
 // The workspace marker: <workspace>/.codexsync-workspace holds an id made by
 // the first sync into the folder. Each machine remembers the id it synced with
@@ -42,6 +43,12 @@ std::optional<std::string> remembered_workspace(const std::optional<std::filesys
 // Remembers `id` for the workspace. Throws RuntimeError naming the file.
 void remember_workspace(const std::optional<std::filesystem::path>& state_dir, const std::string& machine,
                         const std::filesystem::path& workspace, const std::string& id);
+
+// The ids held by the cloud client's copies of the marker beside it
+// (".codexsync-workspace.sync-conflict-…", ".codexsync-workspace (… conflicted
+// copy …)"): two machines whose first syncs ran before either's marker
+// arrived each made one, and the client kept both. Never throws.
+std::vector<std::string> marker_copy_ids(const std::filesystem::path& workspace);
 
 enum class MarkerVerdict {
   ok,         // the marker holds the id this machine remembers
