@@ -119,7 +119,10 @@ std::vector<std::string> marker_copy_ids(const fs::path& workspace) {
   std::error_code ec;
   for (fs::directory_iterator it(workspace, ec), end; !ec && it != end; it.increment(ec)) {
     const auto entry = it->path().filename().string();
-    if (entry == name || entry.rfind(name, 0) != 0 || !it->is_regular_file(ec)) {
+    // ".codexsync-workspace.sync-conflict-…", ".codexsync-workspace (… conflicted
+    // copy …)", and Syncthing's ".sync-conflict-…-DEVICE.codexsync-workspace"
+    // (the whole name after the dot is taken for an extension).
+    if (entry == name || entry.find("codexsync-workspace") == std::string::npos || !it->is_regular_file(ec)) {
       continue;
     }
     std::error_code read_ec;

@@ -25,7 +25,8 @@ assert_file_exists "$CLOUD_B/.codexsync-workspace"
 cmp -s "$CLOUD/.codexsync-workspace" "$CLOUD_B/.codexsync-workspace" && cs_fail "expected two different markers"
 
 # The cloud client settles the clash: B's marker wins, A's is kept beside it.
-copy=".codexsync-workspace.sync-conflict-20261124-101500-ABCDEF7"
+# (Syncthing takes the whole name after the leading dot for an extension.)
+copy=".sync-conflict-20261124-101500-ABCDEF7.codexsync-workspace"
 mv "$CLOUD/.codexsync-workspace" "$CLOUD/$copy"
 cp -p "$CLOUD/$copy" "$CLOUD_B/$copy"
 cp -p "$CLOUD_B/.codexsync-workspace" "$CLOUD/.codexsync-workspace"

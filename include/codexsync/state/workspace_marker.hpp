@@ -45,8 +45,9 @@ void remember_workspace(const std::optional<std::filesystem::path>& state_dir, c
                         const std::filesystem::path& workspace, const std::string& id);
 
 // The ids held by the cloud client's copies of the marker beside it
-// (".codexsync-workspace.sync-conflict-…", ".codexsync-workspace (… conflicted
-// copy …)"): two machines whose first syncs ran before either's marker
+// (any file beside it whose name holds "codexsync-workspace", such as
+// Syncthing's ".sync-conflict-…-DEVICE.codexsync-workspace" or Dropbox's
+// ".codexsync-workspace (… conflicted copy …)"): two machines whose first syncs ran before either's marker
 // arrived each made one, and the client kept both. Never throws.
 std::vector<std::string> marker_copy_ids(const std::filesystem::path& workspace);
 
