@@ -69,7 +69,7 @@ void write_delivery_record(const fs::path& dir, const DeliveryRecord& record) {
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (!ec) {
-    util::write_file_atomic(path, to_json(record).dump(1), ec);
+    util::write_file_atomic(path, to_json(record).dump(), ec);  // compact: thousands of claims
   }
   if (ec) {
     throw RuntimeError(fmt::format("cannot write the delivery record {} ({}); the files were synced, but other "
