@@ -9,6 +9,7 @@
 #   st_start DIR_A DIR_B       two instances sharing folder id "cloud": DIR_A on instance 1,
 #                              DIR_B on instance 2; returns once both answer and are connected
 #   st_scan                    asks both to rescan the folder now
+#   st_pause / st_resume       the two stop carrying anything / carry again
 #   st_wait_in_sync [SECONDS]  rescans, then waits until both hold the same files (default 30 s)
 #   st_stop                    stops exactly the processes st_start started (the EXIT trap does it)
 #   st_init_config_for a|b DIR init_config_for with DIR as the machine's workspace root
@@ -31,6 +32,9 @@ ST_ID=()
 ST_GUI=()
 ST_KEY=()
 ST_LOG=()
+# Set before st_start: each instance receives at most this many KiB/s (0: no
+# limit), so that a delivery of a few MB takes long enough to be watched.
+ST_RECV_KIBPS=0
 # Upper bound on each instance's life, whatever happens to this script: it
 # runs under timeout(1), so it is gone even when the test is killed hard.
 ST_LIFETIME_SECONDS=240
@@ -93,7 +97,7 @@ def set_child(parent, tag, text):
         el = ET.SubElement(parent, tag)
     el.text = text
 
-def edit(path, self_id, other_id, gui, listen, other_listen, apikey, folder, watcher):
+def edit(path, self_id, other_id, gui, listen, other_listen, apikey, folder, watcher, recv_kbps):
     tree = ET.parse(path)
     root = tree.getroot()
     gui_el = root.find("gui")
@@ -110,7 +114,8 @@ def edit(path, self_id, other_id, gui, listen, other_listen, apikey, folder, wat
                        ("urAccepted", "-1"), ("crashReportingEnabled", "false"),
                        ("autoUpgradeIntervalH", "0"), ("announceLANAddresses", "false"),
                        ("reconnectionIntervalS", "1"), ("setLowPriority", "false"),
-                       ("stunServer", ""), ("globalAnnounceServer", "")]:
+                       ("stunServer", ""), ("globalAnnounceServer", ""),
+                       ("maxRecvKbps", recv_kbps), ("limitBandwidthInLan", "true")]:
         set_child(opts, tag, value)
     mhf = opts.find("minHomeDiskFree")
     if mhf is not None:
@@ -136,6 +141,9 @@ def edit(path, self_id, other_id, gui, listen, other_listen, apikey, folder, wat
     # Smallest files first: small records arrive before a big chat, the order
     # that leaves a receiver looking at a half-delivered folder longest.
     set_child(f, "order", "smallestFirst")
+    # A failed pull (a file that changed or vanished meanwhile: a lock, a
+    # record) is retried after 1 s instead of a minute.
+    set_child(f, "pullerPauseS", "1")
     tree.write(path)
 
 def inst(i):
@@ -195,6 +203,11 @@ def wait_connected(timeout):
     print("the two instances did not connect within %s s: %s" % (timeout, json.dumps(last)), file=sys.stderr)
     sys.exit(1)
 
+def pause(action):
+    # action: "pause" or "resume": both sides stop (or go back to) talking to each other.
+    for i, j in ((1, 2), (2, 1)):
+        rest(i, "/rest/system/%s?device=%s" % (action, inst(j)["id"]), method="POST")
+
 def scan():
     for i in (1, 2):
         rest(i, "/rest/db/scan?folder=cloud", method="POST")
@@ -238,6 +251,8 @@ elif cmd == "wait-up":
     wait_up(float(args[0]), args[1:])
 elif cmd == "wait-connected":
     wait_connected(float(args[0]))
+elif cmd in ("pause", "resume"):
+    pause(cmd)
 elif cmd == "scan":
     scan()
 elif cmd == "in-sync":
@@ -338,7 +353,7 @@ st_start() {
     local peer_port=("${ports[3]}" -)
     for i in 0 1; do
       st_py edit "$ST_ROOT/home-$((i + 1))/config.xml" "${ST_ID[$i]}" "${ST_ID[$((1 - i))]}" "${ST_GUI[$i]}" \
-        "${ports[$((2 + i))]}" "${peer_port[$i]}" "${ST_KEY[$i]}" "${folders[$i]}" "$watcher" ||
+        "${ports[$((2 + i))]}" "${peer_port[$i]}" "${ST_KEY[$i]}" "${folders[$i]}" "$watcher" "$ST_RECV_KIBPS" ||
         st_skip "could not edit $ST_ROOT/home-$((i + 1))/config.xml"
     done
     # Instance 2 (the listener) first, so that instance 1's first dial finds
@@ -382,6 +397,17 @@ st_launch() {
 
 # st_ms: the wall clock in milliseconds, for the timings the tests print.
 st_ms() { printf '%d' "$(($(date +%s%N) / 1000000))"; }
+
+# st_pause / st_resume: the two instances stop carrying anything (each pauses
+# the other device) / carry again; st_resume returns once they are
+# connected again. For a state the test needs before a delivery starts.
+st_pause() {
+  st_env st_py pause || cs_die_setup "Syncthing did not accept a pause request"
+}
+st_resume() {
+  st_env st_py resume || cs_die_setup "Syncthing did not accept a resume request"
+  st_env st_py wait-connected 20 || cs_die_setup "the two Syncthing instances did not connect again after st_resume"
+}
 
 # st_scan: both instances rescan the folder now.
 st_scan() {

@@ -22,6 +22,9 @@ agent_tree make --agent codex --root "$STATE_A" --sessions 8 --big-mb 6 --seed 7
 mkdir -p "$DIR_A" "$DIR_B"
 st_init_config_for a "$DIR_A"
 st_init_config_for b "$DIR_B"
+# About 2 s for the big chat: B runs many times while it is on its way.
+# shellcheck disable=SC2034 # st_start reads it
+ST_RECV_KIBPS=3000
 st_start "$DIR_A" "$DIR_B"
 
 # b_state_is_part_of_a: every file in B's state folder holds the bytes of A's
@@ -83,8 +86,15 @@ printf 'handoff: A synced into its cloud folder in %d ms\n' "$(($(st_ms) - t0))"
 [[ -s "$MIRROR_A/session_index.jsonl" ]] || cs_fail "A's sync put no session_index.jsonl into $MIRROR_A"
 
 # B syncs over and over while Syncthing delivers, until B's cloud folder
-# holds A's mirror and a run of B has seen it whole.
+# holds A's mirror and a run of B has seen it whole. B starts once A's
+# workspace marker is there: a first sync before it arrives is
+# test_syncthing_first_sync_before_marker_arrives.sh.
 t0=$(st_ms)
+tries=300
+while [[ ! -f "$DIR_B/.codexsync-workspace" ]] && ((tries-- > 0)); do
+  sleep 0.1
+done
+[[ -f "$DIR_B/.codexsync-workspace" ]] || cs_fail "A's workspace marker did not reach $DIR_B within 30 s"
 deadline=$((SECONDS + 30))
 complete=0
 while ((SECONDS < deadline)); do
