@@ -374,7 +374,8 @@ st_start() {
     st_stop
   done
   if [[ $rc -ne 0 ]]; then
-    skip_test "Syncthing did not start in 3 tries: $(cat "$ST_ROOT/wait-up.err")"
+    skip_test "Syncthing did not start in 3 tries: $(cat "$ST_ROOT/wait-up.err"); its log ends:" \
+      "$(tail -n 2 "${ST_LOG[@]}" 2>/dev/null | tr '\n' ' ')"
   fi
   printf 'syncthing: both REST APIs answer after %d ms\n' "$(($(st_ms) - t0))"
   if ! st_env st_py wait-connected 20; then
