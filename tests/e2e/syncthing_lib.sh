@@ -68,7 +68,7 @@ st_skip() {
 # polling); see the commands at the end of the script.
 st_py() {
   python3 - "$@" <<'PY'
-import json, os, random, socket, sys, time, urllib.request
+import copy, json, os, random, socket, sys, time, urllib.request
 import xml.etree.ElementTree as ET
 
 def free_ports(n):
@@ -131,13 +131,21 @@ def edit(path, self_id, other_id, gui, listen, other_listen, apikey, folder, wat
     set_child(dev, "address", "tcp://127.0.0.1:%s" % other_listen if other_listen != "-" else "dynamic")
     for el in root.findall("folder"):
         root.remove(el)
-    f = ET.SubElement(root, "folder", {"id": "cloud", "label": "cloud", "path": folder, "type": "sendreceive",
-                                       "rescanIntervalS": "1", "fsWatcherEnabled": watcher,
-                                       "fsWatcherDelayS": "1", "ignorePerms": "false", "autoNormalize": "true"})
-    for d in (self_id, other_id):
-        ET.SubElement(f, "device", {"id": d, "introducedBy": ""})
-    mdf = ET.SubElement(f, "minDiskFree", {"unit": "%"})
-    mdf.text = "0"
+    # The folder starts as a copy of this Syncthing's defaults for new folders,
+    # so everything not set here (conflict copies: maxConflicts 10, the
+    # .stfolder marker, ...) is what a user's Syncthing does. Elements left out
+    # would read as 0: maxConflicts 0 means no conflict copies at all.
+    template = root.find("defaults/folder")
+    f = copy.deepcopy(template) if template is not None else ET.Element("folder")
+    for d in f.findall("device"):
+        f.remove(d)
+    f.attrib.update({"id": "cloud", "label": "cloud", "path": folder, "type": "sendreceive",
+                     "rescanIntervalS": "1", "fsWatcherEnabled": watcher, "fsWatcherDelayS": "1"})
+    for i, d in enumerate((self_id, other_id)):
+        f.insert(i, ET.Element("device", {"id": d, "introducedBy": ""}))
+    set_child(f, "minDiskFree", "0")
+    f.find("minDiskFree").set("unit", "%")
+    root.append(f)
     # Smallest files first: small records arrive before a big chat, the order
     # that leaves a receiver looking at a half-delivered folder longest.
     set_child(f, "order", "smallestFirst")
