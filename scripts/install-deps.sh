@@ -19,6 +19,7 @@ apt_packages_common=(
   libspdlog-dev libfmt-dev catch2 libcli11-dev nlohmann-json3-dev
   libssl-dev zip unzip
   libxml2-utils libplist-utils # the tests parse the scheduler's XML and plist
+  syncthing                     # the Syncthing tests carry the cloud folder between two instances
 )
 # Debian 12 packages Boost 1.81; Ubuntu releases without those names get the
 # distribution's default Boost instead (CMake asks for 1.80 or newer).
