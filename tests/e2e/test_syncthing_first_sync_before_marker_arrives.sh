@@ -8,10 +8,6 @@
 source "$(dirname "$0")/lib.sh"
 source "$CS_E2E_DIR/syncthing_lib.sh"
 st_require
-known_bug "each machine's first sync made a workspace marker; Syncthing keeps the newer one and names the" \
-  "other '.sync-conflict-<date>-<time>-<device>.codexsync-workspace' (the stem is empty, so the whole" \
-  "name is the extension), which marker_copy_ids does not look for (it expects '.codexsync-workspace.sync-conflict-…');" \
-  "so the machine whose marker lost stops with exit 5 ('not the one you synced with') until --adopt-workspace"
 
 DIR_A="$T/cloud-a"
 DIR_B="$T/cloud-b"
