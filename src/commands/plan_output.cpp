@@ -290,7 +290,8 @@ void refuse_undelivered(const engine::Prepared& p) {
   }
   message += "\nWait until the cloud client shows it is up to date and run again ([sync] delivery_wait_seconds "
              "waits by itself). If those files were changed or removed in the cloud folder by hand, or the other "
-             "machine's run was cut short, `codexsync sync --accept-undelivered` syncs what is there.";
+             "machine's run was cut short, `codexsync sync --apply --accept-undelivered` syncs what is there (a file "
+             "missing there then counts as deleted) and vouches for it from then on.";
   throw FailSafeError(message);
 }
 

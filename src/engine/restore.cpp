@@ -302,6 +302,8 @@ RestoreReport apply_restore(const config::Config& cfg, const RestorePlan& plan, 
     }
     fs::create_directories(scratch, ec);
     std::size_t n = 0;
+    std::map<std::string, FileState> put_in_cloud;  // for this machine's delivery record
+    std::set<std::string> removed_from_cloud;
     for (const auto* item : work) {
       const auto dest = file_on(cfg, item->side, item->path);
       last_chance();
@@ -310,6 +312,9 @@ RestoreReport apply_restore(const config::Config& cfg, const RestorePlan& plan, 
         log::file_action(log::Level::warning, "delete", item->path, side_name(item->side),
                          "removed a file the undone run created (a copy is in the backup)");
         ++report.removed;
+        if (item->side == Side::cloud) {
+          removed_from_cloud.insert(item->path);
+        }
         continue;
       }
       const auto& entries = reader->entries();
@@ -331,7 +336,11 @@ RestoreReport apply_restore(const config::Config& cfg, const RestorePlan& plan, 
       log::file_action(log::Level::info, "restore", item->path, side_name(item->side),
                        fmt::format("put back from snapshot {}", plan.snapshot));
       ++report.put_back;
+      if (item->side == Side::cloud) {
+        put_in_cloud[item->path] = FileState{it->size, it->mtime_ns, it->sha256};
+      }
     }
+    detail::claim_own(cfg, put_in_cloud, removed_from_cloud, clock);
     fs::remove_all(scratch, ec);
     if (!plan.journal.empty()) {
       forget_in_baseline(cfg, plan);

@@ -4,6 +4,8 @@
 
 #include <codexsync/core/error.hpp>
 #include <codexsync/log/log.hpp>
+#include <codexsync/scan/glob.hpp>
+#include <codexsync/scan/scanner.hpp>
 #include <codexsync/state/machines.hpp>
 #include <codexsync/util/environment.hpp>
 #include <codexsync/util/file_stat.hpp>
@@ -77,10 +79,14 @@ void check_marker(const config::Config& cfg, const PrepareOptions& options, Prep
       if (record.machine != machine) {
         throw FailSafeError(fmt::format(
           "cloud folder still syncing; retry later: it holds machine {}'s records but no workspace marker ({}) "
-          "yet; nothing was written. If the marker was deleted, run `codexsync sync --adopt-workspace` once",
+          "yet; nothing was written. If the marker was deleted, run `codexsync sync --apply --adopt-workspace` once",
           record.machine, util::display_path(state::marker_path(workspace))));
       }
     }
+  }
+  if (p.marker == state::MarkerVerdict::create && options.adopt_workspace) {
+    p.adopting = true;  // a first sync with this folder, whatever the baseline says
+    return;
   }
   if (p.marker != state::MarkerVerdict::missing && p.marker != state::MarkerVerdict::different) {
     return;
@@ -96,14 +102,14 @@ void check_marker(const config::Config& cfg, const PrepareOptions& options, Prep
       "cloud folder not mounted or not the one you synced with: {} is missing, but this machine synced with "
       "workspace {} before; nothing was written. Check that the cloud client is running and the folder is fully "
       "there (paths.workspace_root_dir). If this really is a new cloud folder, run `codexsync sync "
-      "--adopt-workspace` once (it is then synced as a first sync: files are copied both ways, nothing is "
+      "--apply --adopt-workspace` once (it is then synced as a first sync: files are copied both ways, nothing is "
       "deleted)",
       path, *remembered));
   }
   throw FailSafeError(fmt::format(
     "cloud folder not mounted or not the one you synced with: {} {}; nothing was written. Check "
     "paths.workspace_root_dir. If you moved to this cloud folder on purpose, run `codexsync sync "
-    "--adopt-workspace` once (a first sync: files are copied both ways, nothing is deleted)",
+    "--apply --adopt-workspace` once (a first sync: files are copied both ways, nothing is deleted)",
     path,
     read.problem.empty() ? fmt::format("holds workspace {}, but this machine synced with {}", read.marker->id,
                                        remembered.value_or("?"))
@@ -118,7 +124,9 @@ void check_deliveries(const config::Config& cfg, const PrepareOptions& options, 
                       const std::set<std::string>& unavailable, Prepared& p, plan::Evidence& evidence) {
   p.delivery_problems = std::move(listing.problems);
   for (const auto& problem : p.delivery_problems) {
-    log::warn(fmt::format("a delivery record cannot be read and is ignored: {}", problem));
+    log::warn(fmt::format("a delivery record cannot be read and is ignored: {}. Delete it (a cloud client's copy, "
+                          "or damaged); its machine writes a new one at its next sync",
+                          problem));
   }
   const auto& self = cfg.identity.effective_machine_id;
   for (const auto& record : listing.records) {
@@ -127,7 +135,13 @@ void check_deliveries(const config::Config& cfg, const PrepareOptions& options, 
     }
   }
   const auto statements = state::newest_statements(listing.records);
-  const auto in_scope = [&](const std::string& path) { return under_roots(path, cfg.targets.include_roots); };
+  // What this machine syncs at all: a peer's file it leaves out (its own
+  // exclude or never-sync globs) is not its to wait for.
+  const scan::GlobSet excluded(cfg.filters.exclude_globs);
+  const auto in_scope = [&](const std::string& path) {
+    return under_roots(path, cfg.targets.include_roots) && !excluded.matches(path) &&
+           !scan::is_never_synced(cfg.filters.never_sync_globs, path);
+  };
   const auto present = [&](const std::string& path) {
     std::error_code ec;
     return util::stat_no_follow(file_on(cfg, Side::cloud, path), ec).has_value();
@@ -139,7 +153,18 @@ void check_deliveries(const config::Config& cfg, const PrepareOptions& options, 
     }
     check = state::check_delivery(statements, self, p.cloud, in_scope, present, unavailable);
   }
-  p.undelivered = options.accept_undelivered ? std::vector<state::Undelivered>{} : std::move(check.undelivered);
+  if (options.accept_undelivered) {
+    // What is there is taken as it is: this machine vouches for it from now
+    // on (publish_delivery), so the next run has nothing to accept again.
+    for (const auto& u : check.undelivered) {
+      if (p.cloud.find(u.path) != nullptr) {
+        hash_cloud_file(cfg, p, u.path);
+      }
+      p.accepted.insert(u.path);
+    }
+  } else {
+    p.undelivered = std::move(check.undelivered);
+  }
   if (!options.accept_undelivered && !p.adopting) {
     evidence.cloud_deletions = std::move(check.tombstoned);
   }
@@ -179,15 +204,18 @@ namespace {
 
 bool withdraw_from(const config::Config& cfg, state::DeliveryRecord record, const std::set<std::string>& paths,
                    const util::Clock& clock) {
-  std::size_t withdrawn = 0;
-  for (const auto& path : paths) {
-    withdrawn += record.files.erase(path);
-  }
-  if (withdrawn == 0) {
+  if (paths.empty()) {
     return false;
   }
+  record.machine = cfg.identity.effective_machine_id;
   record.generation += 1;
   record.written = util::utc_timestamp(clock.now());
+  // Newer than any statement about these paths, vouching for nothing: a run
+  // cut short leaves peers nothing to wait for.
+  for (const auto& path : paths) {
+    record.files[path] = state::Claim{0, "", record.written};
+    record.deleted.erase(path);
+  }
   // A record that cannot be updated would make peers wait for what this run
   // replaces: this throws, before anything is written.
   state::write_delivery_record(state::delivery_dir(config::workspace_dir(cfg), cfg.agent.profile), record);
@@ -201,15 +229,44 @@ bool withdraw_claims(const config::Config& cfg, const Prepared& p, const std::se
   return withdraw_from(cfg, p.own_delivery, paths, clock);
 }
 
-bool withdraw_own_claims(const config::Config& cfg, const std::set<std::string>& paths, const util::Clock& clock) {
-  const auto listing =
-    state::read_delivery_records(state::delivery_dir(config::workspace_dir(cfg), cfg.agent.profile));
+std::optional<state::DeliveryRecord> own_record(const config::Config& cfg) {
+  const auto listing = read_deliveries(cfg);
   for (const auto& record : listing.records) {
     if (record.machine == cfg.identity.effective_machine_id) {
-      return withdraw_from(cfg, record, paths, clock);
+      return record;
     }
   }
-  return false;
+  return std::nullopt;
+}
+
+bool withdraw_own_claims(const config::Config& cfg, const std::set<std::string>& paths, const util::Clock& clock) {
+  return withdraw_from(cfg, own_record(cfg).value_or(state::DeliveryRecord{}), paths, clock);
+}
+
+void claim_own(const config::Config& cfg, const std::map<std::string, FileState>& written,
+               const std::set<std::string>& removed, const util::Clock& clock) {
+  if (written.empty() && removed.empty()) {
+    return;
+  }
+  auto record = own_record(cfg).value_or(state::DeliveryRecord{});
+  record.machine = cfg.identity.effective_machine_id;
+  record.generation += 1;
+  record.written = util::utc_timestamp(clock.now());
+  for (const auto& [path, state] : written) {
+    if (state.sha256) {
+      record.files[path] = state::Claim{state.size, *state.sha256, record.written};
+      record.deleted.erase(path);
+    }
+  }
+  for (const auto& path : removed) {
+    record.files.erase(path);
+    record.deleted[path] = record.written;
+  }
+  try {
+    state::write_delivery_record(state::delivery_dir(config::workspace_dir(cfg), cfg.agent.profile), record);
+  } catch (const Error& e) {
+    log::warn(e.what());
+  }
 }
 
 namespace {
@@ -265,9 +322,22 @@ void publish_delivery(const config::Config& cfg, const Prepared& p, const std::s
   for (const auto& path : deleted_from_cloud) {
     cloud_after.erase(path);
   }
+  // Paths accepted as they are (--accept-undelivered) are vouched for like writes.
+  auto written = written_to_cloud;
+  auto deleted = deleted_from_cloud;
+  for (const auto& path : p.accepted) {
+    if (written.count(path) != 0U || deleted.count(path) != 0U) {
+      continue;
+    }
+    if (const auto it = cloud_after.find(path); it != cloud_after.end()) {
+      written[path] = it->second;
+    } else {
+      deleted.insert(path);
+    }
+  }
   const auto& previous = p.own_delivery;
-  auto next = state::next_delivery_record(previous, cfg.identity.effective_machine_id, run, clock.now(),
-                                          written_to_cloud, deleted_from_cloud, cloud_after);
+  auto next = state::next_delivery_record(previous, cfg.identity.effective_machine_id, run, clock.now(), written,
+                                          deleted, cloud_after);
   if (!always && next.files == previous.files && next.deleted == previous.deleted) {
     return;  // nothing new to say
   }

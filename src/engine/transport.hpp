@@ -34,15 +34,20 @@ state::DeliveryListing read_deliveries(const config::Config& cfg);
 // found, as p.marker says.
 void settle_marker(const config::Config& cfg, const Prepared& p, const util::Clock& clock);
 
-// Before the first write of apply: when this machine's record claims files
-// the run is about to replace or delete in the mirror, publishes the record
-// without those claims, so that a run cut short never leaves peers waiting
-// for a version that will not come. Returns true when it published.
+// Before the first write of apply: publishes this machine's record with a
+// pending claim (newest, vouching for nothing) on every file the run is about
+// to write or delete in the mirror, so that a run cut short never leaves peers
+// waiting for a version that will not come. Returns true when it published.
 bool withdraw_claims(const config::Config& cfg, const Prepared& p, const std::set<std::string>& paths,
                      const util::Clock& clock);
 // The same for a run that did not prepare a sync (restore, rollback): reads
 // this machine's record first.
 bool withdraw_own_claims(const config::Config& cfg, const std::set<std::string>& paths, const util::Clock& clock);
+
+// After a restore or rollback wrote to the mirror: this machine vouches for
+// what it put there (claims) and what it removed (tombstones). Never throws.
+void claim_own(const config::Config& cfg, const std::map<std::string, FileState>& written,
+               const std::set<std::string>& removed, const util::Clock& clock);
 
 // This machine's record in <workspace>/state/machines: at the start of a run
 // that writes (the sync has begun: peers see it as running for their lease,

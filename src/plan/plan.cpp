@@ -420,7 +420,8 @@ private:
       add(ActionKind::kept_apart, path,
           "gone from the cloud folder, but no machine's delivery record says it deleted it (the cloud client may "
           "still be syncing); nothing is deleted here. If you removed it from the cloud folder yourself, delete it "
-          "here too, or run `sync --accept-undelivered` once");
+          "here too, or run `codexsync sync --apply --accept-undelivered` once (every such absence then counts as a "
+          "deletion)");
       return;
     }
     add(missing == Side::local ? ActionKind::delete_cloud : ActionKind::delete_local, path,

@@ -164,9 +164,8 @@ DeliveryCheck check_delivery(const Statements& statements, const std::string& se
     if (newest.empty() || !in_scope(path) || unavailable.count(path) != 0U) {
       continue;
     }
-    const bool own = std::any_of(newest.begin(), newest.end(), [&](const Statement& s) { return s.machine == self; });
-    if (own) {
-      continue;  // this machine wrote it last: nothing to wait for
+    if (std::any_of(newest.begin(), newest.end(), [](const Statement& s) { return s.claim && s.claim->pending(); })) {
+      continue;  // a run that was writing it did not finish: nobody vouches for it
     }
     const auto* now = cloud.find(path);
     const bool here = now != nullptr || present(path);
@@ -199,7 +198,14 @@ DeliveryCheck check_delivery(const Statements& statements, const std::string& se
     }
     const auto& s = newest.front();
     std::string why;
-    if (!s.claim) {
+    if (s.machine == self) {
+      why = fmt::format("not what this machine wrote there at {} ({}); another machine's upload may still be "
+                        "arriving, or the cloud client replaced it (look for its conflict copy)",
+                        s.at, !s.claim ? std::string("it deleted it")
+                              : now == nullptr ? std::string("now missing")
+                                               : fmt::format("{} then, {} now", describe_size(s.claim->size),
+                                                             describe_size(now->size)));
+    } else if (!s.claim) {
       why = fmt::format("deleted by {} at {}, still here", s.machine, s.at);
     } else if (now == nullptr) {
       why = fmt::format("missing; {} wrote it at {}", s.machine, s.at);
@@ -226,6 +232,15 @@ DeliveryRecord next_delivery_record(const DeliveryRecord& previous, const std::s
   next.written = util::utc_timestamp(now);
   for (const auto& [path, claim] : previous.files) {
     const auto after = cloud_after.find(path);
+    if (claim.pending()) {
+      // A run cut short while writing it: vouch for what is there now when
+      // that is known, else go on vouching for nothing.
+      if (after == cloud_after.end()) {
+        continue;
+      }
+      next.files[path] = after->second.sha256 ? Claim{after->second.size, *after->second.sha256, claim.at} : claim;
+      continue;
+    }
     if (after != cloud_after.end() && after->second.size == claim.size &&
         (!after->second.sha256 || *after->second.sha256 == claim.sha256)) {
       next.files[path] = claim;  // still what this machine wrote

@@ -115,14 +115,15 @@ void remember_workspace(const std::optional<fs::path>& state_dir, const std::str
 
 std::vector<std::string> marker_copy_ids(const fs::path& workspace) {
   std::vector<std::string> ids;
-  const auto name = marker_path(workspace).filename().string();
   std::error_code ec;
   for (fs::directory_iterator it(workspace, ec), end; !ec && it != end; it.increment(ec)) {
-    const auto entry = it->path().filename().string();
+    const auto raw = it->path().filename().u8string();  // never throws for names outside the code page
+    const std::string entry(raw.begin(), raw.end());
     // ".codexsync-workspace.sync-conflict-…", ".codexsync-workspace (… conflicted
     // copy …)", and Syncthing's ".sync-conflict-…-DEVICE.codexsync-workspace"
     // (the whole name after the dot is taken for an extension).
-    if (entry == name || entry.find("codexsync-workspace") == std::string::npos || !it->is_regular_file(ec)) {
+    if (entry == ".codexsync-workspace" || entry.find("codexsync-workspace") == std::string::npos ||
+        !it->is_regular_file(ec)) {
       continue;
     }
     std::error_code read_ec;
@@ -131,7 +132,8 @@ std::vector<std::string> marker_copy_ids(const fs::path& workspace) {
       continue;
     }
     const auto doc = nlohmann::json::parse(*text, nullptr, false);
-    if (doc.is_object() && doc.value("format", "") == k_format && doc.contains("id") && doc["id"].is_string()) {
+    if (doc.is_object() && doc.contains("format") && doc["format"] == k_format && doc.contains("id") &&
+        doc["id"].is_string()) {
       ids.push_back(doc["id"].get<std::string>());
     }
   }

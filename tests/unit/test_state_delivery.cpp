@@ -65,20 +65,27 @@ TEST_CASE("delivery: what the mirror must hold (table)", "[state]") {
   peer.deleted["gone"] = at(1);
   peer.deleted["lingering"] = at(1);
   peer.files["mine-later"] = Claim{3, "aaa", at(1)};
+  peer.files["mine-matches"] = Claim{3, "aaa", at(1)};
+  peer.files["in-flux"] = Claim{3, "aaa", at(1)};
   auto me = record("me");
-  me.files["mine-later"] = Claim{4, "bbb", at(2)};  // this machine wrote it last
+  me.files["mine-later"] = Claim{4, "bbb", at(2)};    // this machine wrote it last; the mirror lost it
+  me.files["mine-matches"] = Claim{4, "bbb", at(2)};  // and here it still holds it
+  me.files["in-flux"] = Claim{0, "", at(2)};          // a run of this machine was writing it (pending)
   Index cloud;
   cloud.files["same"] = fs_of(3, "aaa");
   cloud.files["smaller"] = fs_of(4, "aaa");
   cloud.files["other"] = fs_of(3, "ccc");
   cloud.files["unhashed"] = fs_of(3);
   cloud.files["lingering"] = fs_of(1, "x");
+  cloud.files["mine-matches"] = fs_of(4, "bbb");
+  cloud.files["in-flux"] = fs_of(9, "zzz");
   const auto result = check({peer, me}, cloud, {"filtered"}, {"evicted"});
   std::map<std::string, std::string> undelivered;
   for (const auto& u : result.undelivered) {
     undelivered[u.path] = u.why;
   }
-  CHECK(undelivered.size() == 4);
+  CHECK(undelivered.size() == 5);
+  CHECK_THAT(undelivered["mine-later"], CS_CONTAINS("not what this machine wrote there"));
   CHECK_THAT(undelivered["missing"], CS_CONTAINS("missing; peer wrote it"));
   CHECK_THAT(undelivered["smaller"], CS_CONTAINS("4 B here, 9 B in peer's record"));
   CHECK_THAT(undelivered["other"], CS_CONTAINS("other content than peer wrote"));

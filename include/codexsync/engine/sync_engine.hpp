@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -43,6 +44,9 @@ struct Prepared {
   std::vector<state::Undelivered> undelivered;
   std::vector<std::string> delivery_problems;  // records that could not be read
   state::DeliveryRecord own_delivery;          // this machine's last record (empty when none)
+  // With --accept-undelivered: the paths that were not as the records say;
+  // apply vouches for them as they are.
+  std::set<std::string> accepted;
   // Why the plan deletes too much (plan::deletion_guard); a sync stops on it
   // with exit 5 unless --force-deletes.
   std::optional<std::string> deletion_stop;

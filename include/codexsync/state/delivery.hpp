@@ -24,9 +24,13 @@ namespace codexsync::state {
 
 struct Claim {
   std::uint64_t size = 0;
-  std::string sha256;  // lower-case hex
+  std::string sha256;  // lower-case hex; "" while pending
   std::string at;      // UTC (util::utc_timestamp) by the writer's clock
 
+  // A claim withdrawn by a run about to rewrite the file: newer than what it
+  // replaces, but vouching for nothing (a run cut short leaves peers nothing
+  // to wait for, and no older statement resurfaces).
+  bool pending() const { return sha256.empty(); }
   bool operator==(const Claim&) const = default;
 };
 
@@ -86,9 +90,10 @@ struct DeliveryCheck {
 
 // Pure: compares the mirror as scanned (`cloud`; `present(path)` says whether a
 // path outside the index exists there, e.g. filtered out on this machine) with
-// the newest statement about each path in scope (`in_scope(path)`), skipping
-// paths whose newest statement is this machine's own (`self`) and paths in
-// `unavailable` (placeholders of files not downloaded).
+// the newest statement about each path in scope (`in_scope(path)`), this
+// machine's own (`self`) included (a mirror that no longer holds what this
+// machine wrote there is not taken as settled either), skipping pending claims
+// and paths in `unavailable` (placeholders of files not downloaded).
 DeliveryCheck check_delivery(const Statements& statements, const std::string& self, const Index& cloud,
                              const std::function<bool(const std::string&)>& in_scope,
                              const std::function<bool(const std::string&)>& present,
