@@ -292,7 +292,9 @@ std::vector<PeerFinding> peer_findings(const std::vector<MachineRecord>& records
   for (const auto& r : records) {
     const bool peer = r.machine != self;
     const auto started = util::parse_utc_timestamp(r.sync_started);
-    if (peer && lease_seconds > 0 && r.syncing() && started) {
+    // A start further in the future than clock skew allows is a skewed clock
+    // (reported below), not a lease: it would hold others up for the skew too.
+    if (peer && lease_seconds > 0 && r.syncing() && started && now - *started > -warn) {
       const auto age = now - *started;
       if (age < std::chrono::seconds(lease_seconds)) {
         findings.push_back(

@@ -1,4 +1,5 @@
 #include <codexsync/core/error.hpp>
+#include <codexsync/log/log.hpp>
 #include <codexsync/state/workspace_marker.hpp>
 #include <codexsync/util/fs.hpp>
 
@@ -82,6 +83,9 @@ std::optional<std::string> remembered_workspace(const std::optional<fs::path>& s
     }
   } catch (const nlohmann::json::exception&) {
     // A damaged file remembers nothing: the next sync joins the marker it finds.
+    log::warn(fmt::format("{} is damaged, so this machine does not know which cloud folder it synced with; it takes "
+                          "the workspace marker it finds (the damaged file is kept beside it as .damaged)",
+                          util::display_path(*state_dir / "workspaces.json")));
   }
   return std::nullopt;
 }
@@ -98,6 +102,9 @@ void remember_workspace(const std::optional<fs::path>& state_dir, const std::str
     doc = nlohmann::json::parse(*text, nullptr, false);
     if (!doc.is_object()) {
       doc = nlohmann::json::object();
+      std::error_code ignored;
+      fs::copy_file(path, path.parent_path() / "workspaces.json.damaged", fs::copy_options::overwrite_existing,
+                    ignored);
     }
   }
   doc[key_of(machine, workspace)] = id;
