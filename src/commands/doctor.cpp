@@ -2,6 +2,7 @@
 #include <codexsync/commands/run_recorder.hpp>
 #include <codexsync/config/load.hpp>
 #include <codexsync/core/error.hpp>
+#include <codexsync/state/workspace_marker.hpp>
 #include "cold_gate.hpp"
 
 #include <codexsync/apply/file_ops.hpp>
@@ -47,7 +48,8 @@ struct Check {
 class Checks {
 public:
   // `before_sync`: preflight, where a running agent is a FAIL (doctor: a WARN).
-  Checks(const config::Config& cfg, bool before_sync) : m_cfg(cfg), m_before_sync(before_sync) {}
+  Checks(const config::Config& cfg, bool before_sync, std::optional<fs::path> user_state_dir)
+    : m_cfg(cfg), m_before_sync(before_sync), m_user_state_dir(std::move(user_state_dir)) {}
 
   std::vector<Check> run(const std::vector<std::string>& warnings) {
     config_check(warnings);
@@ -58,6 +60,7 @@ public:
       workspace_check(*m_cfg.paths.workspace_root_dir);
     }
     folder_check("cloud_root", m_cfg.paths.cloud_root_dir);
+    marker_check();
     folder_check("backup_dir", m_cfg.paths.backup_dir);
     folder_check("temp_dir", m_cfg.paths.temp_dir);
     if (m_cfg.logging.file) {
@@ -144,6 +147,48 @@ private:
                       util::display_path(dir)));
     } else {
       add("workspace_root", Status::pass, util::display_path(dir));
+    }
+  }
+
+  // The workspace marker, as `sync` will judge it (engine/transport.cpp).
+  void marker_check() {
+    const auto workspace = config::workspace_dir(m_cfg);
+    std::error_code ec;
+    if (!fs::is_directory(workspace, ec)) {
+      return;  // workspace_root / cloud_root say so
+    }
+    const auto read = state::read_marker(workspace);
+    const auto remembered =
+      state::remembered_workspace(m_user_state_dir, m_cfg.identity.effective_machine_id, workspace);
+    const auto path = util::display_path(state::marker_path(workspace));
+    switch (state::judge_marker(remembered, read)) {
+    case state::MarkerVerdict::ok:
+      add("workspace_marker", Status::pass, fmt::format("{} (workspace {})", path, read.marker->id));
+      return;
+    case state::MarkerVerdict::join:
+      add("workspace_marker", Status::pass,
+          fmt::format("{} (workspace {}; this machine's first sync joins it)", path, read.marker->id));
+      return;
+    case state::MarkerVerdict::create:
+      add("workspace_marker", Status::pass, fmt::format("{} not there yet; the first sync makes it", path));
+      return;
+    case state::MarkerVerdict::missing:
+      add("workspace_marker", Status::fail,
+          fmt::format("{} is missing, but this machine synced with workspace {}: the cloud folder is not mounted "
+                      "or not the one synced with. Fix the mount, or run `codexsync sync --apply "
+                      "--adopt-workspace` if this is a new cloud folder",
+                      path, *remembered));
+      return;
+    case state::MarkerVerdict::different:
+      add("workspace_marker", Status::fail,
+          fmt::format("{} {}: not the cloud folder this machine synced with. Check paths.workspace_root_dir, or "
+                      "run `codexsync sync --apply --adopt-workspace` if you moved on purpose",
+                      path,
+                      read.problem.empty()
+                        ? fmt::format("holds workspace {}, this machine synced with {}", read.marker->id,
+                                      remembered.value_or("?"))
+                        : read.problem));
+      return;
     }
   }
 
@@ -341,6 +386,7 @@ private:
 
   const config::Config& m_cfg;
   bool m_before_sync;
+  std::optional<fs::path> m_user_state_dir;
   std::vector<Check> m_checks;
 };
 
@@ -362,7 +408,7 @@ public:
     bool config_invalid = false;
     try {
       const auto& cfg = ctx.config();
-      checks = Checks(cfg, m_name == "preflight").run(ctx.config_warnings());
+      checks = Checks(cfg, m_name == "preflight", util::user_state_dir(ctx.env())).run(ctx.config_warnings());
       config_invalid = !config::write_blockers(cfg).empty();
       if (m_name == "preflight") {
         start_log(ctx, checks);

@@ -14,6 +14,8 @@ id="$(sed -n 's/.*"id": *"\([0-9a-f]*\)".*/\1/p' "$CLOUD/.codexsync-workspace")"
 [[ -n "$id" ]] || cs_fail "expected an id in the marker"
 # B joins the same workspace without a word.
 sync_ok b
+cs_b doctor
+assert_stdout_matches "PASS.*workspace_marker.*workspace $id"
 assert_file_contains "$CLOUD/.codexsync-workspace" "$id"
 
 # The marker is gone.
@@ -26,6 +28,10 @@ assert_stderr_contains "$CLOUD/.codexsync-workspace is missing"
 assert_stderr_contains "--adopt-workspace"
 cs_a plan
 assert_exit 5
+# doctor says the same, before any sync is tried.
+cs_a doctor
+assert_exit 5
+assert_stdout_matches 'FAIL.*workspace_marker.*is missing'
 assert_tree_unchanged before
 
 # Another workspace's marker.
