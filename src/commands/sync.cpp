@@ -8,7 +8,6 @@
 #include <codexsync/log/log.hpp>
 
 #include "cold_gate.hpp"
-#include "peers_output.hpp"
 #include "plan_output.hpp"
 
 #include <CLI/CLI.hpp>
@@ -122,7 +121,7 @@ private:
       refuse_undelivered(prepared);
       refuse_mass_deletion(cfg, prepared);
     }
-    heed_peers(ctx, cfg);
+    heed_peers(ctx, cfg, prepared);
     warn_unsyncable(prepared);
     if (prepared.plan.has_conflicts()) {
       note_conflicts(facts, cfg, prepared.plan);
@@ -181,9 +180,11 @@ private:
   // What the other machines' records say: a sync running elsewhere (its
   // files may still be arriving) is a warning, or exit 5 with [sync]
   // respect_peer_lease; skewed clocks are warnings.
-  static void heed_peers(Context& ctx, const config::Config& cfg) {
-    const auto peers = read_peers(cfg, ctx.clock().now());
-    for (const auto& finding : peers.findings) {
+  static void heed_peers(Context& ctx, const config::Config& cfg, const engine::Prepared& prepared) {
+    const auto findings =
+      state::peer_findings(prepared.machines.records, cfg.identity.effective_machine_id, ctx.clock().now(),
+                           cfg.sync.lease_seconds, cfg.sync.clock_offset_warn_seconds);
+    for (const auto& finding : findings) {
       if (finding.running && cfg.sync.respect_peer_lease) {
         throw FailSafeError(fmt::format("{}; nothing was written ([sync] respect_peer_lease = true). Run again once "
                                         "it has finished",

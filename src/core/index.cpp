@@ -26,4 +26,14 @@ bool Index::has_files_under(std::string_view root) const {
   return it != files.end() && it->first.compare(0, prefix.size(), prefix) == 0;
 }
 
+std::string root_of(std::string_view path, const std::vector<std::string>& roots) {
+  for (const auto& root : roots) {
+    if (path == root || (path.size() > root.size() && path.compare(0, root.size(), root) == 0 &&
+                         path[root.size()] == '/')) {
+      return root;
+    }
+  }
+  return {};
+}
+
 } // namespace codexsync

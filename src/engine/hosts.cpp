@@ -7,9 +7,13 @@
 namespace codexsync::engine {
 
 std::vector<std::string> known_hosts(const config::Config& cfg) {
+  return known_hosts(state::read_machine_records(config::workspace_dir(cfg)).records);
+}
+
+std::vector<std::string> known_hosts(const std::vector<state::MachineRecord>& records) {
   std::vector<std::string> names{util::host_name()};
   // The other computers that sync through this workspace, from their records.
-  for (const auto& record : state::read_machine_records(config::workspace_dir(cfg)).records) {
+  for (const auto& record : records) {
     names.push_back(record.hostname);
   }
   std::vector<std::string> hosts;

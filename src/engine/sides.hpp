@@ -4,6 +4,7 @@
 #include <codexsync/core/error.hpp>
 #include <codexsync/core/index.hpp>
 #include <codexsync/util/fs.hpp>
+#include <codexsync/util/sha256.hpp>
 
 #include <fmt/format.h>
 
@@ -36,6 +37,30 @@ inline std::filesystem::path file_on(const config::Config& cfg, Side side, const
                                     util::display_path(file)));
   }
   throw RuntimeError(fmt::format("cannot read {} to {} ({}); {}", util::display_path(file), why, ec.message(), advice));
+}
+
+// Fills `state.sha256` (the state of `path` on `side`, as scanned) unless it
+// is known: from the baseline when size and mtime still match what it
+// recorded for that side, else by reading the file (throw_unreadable, with
+// `why`, when it cannot be read).
+inline void fill_hash(const config::Config& cfg, const Baseline& baseline, Side side, const std::string& path,
+                      FileState& state, std::string_view why) {
+  if (state.sha256) {
+    return;
+  }
+  if (const auto base = baseline.find(path); base != baseline.end()) {
+    const auto& then = side == Side::local ? base->second.local : base->second.cloud;
+    if (then && then->sha256 && then->size == state.size && then->mtime_ns == state.mtime_ns) {
+      state.sha256 = then->sha256;
+      return;
+    }
+  }
+  std::error_code ec;
+  auto hash = util::sha256_file(file_on(cfg, side, path), ec);
+  if (ec) {
+    throw_unreadable(file_on(cfg, side, path), ec, why, "check its permissions");
+  }
+  state.sha256 = std::move(hash);
 }
 
 } // namespace codexsync::engine::detail

@@ -37,30 +37,11 @@ using detail::side_root;
 // hash when size and mtime still match what it recorded.
 void hash_candidates(const config::Config& cfg, Prepared& p) {
   for (const auto& path : plan::hash_candidates(p.local, p.cloud, p.baseline.baseline, p.options)) {
-    const auto base = p.baseline.baseline.find(path);
     for (const auto side : {Side::local, Side::cloud}) {
       auto& files = (side == Side::local ? p.local : p.cloud).files;
-      const auto found = files.find(path);
-      if (found == files.end()) {
-        continue;
+      if (const auto found = files.find(path); found != files.end()) {
+        detail::fill_hash(cfg, p.baseline.baseline, side, path, found->second, "compare it");
       }
-      auto& state = found->second;
-      if (state.sha256) {
-        continue;
-      }
-      if (base != p.baseline.baseline.end()) {
-        const auto& then = side == Side::local ? base->second.local : base->second.cloud;
-        if (then && then->sha256 && then->size == state.size && then->mtime_ns == state.mtime_ns) {
-          state.sha256 = then->sha256;
-          continue;
-        }
-      }
-      std::error_code ec;
-      auto hash = util::sha256_file(file_on(cfg, side, path), ec);
-      if (ec) {
-        detail::throw_unreadable(file_on(cfg, side, path), ec, "compare it", "check its permissions");
-      }
-      state.sha256 = std::move(hash);
     }
   }
 }
@@ -627,6 +608,7 @@ private:
 Prepared prepare(const config::Config& cfg, const PrepareOptions& options) {
   check_roots(cfg);
   Prepared p;
+  p.machines = state::read_machine_records(config::workspace_dir(cfg));
   detail::check_marker(cfg, options, p);
   p.options = plan::options_from(cfg);
   const scan::ScanOptions scan_options{cfg.targets.include_roots, cfg.filters.exclude_globs,
@@ -643,7 +625,7 @@ Prepared prepare(const config::Config& cfg, const PrepareOptions& options) {
     .cloud_root = cfg.paths.cloud_root_dir};
   p.baseline = state::load_baseline(p.baseline_file);
   auto deliveries = detail::read_deliveries(cfg);
-  p.artefacts = scan::take_artefacts(p.local, p.cloud, p.baseline.baseline, known_hosts(cfg),
+  p.artefacts = scan::take_artefacts(p.local, p.cloud, p.baseline.baseline, known_hosts(p.machines.records),
                                      state::mentioned_paths(deliveries));
   if (p.baseline.other_install) {
     throw FailSafeError(p.baseline.note + "; nothing was written");

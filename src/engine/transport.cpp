@@ -19,36 +19,44 @@
 namespace codexsync::engine::detail {
 namespace {
 
-bool under_roots(const std::string& path, const std::vector<std::string>& roots) {
-  for (const auto& root : roots) {
-    if (path == root || (path.size() > root.size() && path.compare(0, root.size(), root) == 0 &&
-                         path[root.size()] == '/')) {
-      return true;
-    }
-  }
-  return false;
+// <workspace>/state/delivery[/<profile>] of this config.
+std::filesystem::path delivery_dir_of(const config::Config& cfg) {
+  return state::delivery_dir(config::workspace_dir(cfg), cfg.agent.profile);
 }
 
-// Fills the mirror's hash of `path`, from the baseline when its size and time
-// still match what it recorded, else by reading the file.
-void hash_cloud_file(const config::Config& cfg, Prepared& p, const std::string& path) {
-  auto& state = p.cloud.files.at(path);
-  if (state.sha256) {
-    return;
-  }
-  if (const auto base = p.baseline.baseline.find(path); base != p.baseline.baseline.end()) {
-    const auto& then = base->second.cloud;
-    if (then && then->sha256 && then->size == state.size && then->mtime_ns == state.mtime_ns) {
-      state.sha256 = then->sha256;
-      return;
+// This machine's record as last published (read from disk), if any.
+std::optional<state::DeliveryRecord> own_record(const config::Config& cfg) {
+  for (auto& record : state::read_delivery_records(delivery_dir_of(cfg)).records) {
+    if (record.machine == cfg.identity.effective_machine_id) {
+      return std::move(record);
     }
   }
-  std::error_code ec;
-  auto hash = util::sha256_file(file_on(cfg, Side::cloud, path), ec);
-  if (ec) {
-    throw_unreadable(file_on(cfg, Side::cloud, path), ec, "check that it arrived", "check its permissions");
+  return std::nullopt;
+}
+
+// `record` as this machine's next generation, written now.
+void stamp(const config::Config& cfg, state::DeliveryRecord& record, const util::Clock& clock) {
+  record.machine = cfg.identity.effective_machine_id;
+  record.generation += 1;
+  record.written = util::utc_timestamp(clock.now());
+}
+
+bool withdraw_from(const config::Config& cfg, state::DeliveryRecord record, const std::set<std::string>& paths,
+                   const util::Clock& clock) {
+  if (paths.empty()) {
+    return false;
   }
-  state.sha256 = std::move(hash);
+  stamp(cfg, record, clock);
+  // Newer than any statement about these paths, vouching for nothing: a run
+  // cut short leaves peers nothing to wait for.
+  for (const auto& path : paths) {
+    record.files[path] = state::Claim{0, "", record.written};
+    record.deleted.erase(path);
+  }
+  // A record that cannot be updated would make peers wait for what this run
+  // replaces: this throws, before anything is written.
+  state::write_delivery_record(delivery_dir_of(cfg), record);
+  return true;
 }
 
 } // namespace
@@ -74,8 +82,7 @@ void check_marker(const config::Config& cfg, const PrepareOptions& options, Prep
   }
   if (p.marker == state::MarkerVerdict::create && !options.adopt_workspace) {
     // Other machines' records but no marker: it has not arrived yet (or was removed).
-    const auto peers = state::read_machine_records(workspace);
-    for (const auto& record : peers.records) {
+    for (const auto& record : p.machines.records) {
       if (record.machine != machine) {
         throw FailSafeError(fmt::format(
           "cloud folder still syncing; retry later: it holds machine {}'s records but no workspace marker ({}) "
@@ -117,7 +124,7 @@ void check_marker(const config::Config& cfg, const PrepareOptions& options, Prep
 }
 
 state::DeliveryListing read_deliveries(const config::Config& cfg) {
-  return state::read_delivery_records(state::delivery_dir(config::workspace_dir(cfg), cfg.agent.profile));
+  return state::read_delivery_records(delivery_dir_of(cfg));
 }
 
 void check_deliveries(const config::Config& cfg, const PrepareOptions& options, state::DeliveryListing listing,
@@ -139,7 +146,7 @@ void check_deliveries(const config::Config& cfg, const PrepareOptions& options, 
   // exclude or never-sync globs) is not its to wait for.
   const scan::GlobSet excluded(cfg.filters.exclude_globs);
   const auto in_scope = [&](const std::string& path) {
-    return under_roots(path, cfg.targets.include_roots) && !excluded.matches(path) &&
+    return !root_of(path, cfg.targets.include_roots).empty() && !excluded.matches(path) &&
            !scan::is_never_synced(cfg.filters.never_sync_globs, path);
   };
   const auto present = [&](const std::string& path) {
@@ -149,7 +156,7 @@ void check_deliveries(const config::Config& cfg, const PrepareOptions& options, 
   auto check = state::check_delivery(statements, self, p.cloud, in_scope, present, unavailable);
   if (!check.need_hash.empty()) {
     for (const auto& path : check.need_hash) {
-      hash_cloud_file(cfg, p, path);
+      fill_hash(cfg, p.baseline.baseline, Side::cloud, path, p.cloud.files.at(path), "check that it arrived");
     }
     check = state::check_delivery(statements, self, p.cloud, in_scope, present, unavailable);
   }
@@ -158,7 +165,8 @@ void check_deliveries(const config::Config& cfg, const PrepareOptions& options, 
     // on (publish_delivery), so the next run has nothing to accept again.
     for (const auto& u : check.undelivered) {
       if (p.cloud.find(u.path) != nullptr) {
-        hash_cloud_file(cfg, p, u.path);
+        fill_hash(cfg, p.baseline.baseline, Side::cloud, u.path, p.cloud.files.at(u.path),
+                  "check that it arrived");
       }
       p.accepted.insert(u.path);
     }
@@ -200,43 +208,10 @@ void settle_marker(const config::Config& cfg, const Prepared& p, const util::Clo
   }
 }
 
-namespace {
-
-bool withdraw_from(const config::Config& cfg, state::DeliveryRecord record, const std::set<std::string>& paths,
-                   const util::Clock& clock) {
-  if (paths.empty()) {
-    return false;
-  }
-  record.machine = cfg.identity.effective_machine_id;
-  record.generation += 1;
-  record.written = util::utc_timestamp(clock.now());
-  // Newer than any statement about these paths, vouching for nothing: a run
-  // cut short leaves peers nothing to wait for.
-  for (const auto& path : paths) {
-    record.files[path] = state::Claim{0, "", record.written};
-    record.deleted.erase(path);
-  }
-  // A record that cannot be updated would make peers wait for what this run
-  // replaces: this throws, before anything is written.
-  state::write_delivery_record(state::delivery_dir(config::workspace_dir(cfg), cfg.agent.profile), record);
-  return true;
-}
-
-} // namespace
 
 bool withdraw_claims(const config::Config& cfg, const Prepared& p, const std::set<std::string>& paths,
                      const util::Clock& clock) {
   return withdraw_from(cfg, p.own_delivery, paths, clock);
-}
-
-std::optional<state::DeliveryRecord> own_record(const config::Config& cfg) {
-  const auto listing = read_deliveries(cfg);
-  for (const auto& record : listing.records) {
-    if (record.machine == cfg.identity.effective_machine_id) {
-      return record;
-    }
-  }
-  return std::nullopt;
 }
 
 bool withdraw_own_claims(const config::Config& cfg, const std::set<std::string>& paths, const util::Clock& clock) {
@@ -249,9 +224,7 @@ void claim_own(const config::Config& cfg, const std::map<std::string, FileState>
     return;
   }
   auto record = own_record(cfg).value_or(state::DeliveryRecord{});
-  record.machine = cfg.identity.effective_machine_id;
-  record.generation += 1;
-  record.written = util::utc_timestamp(clock.now());
+  stamp(cfg, record, clock);
   for (const auto& [path, state] : written) {
     if (state.sha256) {
       record.files[path] = state::Claim{state.size, *state.sha256, record.written};
@@ -263,7 +236,7 @@ void claim_own(const config::Config& cfg, const std::map<std::string, FileState>
     record.deleted[path] = record.written;
   }
   try {
-    state::write_delivery_record(state::delivery_dir(config::workspace_dir(cfg), cfg.agent.profile), record);
+    state::write_delivery_record(delivery_dir_of(cfg), record);
   } catch (const Error& e) {
     log::warn(e.what());
   }
@@ -341,7 +314,7 @@ void publish_delivery(const config::Config& cfg, const Prepared& p, const std::s
   if (!always && next.files == previous.files && next.deleted == previous.deleted) {
     return;  // nothing new to say
   }
-  const auto dir = state::delivery_dir(config::workspace_dir(cfg), cfg.agent.profile);
+  const auto dir = delivery_dir_of(cfg);
   try {
     state::write_delivery_record(dir, next);
     log::info("published the delivery record", {{"generation", std::to_string(next.generation)},

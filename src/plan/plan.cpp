@@ -51,16 +51,6 @@ bool changed_since(const FileState* now, const std::optional<FileState>& then, s
   return !now->same_as(*then, tolerance_ns);
 }
 
-std::string root_of(const std::string& path, const std::vector<std::string>& roots) {
-  for (const auto& root : roots) {
-    if (path == root || (path.size() > root.size() && path.compare(0, root.size(), root) == 0 &&
-                         path[root.size()] == '/')) {
-      return root;
-    }
-  }
-  return {};
-}
-
 // Pairs (file, a path below it): "a" is a file somewhere while "a/b" exists,
 // so "a" is a folder elsewhere. `paths` is sorted, so every path below "a"
 // follows "a" directly or after siblings that sort before "a/" ("a-x", "a.txt").

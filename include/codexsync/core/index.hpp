@@ -46,6 +46,10 @@ struct Index {
   bool has_files_under(std::string_view root) const;
 };
 
+// The include root (one of `roots`) that `path` is or lies below, or "" when
+// none holds it.
+std::string root_of(std::string_view path, const std::vector<std::string>& roots);
+
 // What this machine saw of one path on both sides at its last successful sync.
 struct BaselineEntry {
   std::optional<FileState> local;

@@ -8,6 +8,7 @@
 #include <codexsync/state/baseline_store.hpp>
 #include <codexsync/state/delivery.hpp>
 #include <codexsync/state/journal.hpp>
+#include <codexsync/state/machines.hpp>
 #include <codexsync/state/workspace_marker.hpp>
 #include <codexsync/util/clock.hpp>
 
@@ -36,6 +37,7 @@ struct Prepared {
   std::map<std::string, std::vector<secrets::Finding>> secret_findings;
 
   // The cloud folder as a transport.
+  state::MachineListing machines;  // <workspace>/state/machines, read once
   std::optional<std::filesystem::path> user_state_dir;      // where this machine remembers the workspace id
   state::MarkerVerdict marker = state::MarkerVerdict::ok;   // what apply does with the workspace marker
   bool adopting = false;  // --adopt-workspace took over a missing or different marker: planned as a first sync
@@ -70,6 +72,8 @@ struct PrepareOptions {
 // records are in <workspace>/state/machines, each also without its domain
 // part. Sorted, without repeats.
 std::vector<std::string> known_hosts(const config::Config& cfg);
+// The same from machine records already read.
+std::vector<std::string> known_hosts(const std::vector<state::MachineRecord>& records);
 
 // Scans both sides, hashes the planner's candidates (reusing the baseline's
 // hash where size and mtime still match it) and builds the plan. Reads only.
