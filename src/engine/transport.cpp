@@ -287,7 +287,7 @@ void record_sync_end(const config::Config& cfg, const util::Clock& clock, int ex
 
 void publish_delivery(const config::Config& cfg, const Prepared& p, const std::string& run,
                       const std::map<std::string, FileState>& written_to_cloud,
-                      const std::set<std::string>& deleted_from_cloud, const util::Clock& clock, bool always) {
+                      const std::set<std::string>& deleted_from_cloud, const util::Clock& clock, bool withdrawn) {
   std::map<std::string, FileState> cloud_after = p.cloud.files;
   for (const auto& [path, state] : written_to_cloud) {
     cloud_after[path] = state;
@@ -311,7 +311,9 @@ void publish_delivery(const config::Config& cfg, const Prepared& p, const std::s
   const auto& previous = p.own_delivery;
   auto next = state::next_delivery_record(previous, cfg.identity.effective_machine_id, run, clock.now(), written,
                                           deleted, cloud_after);
-  if (!always && next.files == previous.files && next.deleted == previous.deleted) {
+  if (withdrawn) {
+    next.generation += 1;  // the withdrawal was one more record
+  } else if (next.files == previous.files && next.deleted == previous.deleted) {
     return;  // nothing new to say
   }
   const auto dir = delivery_dir_of(cfg);

@@ -57,11 +57,13 @@ void record_sync_start(const config::Config& cfg, const util::Clock& clock);
 void record_sync_end(const config::Config& cfg, const util::Clock& clock, int exit_code);
 
 // At the end of apply, last: publishes this machine's delivery record when it
-// changed. Never throws: a record that cannot be written is logged (peers
-// then cannot check the files; nothing is lost).
+// changed, or always when `withdrawn` (withdraw_claims published one after
+// p.own_delivery: the generation counts that one too). Never throws: a record
+// that cannot be written is logged (peers then cannot check the files;
+// nothing is lost).
 void publish_delivery(const config::Config& cfg, const Prepared& p, const std::string& run,
                       const std::map<std::string, FileState>& written_to_cloud,
                       const std::set<std::string>& deleted_from_cloud, const util::Clock& clock,
-                      bool always = false);
+                      bool withdrawn = false);
 
 } // namespace codexsync::engine::detail

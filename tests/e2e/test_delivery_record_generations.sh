@@ -1,0 +1,17 @@
+# Each delivery record a machine publishes has a generation one more than the
+# one before: a run that writes to the cloud folder publishes two (the
+# withdrawal of what it is about to replace, then the final record), so the
+# first such run ends at generation 2 and the next at 4; a run with nothing
+# new to say publishes none.
+source "$(dirname "$0")/lib.sh"
+
+generation() { sed -n 's/.*"generation":\([0-9]*\).*/\1/p' "$CLOUD/state/delivery/machine-a.json"; }
+
+sync_setup --empty-b
+sync_ok a
+[[ "$(generation)" == 2 ]] || cs_fail "expected generation 2 after the first run, found $(generation)"
+put_file "$STATE_A/skills/review/SKILL.md" "edited on A" "2026-03-01 10:00:00"
+sync_ok a
+[[ "$(generation)" == 4 ]] || cs_fail "expected generation 4 after the second run, found $(generation)"
+sync_ok a
+[[ "$(generation)" == 4 ]] || cs_fail "expected no new record from a run with nothing to write, found $(generation)"
