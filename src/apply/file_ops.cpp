@@ -489,7 +489,8 @@ void remove_file(const fs::path& file, const fs::path& stop_at) {
   }
 }
 
-std::size_t sweep_temp_files(const fs::path& root, std::chrono::seconds min_age, const util::Clock& clock) {
+std::size_t sweep_temp_files(const std::vector<fs::path>& files, std::chrono::seconds min_age,
+                             const util::Clock& clock) {
   const auto now_ns = static_cast<std::int64_t>(
       std::chrono::duration_cast<std::chrono::nanoseconds>(clock.now().time_since_epoch()).count());
   const auto age_ns = saturating_ns(std::max(min_age, std::chrono::seconds{0}));
@@ -497,6 +498,20 @@ std::size_t sweep_temp_files(const fs::path& root, std::chrono::seconds min_age,
                              ? std::numeric_limits<std::int64_t>::min()
                              : now_ns - age_ns;
   std::size_t removed = 0;
+  for (const auto& file : files) {
+    const auto path = detail::os_path(file);
+    std::error_code ec;
+    const auto stat = util::stat_no_follow(path, ec);
+    if (stat && stat->type == util::FileType::regular && std::max(stat->mtime_ns, stat->change_ns) <= cutoff_ns &&
+        util::is_temp_name(util::display_path(path.filename())) && detail::delete_file(path, ec)) {
+      ++removed;
+    }
+  }
+  return removed;
+}
+
+std::size_t sweep_temp_files(const fs::path& root, std::chrono::seconds min_age, const util::Clock& clock) {
+  std::vector<fs::path> found;
   std::vector<fs::path> pending{detail::os_path(root)};
   while (!pending.empty()) {
     const auto dir = std::move(pending.back());
@@ -507,22 +522,14 @@ std::size_t sweep_temp_files(const fs::path& root, std::chrono::seconds min_age,
       const auto& path = it->path();
       std::error_code stat_ec;
       const auto stat = util::stat_no_follow(path, stat_ec);
-      if (!stat) {
-        continue;
-      }
-      if (stat->type == util::FileType::directory) {
+      if (stat && stat->type == util::FileType::directory) {
         pending.push_back(path);
-      } else if (stat->type == util::FileType::regular &&
-                 std::max(stat->mtime_ns, stat->change_ns) <= cutoff_ns &&
-                 util::is_temp_name(util::display_path(path.filename()))) {
-        std::error_code delete_ec;
-        if (detail::delete_file(path, delete_ec)) {
-          ++removed;
-        }
+      } else if (stat && util::is_temp_name(util::display_path(path.filename()))) {
+        found.push_back(path);
       }
     }
   }
-  return removed;
+  return sweep_temp_files(found, min_age, clock);
 }
 
 std::optional<std::uint64_t> free_space(const fs::path& path) {

@@ -14,7 +14,7 @@ namespace codexsync::commands {
 Found find_artefacts(const config::Config& cfg) {
   Found found;
   const scan::ScanOptions options{cfg.targets.include_roots, cfg.filters.exclude_globs,
-                                  cfg.filters.never_sync_globs};
+                                  cfg.filters.never_sync_globs, {}};
   found.local = scan::scan_tree(cfg.paths.local_state_dir, options);
   found.cloud = scan::scan_tree(cfg.paths.cloud_root_dir, options);
   for (const auto side : {Side::local, Side::cloud}) {

@@ -19,6 +19,7 @@
 
 #include <fmt/format.h>
 
+#include <future>
 #include <map>
 #include <set>
 
@@ -68,6 +69,38 @@ void check_roots(const config::Config& cfg) {
     throw FailSafeError(fmt::format("the agent's folder {} does not exist; nothing was written. Set "
                                     "paths.local_state_dir, or start the agent once so it creates it",
                                     util::display_path(local)));
+  }
+}
+
+// Scans both sides at once (the two trees are usually on different disks or
+// caches). A file the baseline saw on that side with the same size and mtime
+// is not opened again to check what kind of file it is.
+void scan_both(const config::Config& cfg, Prepared& p) {
+  const auto options_for = [&](Side side) {
+    scan::ScanOptions options{cfg.targets.include_roots, cfg.filters.exclude_globs, cfg.filters.never_sync_globs, {}};
+    options.known_file = [&baseline = p.baseline.baseline, side](const std::string& path, std::uint64_t size,
+                                                                  std::int64_t mtime_ns) {
+      const auto it = baseline.find(path);
+      if (it == baseline.end()) {
+        return false;
+      }
+      const auto& seen = side == Side::local ? it->second.local : it->second.cloud;
+      return seen && seen->size == size && seen->mtime_ns == mtime_ns;
+    };
+    return options;
+  };
+  const auto local_options = options_for(Side::local);
+  const auto cloud_options = options_for(Side::cloud);
+  auto local = std::async(std::launch::async, [&] { return scan::scan_tree(cfg.paths.local_state_dir, local_options); });
+  std::exception_ptr cloud_error;
+  try {
+    p.cloud = scan::scan_tree(cfg.paths.cloud_root_dir, cloud_options);
+  } catch (...) {
+    cloud_error = std::current_exception();
+  }
+  p.local = local.get();  // rethrows the local side's error first
+  if (cloud_error) {
+    std::rethrow_exception(cloud_error);
   }
 }
 
@@ -241,11 +274,14 @@ private:
       }
     }
     if (writes.empty()) {
-      // Nothing to write: record what is in sync so the next run has history,
-      // and settle runs that were killed after their last write.
-      state::save_baseline(m_prepared.baseline_file,
-                           plan::next_baseline(m_prepared.local, m_prepared.cloud, m_prepared.baseline.baseline, plan,
-                                               m_applied));
+      // Nothing to write: record what is in sync so the next run has history
+      // (unless that is what the baseline already says: the scheduled no-op
+      // writes nothing), and settle runs that were killed after their last write.
+      const auto next = plan::next_baseline(m_prepared.local, m_prepared.cloud, m_prepared.baseline.baseline, plan,
+                                            m_applied);
+      if (!m_prepared.baseline.usable || next != m_prepared.baseline.baseline) {
+        state::save_baseline(m_prepared.baseline_file, next);
+      }
       publish();
       settle_earlier_runs();
       return std::move(m_report);
@@ -282,10 +318,27 @@ private:
     return std::move(m_report);
   }
 
-  // Last: tells the other machines what this run left in the mirror.
+  // Last: tells the other machines what this run left in the mirror; after a
+  // clean run, remembers the records as they now are (deliveries_settled).
   void publish() {
-    detail::publish_delivery(m_cfg, m_prepared, m_report.journal_id, m_written_to_cloud, m_deleted_from_cloud,
-                             m_clock, m_withdrawn);
+    // A run that changed nothing in the mirror has nothing new to say (old
+    // tombstones expire at the next run that writes).
+    if (!m_written_to_cloud.empty() || !m_deleted_from_cloud.empty() || !m_prepared.accepted.empty() ||
+        m_withdrawn) {
+      detail::publish_delivery(m_cfg, m_prepared, own_delivery(), m_report.journal_id, m_written_to_cloud,
+                               m_deleted_from_cloud, m_clock, m_withdrawn);
+    }
+    if (m_report.failed.empty() && m_report.changed_meanwhile.empty()) {
+      detail::remember_settled_deliveries(m_cfg, m_prepared);
+    }
+  }
+
+  // This machine's record as it was before this run (read once, when needed).
+  const state::DeliveryRecord& own_delivery() {
+    if (!m_own_delivery) {
+      m_own_delivery = detail::own_delivery_of(m_cfg, m_prepared);
+    }
+    return *m_own_delivery;
   }
 
   // This machine no longer vouches for what it is about to replace in the mirror.
@@ -296,7 +349,7 @@ private:
         paths.insert(action->path);
       }
     }
-    m_withdrawn = detail::withdraw_claims(m_cfg, m_prepared, paths, m_clock);
+    m_withdrawn = !paths.empty() && detail::withdraw_claims(m_cfg, own_delivery(), paths, m_clock);
   }
 
   void lock() {
@@ -310,20 +363,23 @@ private:
     }
   }
 
-  // Removes this tool's temp files older than an hour from the synced
-  // folders (only below the include roots: the rest is never written).
+  // Removes this tool's temp files older than an hour that the scan found in
+  // the synced folders (a run killed mid-copy leaves them).
   void sweep_leftovers() {
     for (const auto side : {Side::local, Side::cloud}) {
-      for (const auto& root : m_cfg.targets.include_roots) {
-        const auto folder = file_on(m_cfg, side, root);
-        std::error_code ec;
-        if (!fs::is_directory(folder, ec)) {
-          continue;
+      std::vector<fs::path> found;
+      for (const auto& skipped : (side == Side::local ? m_prepared.local : m_prepared.cloud).skipped) {
+        if (skipped.reason == scan::k_temp_file_reason) {
+          found.push_back(file_on(m_cfg, side, skipped.path));
         }
-        if (const auto swept = apply::sweep_temp_files(folder, std::chrono::hours(1), m_clock); swept > 0) {
-          log::info("removed leftover temp files of an earlier run",
-                    {{"count", std::to_string(swept)}, {"folder", util::display_path(folder)}});
-        }
+      }
+      if (found.empty()) {
+        continue;
+      }
+      if (const auto swept = apply::sweep_temp_files(found, std::chrono::hours(1), m_clock); swept > 0) {
+        log::info("removed leftover temp files of an earlier run",
+                  {{"count", std::to_string(swept)},
+                   {"folder", util::display_path(side_root(m_cfg, side))}});
       }
     }
   }
@@ -599,6 +655,7 @@ private:
   std::map<std::string, FileState> m_written_to_cloud;  // for the delivery record
   std::set<std::string> m_deleted_from_cloud;
   bool m_withdrawn = false;
+  std::optional<state::DeliveryRecord> m_own_delivery;
   Progress m_progress;
   ApplyReport m_report;
 };
@@ -611,12 +668,6 @@ Prepared prepare(const config::Config& cfg, const PrepareOptions& options) {
   p.machines = state::read_machine_records(config::workspace_dir(cfg));
   detail::check_marker(cfg, options, p);
   p.options = plan::options_from(cfg);
-  const scan::ScanOptions scan_options{cfg.targets.include_roots, cfg.filters.exclude_globs,
-                                       cfg.filters.never_sync_globs};
-  p.local = scan::scan_tree(cfg.paths.local_state_dir, scan_options);
-  p.cloud = scan::scan_tree(cfg.paths.cloud_root_dir, scan_options);
-  refuse_unreadable(p.local, Side::local);
-  refuse_unreadable(p.cloud, Side::cloud);
   p.baseline_file = state::BaselineFile{
     .path = state::baseline_path(cfg.paths.temp_dir, cfg.state.manifest_file, cfg.identity.effective_machine_id),
     .machine = cfg.identity.effective_machine_id,
@@ -624,7 +675,11 @@ Prepared prepare(const config::Config& cfg, const PrepareOptions& options) {
     .local_root = cfg.paths.local_state_dir,
     .cloud_root = cfg.paths.cloud_root_dir};
   p.baseline = state::load_baseline(p.baseline_file);
-  auto deliveries = detail::read_deliveries(cfg);
+  scan_both(cfg, p);
+  refuse_unreadable(p.local, Side::local);
+  refuse_unreadable(p.cloud, Side::cloud);
+  p.deliveries_settled = detail::deliveries_settled(cfg, options, p);
+  auto deliveries = p.deliveries_settled ? state::DeliveryListing{} : detail::read_deliveries(cfg);
   p.artefacts = scan::take_artefacts(p.local, p.cloud, p.baseline.baseline, known_hosts(p.machines.records),
                                      state::mentioned_paths(deliveries));
   if (p.baseline.other_install) {
@@ -656,7 +711,12 @@ Prepared prepare(const config::Config& cfg, const PrepareOptions& options) {
       unavailable.insert(artefact.shadows);
     }
   }
-  detail::check_deliveries(cfg, options, std::move(deliveries), unavailable, p, evidence);
+  if (p.deliveries_settled) {
+    evidence.cloud_deletions = std::set<std::string>{};  // the mirror lacks nothing the baseline saw
+    evidence.unavailable = unavailable;
+  } else {
+    detail::check_deliveries(cfg, options, std::move(deliveries), unavailable, p, evidence);
+  }
   p.plan = plan::make_plan(p.local, p.cloud, p.baseline.baseline, p.options, evidence);
   guard_secrets(cfg, p);
   p.deletion_stop = plan::deletion_guard(p.plan, p.local, p.cloud, p.baseline.baseline, cfg.sync.max_delete_percent,

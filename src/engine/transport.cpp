@@ -145,9 +145,9 @@ void check_deliveries(const config::Config& cfg, const PrepareOptions& options, 
   // What this machine syncs at all: a peer's file it leaves out (its own
   // exclude or never-sync globs) is not its to wait for.
   const scan::GlobSet excluded(cfg.filters.exclude_globs);
+  const scan::NeverSyncFilter never(cfg.filters.never_sync_globs);
   const auto in_scope = [&](const std::string& path) {
-    return !root_of(path, cfg.targets.include_roots).empty() && !excluded.matches(path) &&
-           !scan::is_never_synced(cfg.filters.never_sync_globs, path);
+    return !root_of(path, cfg.targets.include_roots).empty() && !excluded.matches(path) && !never.matches(path);
   };
   const auto present = [&](const std::string& path) {
     std::error_code ec;
@@ -177,6 +177,88 @@ void check_deliveries(const config::Config& cfg, const PrepareOptions& options, 
     evidence.cloud_deletions = std::move(check.tombstoned);
   }
   evidence.unavailable = unavailable;
+}
+
+namespace {
+
+// Beside the baseline: <baseline stem>.delivery-seen.txt.
+std::filesystem::path settled_stamp_path(const Prepared& p) {
+  auto name = p.baseline_file.path.stem();
+  name += ".delivery-seen.txt";
+  return p.baseline_file.path.parent_path() / name;
+}
+
+// One line per record file: name, size, mtime (ns), sorted by name.
+std::string stamp_records(const std::filesystem::path& dir) {
+  std::vector<std::string> lines;
+  std::error_code ec;
+  for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    std::error_code stat_ec;
+    const auto stat = util::stat_no_follow(it->path(), stat_ec);
+    if (stat && stat->type == util::FileType::regular) {
+      lines.push_back(fmt::format("{}\t{}\t{}\n", util::display_path(it->path().filename()), stat->size,
+                                  stat->mtime_ns));
+    }
+  }
+  if (ec) {
+    return {};  // unknown: never matches
+  }
+  std::sort(lines.begin(), lines.end());
+  std::string out = "codexsync-delivery-seen-v1\n";
+  for (const auto& line : lines) {
+    out += line;
+  }
+  return out;
+}
+
+// The mirror holds exactly what the baseline saw there.
+bool mirror_as_baseline(const Index& cloud, const Baseline& baseline) {
+  auto b = baseline.begin();
+  for (const auto& [path, state] : cloud.files) {
+    while (b != baseline.end() && !b->second.cloud) {
+      ++b;  // an entry without a cloud side (held, kept apart)
+    }
+    if (b == baseline.end() || b->first != path || b->second.cloud->size != state.size ||
+        b->second.cloud->mtime_ns != state.mtime_ns) {
+      return false;
+    }
+    ++b;
+  }
+  while (b != baseline.end() && !b->second.cloud) {
+    ++b;
+  }
+  return b == baseline.end();
+}
+
+} // namespace
+
+bool deliveries_settled(const config::Config& cfg, const PrepareOptions& options, const Prepared& p) {
+  if (options.accept_undelivered || p.adopting || !p.baseline.usable || p.baseline.baseline.empty()) {
+    return false;
+  }
+  std::error_code ec;
+  const auto remembered = util::read_file(settled_stamp_path(p), ec);
+  if (!remembered || remembered->empty() || *remembered != stamp_records(delivery_dir_of(cfg))) {
+    return false;
+  }
+  return mirror_as_baseline(p.cloud, p.baseline.baseline);
+}
+
+void remember_settled_deliveries(const config::Config& cfg, const Prepared& p) {
+  const auto stamp = stamp_records(delivery_dir_of(cfg));
+  const auto path = settled_stamp_path(p);
+  std::error_code ec;
+  if (stamp.empty() || util::read_file(path, ec) == stamp) {
+    return;
+  }
+  util::write_file_atomic(path, stamp, ec);
+  if (ec) {
+    log::debug(fmt::format("cannot remember the delivery records in {}: {}", util::display_path(path), ec.message()));
+  }
+}
+
+state::DeliveryRecord own_delivery_of(const config::Config& cfg, const Prepared& p) {
+  return p.deliveries_settled ? own_record(cfg).value_or(state::DeliveryRecord{}) : p.own_delivery;
 }
 
 void settle_marker(const config::Config& cfg, const Prepared& p, const util::Clock& clock) {
@@ -209,9 +291,9 @@ void settle_marker(const config::Config& cfg, const Prepared& p, const util::Clo
 }
 
 
-bool withdraw_claims(const config::Config& cfg, const Prepared& p, const std::set<std::string>& paths,
+bool withdraw_claims(const config::Config& cfg, const state::DeliveryRecord& own, const std::set<std::string>& paths,
                      const util::Clock& clock) {
-  return withdraw_from(cfg, p.own_delivery, paths, clock);
+  return withdraw_from(cfg, own, paths, clock);
 }
 
 bool withdraw_own_claims(const config::Config& cfg, const std::set<std::string>& paths, const util::Clock& clock) {
@@ -285,7 +367,8 @@ void record_sync_end(const config::Config& cfg, const util::Clock& clock, int ex
   write_own(cfg, record);
 }
 
-void publish_delivery(const config::Config& cfg, const Prepared& p, const std::string& run,
+void publish_delivery(const config::Config& cfg, const Prepared& p, const state::DeliveryRecord& own,
+                      const std::string& run,
                       const std::map<std::string, FileState>& written_to_cloud,
                       const std::set<std::string>& deleted_from_cloud, const util::Clock& clock, bool withdrawn) {
   std::map<std::string, FileState> cloud_after = p.cloud.files;
@@ -308,7 +391,7 @@ void publish_delivery(const config::Config& cfg, const Prepared& p, const std::s
       deleted.insert(path);
     }
   }
-  const auto& previous = p.own_delivery;
+  const auto& previous = own;
   auto next = state::next_delivery_record(previous, cfg.identity.effective_machine_id, run, clock.now(), written,
                                           deleted, cloud_after);
   if (withdrawn) {

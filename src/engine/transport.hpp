@@ -29,6 +29,23 @@ void check_deliveries(const config::Config& cfg, const PrepareOptions& options, 
 // The delivery records of this config's mirror.
 state::DeliveryListing read_deliveries(const config::Config& cfg);
 
+// The scheduled no-op's shortcut: true when the delivery record files are
+// exactly (name, size, mtime) as the last clean run left them and the mirror
+// is exactly as the baseline saw it (same paths, sizes and mtimes). The
+// check would then find what it found after that run (nothing undelivered,
+// nothing absent), so the records are not read at all. Never with
+// --accept-undelivered or --adopt-workspace.
+bool deliveries_settled(const config::Config& cfg, const PrepareOptions& options, const Prepared& p);
+
+// After a clean run (nothing failed or left for later): remembers the record
+// files as they are now, beside the baseline, for deliveries_settled. Writes
+// only when they changed. Never throws.
+void remember_settled_deliveries(const config::Config& cfg, const Prepared& p);
+
+// This machine's last published record: p.own_delivery when the records were
+// read, else read now (deliveries_settled skipped them).
+state::DeliveryRecord own_delivery_of(const config::Config& cfg, const Prepared& p);
+
 
 // At the start of apply: makes the marker (first sync) or remembers the one
 // found, as p.marker says.
@@ -38,7 +55,7 @@ void settle_marker(const config::Config& cfg, const Prepared& p, const util::Clo
 // pending claim (newest, vouching for nothing) on every file the run is about
 // to write or delete in the mirror, so that a run cut short never leaves peers
 // waiting for a version that will not come. Returns true when it published.
-bool withdraw_claims(const config::Config& cfg, const Prepared& p, const std::set<std::string>& paths,
+bool withdraw_claims(const config::Config& cfg, const state::DeliveryRecord& own, const std::set<std::string>& paths,
                      const util::Clock& clock);
 // The same for a run that did not prepare a sync (restore, rollback): reads
 // this machine's record first.
@@ -56,12 +73,13 @@ void claim_own(const config::Config& cfg, const std::map<std::string, FileState>
 void record_sync_start(const config::Config& cfg, const util::Clock& clock);
 void record_sync_end(const config::Config& cfg, const util::Clock& clock, int exit_code);
 
-// At the end of apply, last: publishes this machine's delivery record when it
-// changed, or always when `withdrawn` (withdraw_claims published one after
-// p.own_delivery: the generation counts that one too). Never throws: a record
+// At the end of apply, last: publishes this machine's delivery record (`own`
+// as it was before the run) when it changed, or always when `withdrawn`
+// (withdraw_claims published one after `own`: the generation counts that one too). Never throws: a record
 // that cannot be written is logged (peers then cannot check the files;
 // nothing is lost).
-void publish_delivery(const config::Config& cfg, const Prepared& p, const std::string& run,
+void publish_delivery(const config::Config& cfg, const Prepared& p, const state::DeliveryRecord& own,
+                      const std::string& run,
                       const std::map<std::string, FileState>& written_to_cloud,
                       const std::set<std::string>& deleted_from_cloud, const util::Clock& clock,
                       bool withdrawn = false);

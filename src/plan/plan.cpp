@@ -621,44 +621,75 @@ std::optional<std::string> deletion_guard(const Plan& plan, const Index& local, 
   return std::nullopt;
 }
 
+namespace {
+
+// A file as scanned, with the hash the baseline recorded for it while it is
+// unchanged (same size and mtime): a hash cache that costs nothing to keep.
+FileState with_known_hash(const FileState& now, const std::optional<FileState>& before) {
+  if (now.sha256 || !before || !before->sha256 || before->size != now.size || before->mtime_ns != now.mtime_ns) {
+    return now;
+  }
+  FileState out = now;
+  out.sha256 = before->sha256;
+  return out;
+}
+
+} // namespace
+
 Baseline next_baseline(const Index& local, const Index& cloud, const Baseline& old, const Plan& plan,
                        const Applied& applied) {
   Baseline next;
-  std::map<std::string, const Action*> by_path;
+  std::map<std::string_view, const Action*> by_path;
   for (const auto& action : plan.actions) {
-    by_path[action.path] = &action;
+    by_path.emplace(action.path, &action);
   }
-  const auto keep_old = [&](const std::string& path) {
-    if (const auto it = old.find(path); it != old.end()) {
-      next[path] = it->second;
+  // One pass over the three sorted maps at once; `next` is filled in order.
+  auto l = local.files.begin();
+  auto c = cloud.files.begin();
+  auto o = old.begin();
+  const auto l_end = local.files.end();
+  const auto c_end = cloud.files.end();
+  const auto o_end = old.end();
+  while (l != l_end || c != c_end || o != o_end) {
+    const std::string* path = nullptr;
+    for (const std::string* candidate : {l != l_end ? &l->first : nullptr, c != c_end ? &c->first : nullptr,
+                                         o != o_end ? &o->first : nullptr}) {
+      if (candidate != nullptr && (path == nullptr || *candidate < *path)) {
+        path = candidate;
+      }
     }
-  };
-  std::set<std::string> paths;
-  for (const auto& [path, state] : local.files) {
-    paths.insert(path);
-  }
-  for (const auto& [path, state] : cloud.files) {
-    paths.insert(path);
-  }
-  for (const auto& [path, entry] : old) {
-    paths.insert(path);
-  }
-  for (const auto& path : paths) {
-    if (applied.deleted.count(path) != 0U) {
+    const FileState* here = l != l_end && l->first == *path ? &l->second : nullptr;
+    const FileState* there = c != c_end && c->first == *path ? &c->second : nullptr;
+    const BaselineEntry* before = o != o_end && o->first == *path ? &o->second : nullptr;
+    const std::string key = *path;
+    if (here != nullptr) {
+      ++l;
+    }
+    if (there != nullptr) {
+      ++c;
+    }
+    if (before != nullptr) {
+      ++o;
+    }
+    if (applied.deleted.count(key) != 0U) {
       continue;
     }
-    if (const auto it = applied.copied.find(path); it != applied.copied.end()) {
-      next[path] = BaselineEntry{it->second, it->second};
+    if (const auto it = applied.copied.find(key); it != applied.copied.end()) {
+      next.emplace_hint(next.end(), key, BaselineEntry{it->second, it->second});
       continue;
     }
-    if (by_path.count(path) != 0U) {
-      keep_old(path);  // conflict, held, kept apart, or a write that did not happen
+    if (by_path.count(key) != 0U) {
+      // A conflict, held, kept apart, or a write that did not happen.
+      if (before != nullptr) {
+        next.emplace_hint(next.end(), key, *before);
+      }
       continue;
     }
-    const auto* l = local.find(path);
-    const auto* c = cloud.find(path);
-    if (l != nullptr && c != nullptr) {
-      next[path] = BaselineEntry{*l, *c};  // in sync
+    if (here != nullptr && there != nullptr) {
+      // In sync.
+      next.emplace_hint(next.end(), key,
+                        BaselineEntry{with_known_hash(*here, before != nullptr ? before->local : std::nullopt),
+                                      with_known_hash(*there, before != nullptr ? before->cloud : std::nullopt)});
     }
     // Gone from both sides: forgotten.
   }

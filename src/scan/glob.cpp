@@ -1,5 +1,6 @@
 #include <codexsync/scan/glob.hpp>
 
+#include <algorithm>
 #include <optional>
 
 // Paths: both '/' and '\' separate segments, so a Windows-style path such as
@@ -185,6 +186,91 @@ std::string_view last_segment(std::string_view path) {
 
 } // namespace
 
+namespace {
+
+bool is_literal(std::string_view segment) {
+  return segment != k_globstar && segment.find_first_of("*?[") == std::string_view::npos;
+}
+
+} // namespace
+
+void GlobSet::classify(Pattern& pattern) {
+  const auto& seg = pattern.segments;
+  const auto suffix_of = [](std::string_view segment) -> std::optional<std::string> {
+    if (segment.size() > 1 && segment.front() == '*' && is_literal(segment.substr(1))) {
+      return std::string(segment.substr(1));
+    }
+    return std::nullopt;
+  };
+  if (!pattern.anchored && seg.size() == 1) {
+    if (auto suffix = suffix_of(seg[0])) {
+      pattern.shape = Shape::name_suffix;
+      pattern.literal = std::move(*suffix);
+    }
+    return;
+  }
+  if (seg.size() == 2 && seg[0] == k_globstar) {
+    if (auto suffix = suffix_of(seg[1])) {
+      pattern.shape = Shape::name_suffix;
+      pattern.literal = std::move(*suffix);
+    }
+    return;
+  }
+  if (seg.size() == 3 && seg[0] == k_globstar && seg[2] == k_globstar && is_literal(seg[1])) {
+    pattern.shape = Shape::folder_anywhere;
+    pattern.literal = seg[1];
+    return;
+  }
+  if (seg.size() >= 2 && seg.back() == k_globstar &&
+      std::all_of(seg.begin(), seg.end() - 1, [](const std::string& s) { return is_literal(s); })) {
+    pattern.shape = Shape::folder_prefix;
+    for (std::size_t i = 0; i + 1 < seg.size(); ++i) {
+      pattern.literal += seg[i];
+      pattern.literal += '/';
+    }
+  }
+}
+
+bool GlobSet::matches_fast(const Pattern& pattern, std::string_view path, std::string_view name) {
+  switch (pattern.shape) {
+  case Shape::name_suffix:
+    return name.size() >= pattern.literal.size() &&
+           name.compare(name.size() - pattern.literal.size(), pattern.literal.size(), pattern.literal) == 0;
+  case Shape::folder_anywhere: {
+    // Any segment but the last equals the literal.
+    std::size_t start = 0;
+    while (start < path.size()) {
+      const auto end = next_segment(path, start) - 1;
+      if (end >= path.size()) {
+        return false;  // the last segment (the file name) does not count
+      }
+      if (path.substr(start, end - start) == pattern.literal) {
+        return true;
+      }
+      start = end + 1;
+    }
+    return false;
+  }
+  case Shape::folder_prefix: {
+    // The literal folders (each followed by '/'), then at least one more segment.
+    if (path.size() <= pattern.literal.size()) {
+      return false;
+    }
+    for (std::size_t i = 0; i < pattern.literal.size(); ++i) {
+      const char want = pattern.literal[i];
+      if (want == '/' ? !is_separator(path[i]) : path[i] != want) {
+        return false;
+      }
+    }
+    return true;
+  }
+  case Shape::general:
+    break;
+  }
+  return pattern.anchored ? match_from(pattern.segments, 0, path, 0)
+                          : match_segment(pattern.segments.front(), name);
+}
+
 GlobSet::GlobSet(const std::vector<std::string>& patterns) {
   for (const auto& raw : patterns) {
     std::string text = raw;
@@ -216,8 +302,9 @@ GlobSet::GlobSet(const std::vector<std::string>& patterns) {
     if (segments.empty()) {
       continue; // only "." segments
     }
-    m_patterns.push_back(std::move(segments));
-    m_anchored.push_back(anchored);
+    Pattern pattern{std::move(segments), anchored, Shape::general, {}};
+    classify(pattern);
+    m_patterns.push_back(std::move(pattern));
   }
 }
 
@@ -226,13 +313,8 @@ bool GlobSet::matches(std::string_view path) const {
     return false;
   }
   const auto name = last_segment(path);
-  for (std::size_t i = 0; i < m_patterns.size(); ++i) {
-    const auto& segments = m_patterns[i];
-    if (m_anchored[i] ? match_from(segments, 0, path, 0) : match_segment(segments.front(), name)) {
-      return true;
-    }
-  }
-  return false;
+  return std::any_of(m_patterns.begin(), m_patterns.end(),
+                     [&](const Pattern& pattern) { return matches_fast(pattern, path, name); });
 }
 
 } // namespace codexsync::scan

@@ -41,7 +41,7 @@ constexpr std::string_view k_reason_never_folder = "credential or machine-specif
 constexpr std::string_view k_reason_secrets = "credentials folder: never synced";
 constexpr std::string_view k_reason_native = "native executable: never synced";
 constexpr std::string_view k_reason_sqlite = "SQLite database: never synced";
-constexpr std::string_view k_reason_temp = "codexsync temp file: never synced";
+constexpr std::string_view k_reason_temp = k_temp_file_reason;
 constexpr std::string_view k_reason_symlink = "symlink: not followed";
 constexpr std::string_view k_reason_reparse = "junction or reparse point: not followed";
 constexpr std::string_view k_reason_special = "not a regular file: never synced";
@@ -195,33 +195,12 @@ std::vector<std::string> lowered(const std::vector<std::string>& patterns) {
   return out;
 }
 
-// never_sync_globs, matched ignoring ASCII case: as files (and below a
-// matching `dir/**`), and as folders not to enter.
-class NeverSync {
-public:
-  explicit NeverSync(const std::vector<std::string>& globs)
-      : m_any(!globs.empty()), m_files(lowered(globs)), m_folders(folder_patterns(lowered(globs))) {}
-
-  bool file(std::string_view key) const { return m_any && m_files.matches(util::to_lower_ascii(key)); }
-  bool folder(std::string_view key) const {
-    if (!m_any) {
-      return false;
-    }
-    const auto lower = util::to_lower_ascii(key);
-    return m_folders.matches(lower) || m_files.matches(lower);
-  }
-
-private:
-  bool m_any;
-  GlobSet m_files;
-  GlobSet m_folders;
-};
-
 class Walker {
 public:
   Walker(fs::path base, const ScanOptions& options)
       : m_base(std::move(base)), m_excluded(options.exclude_globs),
-        m_pruned(folder_patterns(options.exclude_globs)), m_never(options.never_sync_globs) {}
+        m_pruned(folder_patterns(options.exclude_globs)), m_never(options.never_sync_globs),
+        m_known(options.known_file) {}
 
   // Scans one include root (given as its parts).
   void scan_root(const std::vector<std::string>& parts) {
@@ -387,6 +366,11 @@ private:
       skip(key, std::string(k_reason_sqlite));
       return;
     }
+    if (m_known && m_known(key, stat.size, stat.mtime_ns)) {
+      // Judged when it was first indexed, and unchanged since.
+      m_index.files.insert_or_assign(std::move(key), FileState{stat.size, stat.mtime_ns, std::nullopt});
+      return;
+    }
     // Asking for no more than the file holds saves the read that finds the end.
     std::array<unsigned char, k_header_size> header{};
     const auto wanted = static_cast<std::size_t>(std::min<std::uint64_t>(header.size(), stat.size));
@@ -430,7 +414,8 @@ private:
   fs::path m_base;
   GlobSet m_excluded;
   GlobSet m_pruned;
-  NeverSync m_never;
+  NeverSyncFilter m_never;
+  std::function<bool(const std::string&, std::uint64_t, std::int64_t)> m_known;
   Index m_index;
   std::vector<Folder> m_pending;
 };
@@ -499,14 +484,36 @@ bool is_credential_path(std::string_view relative_path) {
   return false;
 }
 
-bool is_never_synced(const std::vector<std::string>& never_sync_globs, std::string_view relative_path) {
-  const NeverSync never(never_sync_globs);
+NeverSyncFilter::NeverSyncFilter(const std::vector<std::string>& never_sync_globs)
+    : m_any(!never_sync_globs.empty()), m_files(lowered(never_sync_globs)),
+      m_folders(folder_patterns(lowered(never_sync_globs))) {}
+
+bool NeverSyncFilter::file(std::string_view relative_path) const {
+  return m_any && m_files.matches(util::to_lower_ascii(relative_path));
+}
+
+bool NeverSyncFilter::folder(std::string_view relative_path) const {
+  if (!m_any) {
+    return false;
+  }
+  const auto lower = util::to_lower_ascii(relative_path);
+  return m_folders.matches(lower) || m_files.matches(lower);
+}
+
+bool NeverSyncFilter::matches(std::string_view relative_path) const {
+  if (!m_any) {
+    return false;
+  }
   for (std::size_t at = 0; at < relative_path.size(); ++at) {
-    if (is_separator(relative_path[at]) && at > 0 && never.folder(relative_path.substr(0, at))) {
+    if (is_separator(relative_path[at]) && at > 0 && folder(relative_path.substr(0, at))) {
       return true;
     }
   }
-  return never.file(relative_path);
+  return file(relative_path);
+}
+
+bool is_never_synced(const std::vector<std::string>& never_sync_globs, std::string_view relative_path) {
+  return NeverSyncFilter(never_sync_globs).matches(relative_path);
 }
 
 bool is_own_temp_name(std::string_view name) { return util::is_temp_name(name); }

@@ -88,6 +88,23 @@ const Row k_rows[] = {
     {"/a?b", "a/b", false},
     {"/a*b", "a/b", false},
     {"/a*b", "a-x-b", true},
+    // The shapes matched by the fast paths, at their edges.
+    {"**/*.lock", "a\\b.lock", true},
+    {"**/*.lock", "a.lock/b", false},
+    {"**/*.lock", "lock", false},
+    {"**/*\xC3\xA9", "a/x\xC3\xA9", true},
+    {"**/*\xC3\xA9", "a/x\xC3\xA9y", false},
+    {"**/tmp/**", "a/tmp\\x", true},
+    {"**/tmp/**", "tmp\\x", true},
+    {"**/tmp/**", "a\\tmp", false},
+    {"skills/.system/**", "skills\\.system\\x", true},
+    {"skills/.system/**", "skills/.system/", false},
+    {"skills/.system/**", "skills/.syste/x", false},
+    {"/tmp/**", "tmp/a", true},
+    {"/tmp/**", "a/tmp/a", false},
+    {"**/*.[ab]", "d/f.a", true}, // not a plain suffix: the general matcher
+    {"**/x*.log", "d/x1.log", true},
+    {"**/x*.log", "d/y1.log", false},
     // Empty patterns match nothing.
     {"", "a", false},
     {"", "", false},

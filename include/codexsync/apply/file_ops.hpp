@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <optional>
 #include <string_view>
+#include <vector>
 
 // The only code that changes files in the agent's folder or the cloud mirror.
 namespace codexsync::apply {
@@ -63,6 +64,12 @@ void remove_file(const std::filesystem::path& file, const std::filesystem::path&
 // Returns how many were removed; errors are skipped.
 std::size_t sweep_temp_files(const std::filesystem::path& root, std::chrono::seconds min_age,
                              const util::Clock& clock = util::system_clock());
+
+// The same for a list of candidate files (e.g. the temp files a scan found),
+// without walking any folder: those that are codexsync temp files older than
+// `min_age` are deleted.
+std::size_t sweep_temp_files(const std::vector<std::filesystem::path>& files, std::chrono::seconds min_age,
+                             const util::Clock& clock);
 
 // Free bytes available to this user on the volume holding `path` (or its
 // nearest existing parent); nullopt when the OS will not say.

@@ -26,6 +26,7 @@ struct FileState {
 
   // Same size and mtime within `tolerance_ns`; hashes, when both are known, must agree too.
   bool same_as(const FileState& other, std::int64_t tolerance_ns) const;
+  bool operator==(const FileState&) const = default;
 };
 
 // A path the scanner saw but will not sync, and why (a link, a credential, ...).
@@ -54,6 +55,7 @@ std::string root_of(std::string_view path, const std::vector<std::string>& roots
 struct BaselineEntry {
   std::optional<FileState> local;
   std::optional<FileState> cloud;
+  bool operator==(const BaselineEntry&) const = default;
 };
 
 // Path -> entry. Empty means "first sync": nothing is ever deleted from it.

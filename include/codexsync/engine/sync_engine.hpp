@@ -46,6 +46,10 @@ struct Prepared {
   std::vector<state::Undelivered> undelivered;
   std::vector<std::string> delivery_problems;  // records that could not be read
   state::DeliveryRecord own_delivery;          // this machine's last record (empty when none)
+  // The records were not read: they and the mirror are as the last clean run
+  // left them (detail::deliveries_settled); own_delivery is then read on demand.
+  bool deliveries_settled = false;
+  std::string settled_stamp;  // the record files' (name, size, mtime) as last remembered
   // With --accept-undelivered: the paths that were not as the records say;
   // apply vouches for them as they are.
   std::set<std::string> accepted;

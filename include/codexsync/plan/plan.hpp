@@ -140,8 +140,9 @@ struct Applied {
   std::set<std::string> deleted;             // paths now gone from both sides
 };
 
-// The baseline to save after a run: paths in sync take their current states,
-// applied copies the copied state, applied deletions disappear, and every
+// The baseline to save after a run: paths in sync take their current states
+// (keeping the hash the old entry recorded while size and mtime are the same,
+// so that hashes are computed once per change), applied copies the copied state, applied deletions disappear, and every
 // conflict, held, kept-apart or not-applied path keeps its old entry (so the
 // next run sees the same difference again).
 Baseline next_baseline(const Index& local, const Index& cloud, const Baseline& old, const Plan& plan,

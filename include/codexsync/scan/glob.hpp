@@ -21,8 +21,23 @@ public:
   bool matches(std::string_view path) const;
 
 private:
-  std::vector<std::vector<std::string>> m_patterns;  // split into segments
-  std::vector<bool> m_anchored;
+  // The common shapes, matched without the general backtracking matcher.
+  enum class Shape {
+    general,
+    name_suffix,     // `**/*LIT` or `*LIT`: the file name ends with LIT
+    folder_anywhere, // `**/LIT/**`: a folder named LIT anywhere above the file
+    folder_prefix,   // `LIT/LIT/**`: below that folder of the root
+  };
+  struct Pattern {
+    std::vector<std::string> segments;
+    bool anchored = false;
+    Shape shape = Shape::general;
+    std::string literal;  // the suffix, folder name, or folder path ('/'-joined)
+  };
+  static void classify(Pattern& pattern);
+  static bool matches_fast(const Pattern& pattern, std::string_view path, std::string_view name);
+
+  std::vector<Pattern> m_patterns;
 };
 
 } // namespace codexsync::scan

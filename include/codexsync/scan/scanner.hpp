@@ -1,8 +1,11 @@
 #pragma once
 
 #include <codexsync/core/index.hpp>
+#include <codexsync/scan/glob.hpp>
 
+#include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -14,7 +17,15 @@ struct ScanOptions {
   // The agent's credential and machine-specific files (config::Filters):
   // listed as skipped, never indexed, matched ignoring ASCII case.
   std::vector<std::string> never_sync_globs;
+  // Optional: true when a regular file of this path, size and mtime was seen
+  // and indexed before (the baseline). Such a file's first bytes are not read
+  // again to look for an executable or a database: only new or changed files
+  // cost an open and a read.
+  std::function<bool(const std::string& path, std::uint64_t size, std::int64_t mtime_ns)> known_file;
 };
+
+// The Index::skipped reason of codexsync's own temp files.
+inline constexpr std::string_view k_temp_file_reason = "codexsync temp file: never synced";
 
 // Walks `base` under each include root and returns every regular file that may
 // be synced, with size and mtime (no hashing). Never follows symlinks or
@@ -45,6 +56,24 @@ bool is_credential_path(std::string_view relative_path);
 // `never_sync_globs` (ignoring ASCII case, as the volumes of Windows and macOS
 // do). Restore refuses to write such paths.
 bool is_never_synced(const std::vector<std::string>& never_sync_globs, std::string_view relative_path);
+
+// is_never_synced with the globs compiled once, for checking many paths.
+class NeverSyncFilter {
+public:
+  explicit NeverSyncFilter(const std::vector<std::string>& never_sync_globs);
+
+  // True when `relative_path` or a folder above it is never synced.
+  bool matches(std::string_view relative_path) const;
+  // True for a file path matching a glob (ignoring ASCII case).
+  bool file(std::string_view relative_path) const;
+  // True for a folder not to enter (a `dir/**` glob or a glob matching it).
+  bool folder(std::string_view relative_path) const;
+
+private:
+  bool m_any;
+  GlobSet m_files;
+  GlobSet m_folders;
+};
 
 // True when `name` is one of codexsync's own temp files.
 bool is_own_temp_name(std::string_view name);
