@@ -588,6 +588,24 @@ TEST_CASE("remove_file refuses a folder", "[apply]") {
   CHECK(read_text(dir / "stop/folder/inner.txt") == "x");
 }
 
+TEST_CASE("sweep_temp_files on a list deletes only the old temp files among them", "[apply]") {
+  TempDir dir;
+  const auto now = std::chrono::system_clock::now();
+  const codexsync::util::ManualClock two_hours_later(now + std::chrono::hours(2));
+  const auto temp = dir.write("root/.a.txt.codexsync-tmp-0123456789ab", "t");
+  const auto other_temp = dir.write("root/sub/.b.codexsync-tmp-abcdefabcdef", "t");
+  const auto user_file = dir.write("root/notes.txt", "mine");
+  dir.mkdir("root/.folder.codexsync-tmp-0123456789ab");
+  const std::vector<fs::path> listed{temp, user_file, dir / "root/.folder.codexsync-tmp-0123456789ab",
+                                     dir / "root/.gone.codexsync-tmp-0123456789ab"};
+  CHECK(apply::sweep_temp_files(listed, std::chrono::hours(3), two_hours_later) == 0);  // too young
+  CHECK(apply::sweep_temp_files(listed, std::chrono::hours(1), two_hours_later) == 1);
+  CHECK_FALSE(fs::exists(temp));
+  CHECK(fs::exists(other_temp));  // not listed: no folder is walked
+  CHECK(fs::exists(user_file));   // not a temp name, whatever the caller lists
+  CHECK(fs::is_directory(dir / "root/.folder.codexsync-tmp-0123456789ab"));
+}
+
 TEST_CASE("sweep_temp_files removes only old files of the exact temp shape", "[apply]") {
   TempDir dir;
   // Files are made now; the sweep's clock is moved instead, because a temp's

@@ -351,6 +351,28 @@ TEST_CASE("next_baseline: in-sync paths, applied copies and deletions, kept entr
   CHECK(next.count("not-applied") == 0);        // planned but not done: no history invented
 }
 
+TEST_CASE("next_baseline keeps a recorded hash while size and mtime are unchanged", "[plan]") {
+  Index local;
+  Index cloud;
+  local.files["same"] = st(1, 1);
+  cloud.files["same"] = st(1, 1);
+  local.files["grown"] = st(2, 2);
+  cloud.files["grown"] = st(2, 2);
+  local.files["rehashed"] = st(3, 3, "new");
+  cloud.files["rehashed"] = st(3, 3, "new");
+  Baseline old{{"same", BaselineEntry{st(1, 1, "l1"), st(1, 1, "c1")}},
+               {"grown", BaselineEntry{st(1, 1, "l2"), st(2, 9, "c2")}},
+               {"rehashed", BaselineEntry{st(3, 3, "old"), st(3, 3, "old")}}};
+  const auto plan = make_plan(local, cloud, old, Options{});
+  const auto next = next_baseline(local, cloud, old, plan, Applied{});
+  CHECK(next.at("same").local->sha256 == "l1");  // the hash cache: computed once per change
+  CHECK(next.at("same").cloud->sha256 == "c1");
+  CHECK_FALSE(next.at("grown").local->sha256.has_value());  // other size: the old hash says nothing
+  CHECK_FALSE(next.at("grown").cloud->sha256.has_value());  // other mtime: neither
+  CHECK(next.at("rehashed").local->sha256 == "new");        // a hash read this run wins
+  CHECK(next == next_baseline(local, cloud, next, plan, Applied{}));  // stable: a no-op run rewrites nothing
+}
+
 TEST_CASE("a path that is a file on one side and a folder on the other is a conflict", "[plan]") {
   Index local;
   Index cloud;

@@ -473,3 +473,38 @@ TEST_CASE("is_never_synced: the path, a folder above it, any case", "[scan]") {
   CHECK_FALSE(scan::is_never_synced(globs, "skills/a.md"));
   CHECK_FALSE(scan::is_never_synced({}, "sessions/1.json"));
 }
+
+TEST_CASE("NeverSyncFilter, compiled once, agrees with is_never_synced", "[scan]") {
+  const std::vector<std::string> globs{"sessions/**", "installation_id", ".sandbox"};
+  const scan::NeverSyncFilter filter(globs);
+  for (const auto* path : {"sessions/1.json", "SESSIONS/1.json", "tmp/x/installation_id", "a/.sandbox/b.txt",
+                           "projects/sessions.json", "skills/a.md"}) {
+    CHECK(filter.matches(path) == scan::is_never_synced(globs, path));
+  }
+  CHECK(filter.matches("a/.sandbox/b.txt"));
+  CHECK_FALSE(filter.matches("skills/a.md"));
+  CHECK_FALSE(scan::NeverSyncFilter({}).matches("sessions/1.json"));
+}
+
+TEST_CASE("scan_tree does not read again the first bytes of a file known unchanged", "[scan]") {
+  TempDir dir;
+  const auto elf = "\177ELF" + std::string(60, '\x01');
+  dir.write("plugins/tool", elf);
+  dir.write("plugins/other", elf);
+  std::error_code ec;
+  const auto stat = util::stat_no_follow(dir.path() / "plugins" / "tool", ec);
+  REQUIRE(stat);
+  auto options = roots({"plugins"});
+  std::vector<std::string> asked;
+  options.known_file = [&](const std::string& path, std::uint64_t size, std::int64_t mtime_ns) {
+    asked.push_back(path);
+    return path == "plugins/tool" && size == stat->size && mtime_ns == stat->mtime_ns;
+  };
+  const auto index = scan::scan_tree(dir.path(), options);
+  // Known with this size and mtime: indexed as it was judged before, unread.
+  // The other one is read and refused as before.
+  CHECK(keys(index) == std::vector<std::string>{"plugins/tool"});
+  CHECK(skipped(index) == SkipList{{"plugins/other", k_native}});
+  CHECK(asked.size() == 2);
+  CHECK_FALSE(index.files.at("plugins/tool").sha256.has_value());
+}
