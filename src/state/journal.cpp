@@ -350,7 +350,8 @@ std::vector<JournalAction> load_journal_actions(const JournalRecord& record) {
       record.id, util::display_path(record.actions_file), e.what(),
       record.snapshot.empty()
         ? ""
-        : fmt::format("; what it replaced is in backup snapshot {} (`codexsync restore --from {} --target cloud`)",
+        : fmt::format("; what it replaced is in backup snapshot {}: `codexsync restore --from {} --target cloud` "
+                      "(or `--target local`) shows what putting it back would do",
                       record.snapshot, record.snapshot)));
   }
 }

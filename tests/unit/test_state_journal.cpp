@@ -80,7 +80,7 @@ std::filesystem::path actions_file_of(const test::TempDir& dir, const std::strin
 
 } // namespace
 
-TEST_CASE("journal: the actions go to their own file, written once; a step rewrites only the header", "[state]") {
+TEST_CASE("journal: the actions go to their own file, written once: a step rewrites only the header", "[state]") {
   test::TempDir dir;
   util::ManualClock clock(std::chrono::system_clock::from_time_t(1'790'000'000));
   auto journal = Journal::begin(dir.path(), sample_record(3), clock);
@@ -130,7 +130,7 @@ TEST_CASE("journal: a run without actions writes no actions file", "[state]") {
   CHECK(load_journal_actions(listed[0]).empty());
 }
 
-TEST_CASE("journal: listing reads the headers only; a damaged actions file shows when the actions are loaded",
+TEST_CASE("journal: listing reads the headers only: a damaged actions file shows when the actions are loaded",
           "[state]") {
   test::TempDir dir;
   util::ManualClock clock(std::chrono::system_clock::from_time_t(1'790'000'000));

@@ -56,7 +56,11 @@ TEST_CASE("journal bench: list_journals on 20 journals of 100k actions", "[.benc
   const auto listed = list_journals(dir.path());
   const double list_s = seconds_since(start);
   REQUIRE(listed.size() == k_journals);
-  std::cout << fmt::format("journal bench: Journal::begin {:.3f} s/journal, 4 state steps {:.3f} s/journal, "
-                           "list_journals of {} journals {:.3f} s\n",
-                           begin_s / k_journals, steps_s / k_journals, k_journals, list_s);
+  const auto load_start = std::chrono::steady_clock::now();
+  const auto actions = load_journal_actions(listed.back());
+  const double load_s = seconds_since(load_start);
+  CHECK(actions.size() == static_cast<std::size_t>(k_actions));
+  std::cout << fmt::format("journal bench: Journal::begin {:.3f} s/journal, 4 state steps {:.4f} s/journal, "
+                           "list_journals of {} journals {:.4f} s, load_journal_actions of one {:.3f} s\n",
+                           begin_s / k_journals, steps_s / k_journals, k_journals, list_s, load_s);
 }
