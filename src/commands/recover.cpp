@@ -48,11 +48,11 @@ public:
       if (ctx.global().json) {
         list.push_back({{"id", r.id}, {"machine", r.machine}, {"command", r.command},
                         {"state", state::to_string(r.state)}, {"started", r.started}, {"snapshot", r.snapshot},
-                        {"writes", r.actions.size()}, {"note", r.note}, {"this_machine", mine}});
+                        {"writes", r.action_count}, {"note", r.note}, {"this_machine", mine}});
         continue;
       }
       ctx.out() << fmt::format("{}  {}  {}  {} write(s), stopped at {}{}\n", r.id, r.started, r.command,
-                               r.actions.size(), state::to_string(r.state), r.note.empty() ? "" : ": " + r.note);
+                               r.action_count, state::to_string(r.state), r.note.empty() ? "" : ": " + r.note);
       if (r.open()) {
         ctx.out() << (mine ? fmt::format("    the next `sync --apply` settles it; `recover rollback {} --apply` "
                                          "undoes it instead\n",

@@ -150,7 +150,8 @@ RestorePlan plan_rollback(const config::Config& cfg, const state::JournalRecord&
   if (!journal.snapshot.empty()) {
     reader.emplace(cfg.paths.backup_dir, journal.snapshot);
   }
-  for (const auto& action : journal.actions) {
+  const auto actions = state::load_journal_actions(journal);  // throws, naming the file, when unreadable
+  for (const auto& action : actions) {
     if (target && action.destination != *target) {
       continue;
     }

@@ -7,39 +7,82 @@
 
 #include <algorithm>
 #include <array>
+#include <set>
+#include <stdexcept>
 #include <tuple>
 
 namespace codexsync::state {
 namespace {
 
-constexpr std::string_view k_format = "codexsync-journal-v1";
+namespace fs = std::filesystem;
+
+constexpr std::string_view k_format_inline = "codexsync-journal-v1";  // earlier versions: actions inline
+constexpr std::string_view k_format = "codexsync-journal-v2";         // a header and an actions file
+constexpr std::string_view k_actions_format = "codexsync-journal-actions-v1";
+constexpr std::string_view k_actions_suffix = ".actions.jsonl";
 
 constexpr std::array k_states{JournalState::planned,   JournalState::backed_up, JournalState::committing,
                               JournalState::committed, JournalState::failed,    JournalState::closed};
 
-nlohmann::json to_json(const JournalRecord& r) {
-  nlohmann::json actions = nlohmann::json::array();
-  for (const auto& a : r.actions) {
-    nlohmann::json j{{"kind", a.kind}, {"path", a.path}, {"destination", side_name(a.destination)},
-                     {"existed", a.existed}};
-    if (a.new_state) {
-      j["new_size"] = a.new_state->size;
-      j["new_mtime_ns"] = a.new_state->mtime_ns;
-    }
-    if (a.append_from) {
-      j["append_from"] = *a.append_from;
-    }
-    actions.push_back(std::move(j));
+nlohmann::json action_to_json(const JournalAction& a) {
+  nlohmann::json j{{"kind", a.kind}, {"path", a.path}, {"destination", side_name(a.destination)},
+                   {"existed", a.existed}};
+  if (a.new_state) {
+    j["new_size"] = a.new_state->size;
+    j["new_mtime_ns"] = a.new_state->mtime_ns;
   }
-  return {{"format", k_format},      {"id", r.id},           {"machine", r.machine},
-          {"command", r.command},    {"state", to_string(r.state)}, {"started", r.started},
-          {"updated", r.updated},    {"snapshot", r.snapshot}, {"local_root", r.local_root},
-          {"cloud_root", r.cloud_root}, {"note", r.note},    {"actions", std::move(actions)}};
+  if (a.append_from) {
+    j["append_from"] = *a.append_from;
+  }
+  return j;
 }
 
-JournalRecord from_json(const nlohmann::json& j) {
+JournalAction action_from_json(const nlohmann::json& a) {
+  JournalAction action;
+  action.kind = a.at("kind").get<std::string>();
+  action.path = a.at("path").get<std::string>();
+  action.destination = a.at("destination").get<std::string>() == "local" ? Side::local : Side::cloud;
+  action.existed = a.value("existed", false);
+  if (a.contains("new_size")) {
+    action.new_state = FileState{a["new_size"].get<std::uint64_t>(), a["new_mtime_ns"].get<std::int64_t>(), {}};
+  }
+  if (a.contains("append_from")) {
+    action.append_from = a["append_from"].get<std::uint64_t>();
+  }
+  return action;
+}
+
+bool ends_with(std::string_view text, std::string_view suffix) {
+  return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
+}
+
+nlohmann::json header_json(const JournalRecord& r) {
+  nlohmann::json j{{"format", k_format},         {"id", r.id},
+                   {"machine", r.machine},       {"command", r.command},
+                   {"state", to_string(r.state)}, {"started", r.started},
+                   {"updated", r.updated},       {"snapshot", r.snapshot},
+                   {"local_root", r.local_root}, {"cloud_root", r.cloud_root},
+                   {"note", r.note},             {"action_count", r.action_count}};
+  if (!r.actions_file.empty()) {
+    j["actions_file"] = util::display_path(r.actions_file.filename());
+    j["actions_size"] = r.actions_size;
+  } else if (!r.actions.empty()) {
+    // An earlier version's journal, closed by this one: its actions stay inline.
+    nlohmann::json actions = nlohmann::json::array();
+    for (const auto& a : r.actions) {
+      actions.push_back(action_to_json(a));
+    }
+    j["actions"] = std::move(actions);
+    j["action_count"] = r.actions.size();
+  }
+  return j;
+}
+
+// Reads a header (or an earlier version's whole journal) found at `file`.
+JournalRecord from_header(const nlohmann::json& j, const fs::path& file) {
   JournalRecord r;
-  if (j.value("format", "") != k_format) {
+  const auto format = j.value("format", "");
+  if (format != k_format && format != k_format_inline) {
     throw std::invalid_argument("unknown format");
   }
   r.id = j.at("id").get<std::string>();
@@ -58,33 +101,150 @@ JournalRecord from_json(const nlohmann::json& j) {
   r.local_root = j.value("local_root", "");
   r.cloud_root = j.value("cloud_root", "");
   r.note = j.value("note", "");
-  for (const auto& a : j.at("actions")) {
-    JournalAction action;
-    action.kind = a.at("kind").get<std::string>();
-    action.path = a.at("path").get<std::string>();
-    action.destination = a.at("destination").get<std::string>() == "local" ? Side::local : Side::cloud;
-    action.existed = a.value("existed", false);
-    if (a.contains("new_size")) {
-      action.new_state = FileState{a["new_size"].get<std::uint64_t>(), a["new_mtime_ns"].get<std::int64_t>(), {}};
+  r.file = file;
+  if (format == k_format_inline || j.contains("actions")) {
+    for (const auto& a : j.at("actions")) {
+      r.actions.push_back(action_from_json(a));
     }
-    if (a.contains("append_from")) {
-      action.append_from = a["append_from"].get<std::uint64_t>();
-    }
-    r.actions.push_back(std::move(action));
+    r.action_count = r.actions.size();
+    return r;
   }
+  r.action_count = j.at("action_count").get<std::size_t>();
+  if (!j.contains("actions_file")) {
+    if (r.action_count != 0) {
+      throw std::invalid_argument(fmt::format("{} actions but no actions file", r.action_count));
+    }
+    return r;
+  }
+  const auto name = j.at("actions_file").get<std::string>();
+  if (!ends_with(name, k_actions_suffix) || name.front() == '.' || name.find_first_of("/\\:") != std::string::npos) {
+    throw std::invalid_argument("bad actions file name \"" + name + "\"");
+  }
+  r.actions_file = file.parent_path() / util::path_from_utf8(name);
+  r.actions_size = j.at("actions_size").get<std::uint64_t>();
   return r;
 }
 
-void write_record(const JournalRecord& r) {
+// One JSON object a line: a first line naming the run and the count, then
+// one line per action.
+std::string actions_text(const JournalRecord& r) {
+  std::string out = nlohmann::json{{"format", k_actions_format}, {"id", r.id}, {"count", r.actions.size()}}.dump();
+  out += '\n';
+  out.reserve(out.size() + r.actions.size() * 200);
+  for (const auto& a : r.actions) {
+    out += action_to_json(a).dump();
+    out += '\n';
+  }
+  return out;
+}
+
+std::vector<JournalAction> parse_actions(std::string_view text, const JournalRecord& r) {
+  std::vector<JournalAction> actions;
+  actions.reserve(r.action_count);
+  std::size_t line_no = 0;
+  std::size_t at = 0;
+  while (at < text.size()) {
+    const auto end = text.find('\n', at);
+    if (end == std::string_view::npos) {
+      throw std::invalid_argument(fmt::format("line {} is cut short", line_no + 1));
+    }
+    const auto line = text.substr(at, end - at);
+    at = end + 1;
+    ++line_no;
+    nlohmann::json j;
+    try {
+      j = nlohmann::json::parse(line);
+    } catch (const std::exception& e) {
+      throw std::invalid_argument(fmt::format("line {}: {}", line_no, e.what()));
+    }
+    if (line_no == 1) {
+      if (j.value("format", "") != k_actions_format || j.value("id", "") != r.id ||
+          j.value("count", std::size_t{0}) != r.action_count) {
+        throw std::invalid_argument(fmt::format("its first line does not match run {} of {} action(s)", r.id,
+                                                r.action_count));
+      }
+      continue;
+    }
+    try {
+      actions.push_back(action_from_json(j));
+    } catch (const std::exception& e) {
+      throw std::invalid_argument(fmt::format("line {}: {}", line_no, e.what()));
+    }
+  }
+  if (line_no == 0 || actions.size() != r.action_count) {
+    throw std::invalid_argument(fmt::format("{} action(s) where the header says {}", actions.size(), r.action_count));
+  }
+  return actions;
+}
+
+void write_journal_file(const fs::path& file, std::string_view text) {
   std::error_code ec;
-  std::filesystem::create_directories(r.file.parent_path(), ec);
+  fs::create_directories(file.parent_path(), ec);
   if (!ec) {
-    util::write_file_atomic(r.file, to_json(r).dump(1), ec);
+    util::write_file_atomic(file, text, ec);
   }
   if (ec) {
     throw RuntimeError(fmt::format("cannot write the run journal {} ({}); check free space and permissions",
-                                   util::display_path(r.file), ec.message()));
+                                   util::display_path(file), ec.message()));
   }
+}
+
+void write_header(const JournalRecord& r) { write_journal_file(r.file, header_json(r).dump(1)); }
+
+// The headers in `dir`, unsorted; collects the actions files seen into `actions_files`.
+std::vector<JournalRecord> read_headers(const fs::path& dir, std::vector<fs::path>& actions_files) {
+  std::vector<JournalRecord> out;
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) {
+    return out;
+  }
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    const auto& path = entry.path();
+    const auto name = util::display_path(path.filename());
+    if (name.empty() || name.front() == '.') {
+      continue;
+    }
+    if (ends_with(name, k_actions_suffix)) {
+      actions_files.push_back(path);
+      continue;
+    }
+    if (path.extension() != ".json") {
+      continue;
+    }
+    JournalRecord record;
+    try {
+      const auto text = util::read_file(path, ec);
+      if (!text) {
+        throw std::invalid_argument(ec.message());
+      }
+      record = from_header(nlohmann::json::parse(*text), path);
+    } catch (const std::exception& e) {
+      record = JournalRecord{};
+      record.id = path.stem().string();
+      record.state = JournalState::failed;
+      record.note = fmt::format("unreadable journal {}: {}", util::display_path(path), e.what());
+      record.file = path;
+    }
+    if (record.open() && !record.actions_file.empty()) {
+      // A stat, not a read: a rollback needs the file, so say now if it is gone.
+      std::error_code size_ec;
+      const auto size = fs::file_size(record.actions_file, size_ec);
+      std::string problem;
+      if (size_ec) {
+        problem = fmt::format("cannot be read ({})", size_ec.message());
+      } else if (size != record.actions_size) {
+        problem = fmt::format("has {} bytes where the header says {}", size, record.actions_size);
+      }
+      if (!problem.empty()) {
+        record.note = fmt::format("unreadable journal: its actions file {} {}; it stopped at {}{}",
+                                  util::display_path(record.actions_file), problem, to_string(record.state),
+                                  record.note.empty() ? "" : " (" + record.note + ")");
+        record.state = JournalState::failed;
+      }
+    }
+    out.push_back(std::move(record));
+  }
+  return out;
 }
 
 } // namespace
@@ -116,15 +276,34 @@ Journal Journal::begin(const std::filesystem::path& temp_dir, JournalRecord reco
     record.id = fmt::format("{}-{}Z-{}", record.machine, compact, util::random_hex(4));
   }
   record.state = JournalState::planned;
-  record.file = temp_dir / "journals" / (record.id + ".json");
+  const auto dir = temp_dir / "journals";
+  record.file = dir / (record.id + ".json");
+  record.action_count = record.actions.size();
+  record.actions_file.clear();
+  record.actions_size = 0;
+  if (!record.actions.empty()) {
+    // Durable before the header names it: a header never points at a partial file.
+    record.actions_file = dir / (record.id + std::string(k_actions_suffix));
+    const auto text = actions_text(record);
+    write_journal_file(record.actions_file, text);
+    record.actions_size = text.size();
+  }
   Journal journal(std::move(record), clock);
-  journal.write();
+  try {
+    journal.write();
+  } catch (const std::exception&) {
+    std::error_code ec;
+    if (!journal.m_record.actions_file.empty()) {
+      fs::remove(journal.m_record.actions_file, ec);
+    }
+    throw;
+  }
   return journal;
 }
 
 void Journal::write() {
   m_record.updated = util::utc_timestamp(m_clock->now());
-  write_record(m_record);
+  write_header(m_record);
 }
 
 void Journal::set_state(JournalState state, const std::string& note) {
@@ -141,43 +320,54 @@ void Journal::set_snapshot(const std::string& name) {
 }
 
 std::vector<JournalRecord> list_journals(const std::filesystem::path& temp_dir) {
-  std::vector<JournalRecord> out;
-  const auto dir = temp_dir / "journals";
-  std::error_code ec;
-  if (!std::filesystem::is_directory(dir, ec)) {
-    return out;
-  }
-  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
-    const auto& path = entry.path();
-    if (path.extension() != ".json" || path.filename().string().front() == '.') {
-      continue;
-    }
-    JournalRecord record;
-    try {
-      const auto text = util::read_file(path, ec);
-      if (!text) {
-        throw std::invalid_argument(ec.message());
-      }
-      record = from_json(nlohmann::json::parse(*text));
-    } catch (const std::exception& e) {
-      record = JournalRecord{};
-      record.id = path.stem().string();
-      record.state = JournalState::failed;
-      record.note = fmt::format("unreadable journal: {}", e.what());
-    }
-    record.file = path;
-    out.push_back(std::move(record));
-  }
+  std::vector<fs::path> actions_files;
+  auto out = read_headers(temp_dir / "journals", actions_files);
   std::sort(out.begin(), out.end(), [](const JournalRecord& a, const JournalRecord& b) {
     return std::tie(a.started, a.id) < std::tie(b.started, b.id);
   });
   return out;
 }
 
+std::vector<JournalAction> load_journal_actions(const JournalRecord& record) {
+  if (record.actions_file.empty()) {
+    return record.actions;  // inline (an earlier version's journal), or none
+  }
+  try {
+    std::error_code ec;
+    const auto text = util::read_file(record.actions_file, ec);
+    if (!text) {
+      throw std::invalid_argument(ec.message());
+    }
+    if (text->size() != record.actions_size) {
+      throw std::invalid_argument(
+        fmt::format("it has {} bytes where the header says {}", text->size(), record.actions_size));
+    }
+    return parse_actions(*text, record);
+  } catch (const std::exception& e) {
+    throw FailSafeError(fmt::format(
+      "the list of what run {} wrote, {}, is missing or damaged ({}), so nothing can tell which files to undo. "
+      "The next `codexsync sync --apply` settles the run from what it left{}",
+      record.id, util::display_path(record.actions_file), e.what(),
+      record.snapshot.empty()
+        ? ""
+        : fmt::format("; what it replaced is in backup snapshot {}: `codexsync restore --from {} --target cloud` "
+                      "(or `--target local`) shows what putting it back would do",
+                      record.snapshot, record.snapshot)));
+  }
+}
+
 std::size_t prune_journals(const std::filesystem::path& temp_dir, const std::string& machine, std::size_t keep) {
-  auto records = list_journals(temp_dir);  // oldest first
+  std::vector<fs::path> actions_files;
+  auto records = read_headers(temp_dir / "journals", actions_files);
+  std::sort(records.begin(), records.end(), [](const JournalRecord& a, const JournalRecord& b) {
+    return std::tie(a.started, a.id) < std::tie(b.started, b.id);
+  });
   std::vector<const JournalRecord*> finished;
+  std::set<fs::path> headers;
+  std::set<fs::path> named;
   for (const auto& r : records) {
+    headers.insert(r.file);
+    named.insert(r.actions_file);
     if (r.machine == machine && !r.open()) {
       finished.push_back(&r);
     }
@@ -185,9 +375,24 @@ std::size_t prune_journals(const std::filesystem::path& temp_dir, const std::str
   std::size_t removed = 0;
   for (std::size_t i = 0; i + keep < finished.size(); ++i) {
     std::error_code ec;
-    if (std::filesystem::remove(finished[i]->file, ec)) {
+    if (fs::remove(finished[i]->file, ec)) {
       ++removed;
+      if (!finished[i]->actions_file.empty()) {
+        fs::remove(finished[i]->actions_file, ec);  // a leftover is removed by the next prune
+      }
     }
+  }
+  // Actions files no header names: the run died between writing it and its header.
+  const auto prefix = machine + "-";
+  for (const auto& file : actions_files) {
+    const auto name = util::display_path(file.filename());
+    const auto id = name.substr(0, name.size() - k_actions_suffix.size());
+    if (named.count(file) != 0 || headers.count(file.parent_path() / util::path_from_utf8(id + ".json")) != 0 ||
+        name.rfind(prefix, 0) != 0) {
+      continue;
+    }
+    std::error_code ec;
+    fs::remove(file, ec);
   }
   return removed;
 }
@@ -196,7 +401,7 @@ void close_journal(JournalRecord record, JournalState state, const std::string& 
   record.state = state;
   record.note = note;
   record.updated = util::utc_timestamp(clock.now());
-  write_record(record);
+  write_header(record);
 }
 
 } // namespace codexsync::state

@@ -11,8 +11,11 @@
 
 // The record of one run that writes: its intent before the first write, and
 // each step after it. A run that dies leaves an open journal that the next run
-// notices and `recover` closes. Files: `<temp_dir>/journals/<id>.json`,
-// replaced atomically at each step.
+// notices and `recover` closes. Files in `<temp_dir>/journals/`: a small header
+// `<id>.json`, replaced atomically at each step, and the run's actions
+// `<id>.actions.jsonl`, written once (atomically, fsynced) before the first
+// header that names it. Journals of earlier versions hold their actions inline
+// in `<id>.json`; they are still read.
 namespace codexsync::state {
 
 enum class JournalState { planned, backed_up, committing, committed, failed, closed };
@@ -39,22 +42,30 @@ struct JournalRecord {
   std::string snapshot;           // backup snapshot name ("" when nothing was backed up)
   std::string local_root;
   std::string cloud_root;
+  // After Journal::begin: every action. From list_journals: empty (see
+  // load_journal_actions), except for an earlier version's journal that holds
+  // them inline in its header.
   std::vector<JournalAction> actions;
+  std::size_t action_count = 0;   // how many actions the run intends
   std::string note;               // why it failed or was closed
-  std::filesystem::path file;
+  std::filesystem::path file;     // the header
+  std::filesystem::path actions_file;  // empty when there are no actions or they are inline
+  std::uint64_t actions_size = 0;      // bytes of actions_file, checked when an open journal is listed
 
   bool open() const { return state != JournalState::committed && state != JournalState::closed; }
 };
 
 class Journal {
 public:
-  // Writes a new journal in state `planned`. Throws RuntimeError naming the
-  // file when it cannot (nothing has been written to the synced folders yet).
+  // Writes a new journal in state `planned`: its actions file first, then the
+  // header. Throws RuntimeError naming the file when it cannot (nothing has
+  // been written to the synced folders yet). record().actions keeps the actions.
   static Journal begin(const std::filesystem::path& temp_dir, JournalRecord record, const util::Clock& clock);
 
   const JournalRecord& record() const { return m_record; }
 
-  // Moves to `state` (and records the snapshot name or a note), atomically.
+  // Moves to `state` (and records the snapshot name or a note), atomically;
+  // rewrites the header only.
   void set_state(JournalState state, const std::string& note = {});
   void set_snapshot(const std::string& name);
 
@@ -66,16 +77,29 @@ private:
   const util::Clock* m_clock;
 };
 
-// Every journal in `<temp_dir>/journals`, oldest first; unreadable ones are
-// returned with state `failed` and a note. Never throws, creates nothing.
+// Every journal in `<temp_dir>/journals`, oldest first, read from the headers
+// only: `actions` is empty (but for an earlier version's inline ones) and
+// `action_count` set. Unreadable ones, and open ones whose actions file is
+// missing or has the wrong size, are returned with state `failed` and a note
+// naming the file. Never throws, creates nothing.
 std::vector<JournalRecord> list_journals(const std::filesystem::path& temp_dir);
 
+// Returns the actions of a listed journal: read from its actions file, or its
+// inline ones (earlier versions), or none. Throws FailSafeError naming the
+// file and what to do when the file is missing, damaged or does not match the
+// header.
+std::vector<JournalAction> load_journal_actions(const JournalRecord& record);
+
 // Removes `machine`'s finished (committed or closed) journals beyond the
-// newest `keep`; open ones are never removed. Returns how many were removed.
+// newest `keep`, header and actions file; open ones are never removed. Also
+// removes `machine`'s actions files that no header names (left by a run that
+// died inside Journal::begin; callers hold the run lock, so none is being
+// written). Returns how many journals were removed.
 std::size_t prune_journals(const std::filesystem::path& temp_dir, const std::string& machine, std::size_t keep);
 
-// Rewrites `record` with a new state and note (for recover and for a later run
-// that closes an earlier one). Throws RuntimeError naming the file.
+// Rewrites `record`'s header with a new state and note (for recover and for a
+// later run that closes an earlier one); its actions stay as they are. Throws
+// RuntimeError naming the file.
 void close_journal(JournalRecord record, JournalState state, const std::string& note, const util::Clock& clock);
 
 } // namespace codexsync::state
