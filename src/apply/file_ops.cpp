@@ -26,6 +26,7 @@ namespace fs = std::filesystem;
 using detail::ErrorKind;
 
 constexpr std::size_t k_buffer_size = std::size_t{1} << 20;
+constexpr std::size_t k_min_buffer_size = 4096;
 constexpr std::size_t k_max_name_length = 255; // NAME_MAX; 255 UTF-16 units on NTFS
 constexpr int k_temp_name_attempts = 4;
 constexpr auto k_retry_first_delay = std::chrono::milliseconds(50);
@@ -283,7 +284,8 @@ bool retry_transient(const std::function<bool(std::error_code&)>& attempt, std::
 }
 
 FileState copy_file_atomic(const fs::path& source, const fs::path& dest, const CopyHooks& hooks,
-                           const Expect& expect, std::optional<std::uint64_t> keep_prefix) {
+                           const Expect& expect, std::optional<std::uint64_t> keep_prefix,
+                           FolderSyncs* folders) {
   std::error_code ec;
   const auto before = util::stat_no_follow(os_path(source), ec);
   if (!before) {
@@ -326,7 +328,11 @@ FileState copy_file_atomic(const fs::path& source, const fs::path& dest, const C
   const auto temp = create_temp(dest, rollback);
   auto& output = rollback.temp_file();
 
-  const auto buffer = std::make_unique<char[]>(k_buffer_size);
+  // No bigger than the file needs (plus one byte to see it grow), and not
+  // zero-filled: most agent files are far smaller than the largest chunk.
+  const auto buffer_size = static_cast<std::size_t>(
+      std::clamp<std::uint64_t>(before->size + 1, k_min_buffer_size, k_buffer_size));
+  const auto buffer = std::make_unique_for_overwrite<char[]>(buffer_size);
   util::Sha256 hash;
   std::uint64_t copied = 0;
   if (keep_prefix) {
@@ -343,7 +349,7 @@ FileState copy_file_atomic(const fs::path& source, const fs::path& dest, const C
                                        "and the next run decides again");
     }
     while (copied < *keep_prefix) {
-      const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(k_buffer_size, *keep_prefix - copied));
+      const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(buffer_size, *keep_prefix - copied));
       const auto got = old.read(buffer.get(), want, ec);
       if (!got) {
         throw_read_error(dest, ec);
@@ -364,7 +370,7 @@ FileState copy_file_atomic(const fs::path& source, const fs::path& dest, const C
     }
   }
   while (true) {
-    const auto got = input.read(buffer.get(), k_buffer_size, ec);
+    const auto got = input.read(buffer.get(), buffer_size, ec);
     if (!got) {
       throw_read_error(source, ec);
     }
@@ -439,9 +445,16 @@ FileState copy_file_atomic(const fs::path& source, const fs::path& dest, const C
   }
   rollback.commit();
   fault_point("apply.copy.after_rename");
-  sync_dir(os_path(folder_of(dest)));
-  for (const auto& dir : rollback.created_dirs()) {
-    sync_dir(dir.parent_path()); // make the new folder's own entry durable
+  if (folders != nullptr) {
+    folders->add(os_path(folder_of(dest)));
+    for (const auto& dir : rollback.created_dirs()) {
+      folders->add(dir.parent_path());
+    }
+  } else {
+    sync_dir(os_path(folder_of(dest)));
+    for (const auto& dir : rollback.created_dirs()) {
+      sync_dir(dir.parent_path()); // make the new folder's own entry durable
+    }
   }
   return FileState{written->size, written->mtime_ns, std::move(sha256)};
 }
@@ -453,13 +466,29 @@ void reload_fault_config() {
 
 } // namespace detail
 
-FileState copy_file_atomic(const fs::path& source, const fs::path& dest, const Expect& expect) {
-  return detail::copy_file_atomic(source, dest, detail::CopyHooks{}, expect);
+FolderSyncs::~FolderSyncs() { flush(); }
+
+void FolderSyncs::add(const fs::path& dir) {
+  const std::lock_guard lock(m_mutex);
+  m_dirs.insert(dir);
+}
+
+void FolderSyncs::flush() {
+  const std::lock_guard lock(m_mutex);
+  for (const auto& dir : m_dirs) {
+    detail::sync_dir(dir);
+  }
+  m_dirs.clear();
+}
+
+FileState copy_file_atomic(const fs::path& source, const fs::path& dest, const Expect& expect,
+                           FolderSyncs* folders) {
+  return detail::copy_file_atomic(source, dest, detail::CopyHooks{}, expect, std::nullopt, folders);
 }
 
 FileState append_copy_atomic(const fs::path& source, const fs::path& dest, std::uint64_t from,
-                             const Expect& expect) {
-  return detail::copy_file_atomic(source, dest, detail::CopyHooks{}, expect, from);
+                             const Expect& expect, FolderSyncs* folders) {
+  return detail::copy_file_atomic(source, dest, detail::CopyHooks{}, expect, from, folders);
 }
 
 void remove_file(const fs::path& file, const fs::path& stop_at) {

@@ -23,7 +23,8 @@ struct CopyHooks {
 // there on (append_copy_atomic).
 FileState copy_file_atomic(const std::filesystem::path& source, const std::filesystem::path& dest,
                            const CopyHooks& hooks, const Expect& expect = {},
-                           std::optional<std::uint64_t> keep_prefix = std::nullopt);
+                           std::optional<std::uint64_t> keep_prefix = std::nullopt,
+                           FolderSyncs* folders = nullptr);
 
 // Calls `attempt` until it returns true, or fails with an error that is not
 // transient (ErrorKind::transient), or about 5 s of backoff (50 ms doubling to

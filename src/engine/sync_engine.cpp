@@ -19,7 +19,10 @@
 
 #include <fmt/format.h>
 
+#include <atomic>
 #include <future>
+#include <mutex>
+#include <thread>
 #include <map>
 #include <set>
 
@@ -30,6 +33,10 @@ namespace fs = std::filesystem;
 
 constexpr std::uint64_t k_space_margin = 64ULL * 1024 * 1024;
 constexpr std::size_t k_finished_journals_kept = 20;
+// [sync] copy_threads = 0: this many copies at once for runs of at least
+// k_parallel_copies_from copies (smaller runs gain nothing from threads).
+constexpr std::size_t k_auto_copy_threads = 4;
+constexpr std::size_t k_parallel_copies_from = 16;
 
 using detail::file_on;
 using detail::side_root;
@@ -295,9 +302,8 @@ private:
       keep_losers(writes);
       apply::fault_point("engine.after_backup");
       journal.set_state(state::JournalState::committing);
-      for (const auto* action : writes) {
-        carry_out(*action);
-      }
+      carry_out_all(writes);
+      m_folder_syncs.flush();  // every copy's rename on disk before the baseline says it happened
       apply::fault_point("engine.before_baseline");
       const auto next = plan::next_baseline(m_prepared.local, m_prepared.cloud, m_prepared.baseline.baseline, plan,
                                             m_applied);
@@ -525,7 +531,65 @@ private:
     written();
   }
 
+  // Copies run on a few threads at once (the disk groups their fsyncs); the
+  // other writes (deletions, merges) follow one by one in plan order.
+  void carry_out_all(const std::vector<const plan::Action*>& writes) {
+    std::vector<const plan::Action*> copies;
+    std::vector<const plan::Action*> rest;
+    for (const auto* action : writes) {
+      const bool copy =
+        action->kind == plan::ActionKind::copy_to_cloud || action->kind == plan::ActionKind::copy_to_local;
+      (copy ? copies : rest).push_back(action);
+    }
+    const auto threads = copy_threads(copies.size());
+    if (threads <= 1) {
+      for (const auto* action : writes) {
+        carry_out(*action);
+      }
+      return;
+    }
+    std::atomic<std::size_t> next{0};
+    std::atomic<bool> stop{false};
+    std::exception_ptr error;
+    const auto work = [&] {
+      try {
+        for (auto i = next++; i < copies.size() && !stop; i = next++) {
+          carry_out(*copies[i]);
+        }
+      } catch (...) {
+        const std::lock_guard lock(m_mutex);
+        if (!error) {
+          error = std::current_exception();
+        }
+        stop = true;
+      }
+    };
+    std::vector<std::thread> pool;
+    for (std::size_t t = 1; t < threads; ++t) {
+      pool.emplace_back(work);
+    }
+    work();
+    for (auto& thread : pool) {
+      thread.join();
+    }
+    if (error) {
+      std::rethrow_exception(error);
+    }
+    for (const auto* action : rest) {
+      carry_out(*action);
+    }
+  }
+
+  std::size_t copy_threads(std::size_t copies) const {
+    if (m_cfg.sync.copy_threads > 0) {
+      return static_cast<std::size_t>(m_cfg.sync.copy_threads);
+    }
+    return copies >= k_parallel_copies_from ? k_auto_copy_threads : 1;
+  }
+
+  // One write. Thread-safe: everything but the copy itself runs under m_mutex.
   void carry_out(const plan::Action& action) {
+    std::unique_lock lock(m_mutex);
     if (action.kind == plan::ActionKind::merge) {
       carry_out_merge(action);
       return;
@@ -566,10 +630,20 @@ private:
       try {
         // The destination must still be as planned when the copy replaces it:
         // a version that arrived meanwhile is never overwritten unseen.
-        const auto state =
-          action.append_from
-            ? apply::append_copy_atomic(source, dest, *action.append_from, apply::Expect::as_planned(planned_dest))
-            : apply::copy_file_atomic(source, dest, apply::Expect::as_planned(planned_dest));
+        lock.unlock();  // the copy itself runs beside the others
+        const auto state = [&] {
+          try {
+            return action.append_from ? apply::append_copy_atomic(source, dest, *action.append_from,
+                                                                  apply::Expect::as_planned(planned_dest),
+                                                                  &m_folder_syncs)
+                                      : apply::copy_file_atomic(source, dest, apply::Expect::as_planned(planned_dest),
+                                                                &m_folder_syncs);
+          } catch (...) {
+            lock.lock();
+            throw;
+          }
+        }();
+        lock.lock();
         m_applied.copied[action.path] = state;
         if (dest_side == Side::cloud) {
           m_written_to_cloud[action.path] = state;
@@ -656,6 +730,8 @@ private:
   std::set<std::string> m_deleted_from_cloud;
   bool m_withdrawn = false;
   std::optional<state::DeliveryRecord> m_own_delivery;
+  apply::FolderSyncs m_folder_syncs;
+  std::mutex m_mutex;  // the run's bookkeeping, while copies run at once
   Progress m_progress;
   ApplyReport m_report;
 };

@@ -6,7 +6,9 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <mutex>
 #include <optional>
+#include <set>
 #include <string_view>
 #include <vector>
 
@@ -42,8 +44,31 @@ struct Expect {
   }
 };
 
+// Folders whose new entries still have to reach the disk. A copy given one
+// leaves its folder's fsync (and its new parents') to flush(), so a run that
+// writes many files into one folder syncs that folder once instead of once per
+// file. The copied file itself is always fsynced before it is renamed into
+// place: until flush(), a power loss can only undo the rename (the old
+// version, or no file), never leave a partial file. Callers flush before they
+// record the run as done (the baseline).
+class FolderSyncs {
+public:
+  FolderSyncs() = default;
+  FolderSyncs(const FolderSyncs&) = delete;
+  FolderSyncs& operator=(const FolderSyncs&) = delete;
+  ~FolderSyncs();  // flushes what is left
+
+  void add(const std::filesystem::path& dir);  // thread-safe
+  // Syncs each folder added since the last flush, once.
+  void flush();
+
+private:
+  std::mutex m_mutex;  // copies may run on several threads
+  std::set<std::filesystem::path> m_dirs;
+};
+
 FileState copy_file_atomic(const std::filesystem::path& source, const std::filesystem::path& dest,
-                           const Expect& expect = {});
+                           const Expect& expect = {}, FolderSyncs* folders = nullptr);
 
 // A fast-forward of an append-only file: like copy_file_atomic (a temp file,
 // fsync, rename: `dest` is wholly old or wholly new), but the first `from`
@@ -52,7 +77,7 @@ FileState copy_file_atomic(const std::filesystem::path& source, const std::files
 // `expect` must be Kind::state with size `from`. Returns the new state with
 // the sha256 of the whole new content.
 FileState append_copy_atomic(const std::filesystem::path& source, const std::filesystem::path& dest,
-                             std::uint64_t from, const Expect& expect);
+                             std::uint64_t from, const Expect& expect, FolderSyncs* folders = nullptr);
 
 // Removes `file` (retrying transient errors), then removes the parent folders
 // it leaves empty, up to but not including `stop_at`. A file already gone is

@@ -93,6 +93,9 @@ struct Sync {
   bool respect_peer_lease = false;         // true: such a peer stops the run (exit 5) instead of a warning
   std::int64_t clock_offset_warn_seconds = 60;
   bool portable_names = true;              // names Windows or macOS cannot hold are unsyncable
+  // Copies carried out at once (each still temp file, fsync, rename); 0 =
+  // automatic: 4 when a run copies 16 files or more, else 1.
+  std::int64_t copy_threads = 0;
 };
 
 // What must never leave this machine: scanned in every file before it is
