@@ -287,10 +287,18 @@ private:
       return fail(fmt::format(R"("{}" in "{}" is not an object)", m_path, section_name()));
     }
     if (known_key()) {
-      return fail(fmt::format(R"("{}" has the wrong type)", m_key));
+      return wrong_type();
     }
     m_skip = 1;
     return true;
+  }
+
+  // m_key (at depth 1 or 3) holds a value of the wrong type.
+  bool wrong_type() {
+    if (m_depth == 1) {
+      return fail(fmt::format(R"("{}" has the wrong type)", m_key));
+    }
+    return fail(fmt::format(R"("{}" of "{}" in "{}" has the wrong type)", m_key, m_path, section_name()));
   }
 
   bool known_key() const {
@@ -329,7 +337,7 @@ private:
         field = *m_text;
         m_has_machine = m_has_machine || m_key == "machine";
       } else {
-        return fail(fmt::format(R"("{}" has the wrong type)", m_key));
+        return wrong_type();
       }
       return true;
     }
@@ -343,7 +351,7 @@ private:
       m_claim.at = *m_text;
       m_has_at = true;
     } else {
-      return fail(fmt::format(R"("{}" of "{}" in "{}" has the wrong type)", m_key, m_path, section_name()));
+      return wrong_type();
     }
     return true;
   }
