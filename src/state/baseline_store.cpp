@@ -160,12 +160,13 @@ public:
   // the next call; nullopt at the end or when a read fails.
   std::optional<std::string_view> next() {
     while (true) {
-      const auto newline = m_buffer.find('\n', m_pos);
+      const auto newline = m_buffer.find('\n', m_scanned);
       if (newline != std::string::npos) {
         const auto line = std::string_view(m_buffer).substr(m_pos, newline - m_pos);
-        m_pos = newline + 1;
+        m_pos = m_scanned = newline + 1;
         return line;
       }
+      m_scanned = m_buffer.size();
       if (m_eof) {
         if (m_pos < m_buffer.size()) {
           const auto line = std::string_view(m_buffer).substr(m_pos);
@@ -179,8 +180,10 @@ public:
   }
 
 private:
+  // Drops the lines handed out and appends the next chunk.
   void fill() {
     m_buffer.erase(0, m_pos);
+    m_scanned -= m_pos;
     m_pos = 0;
     const auto kept = m_buffer.size();
     m_buffer.resize(kept + k_chunk);
@@ -195,7 +198,8 @@ private:
 
   std::ifstream m_in;
   std::string m_buffer;
-  std::size_t m_pos = 0;
+  std::size_t m_pos = 0;      // where the next line starts
+  std::size_t m_scanned = 0;  // no '\n' in [m_pos, m_scanned)
   bool m_eof = false;
   bool m_failed = false;
 };
@@ -302,9 +306,9 @@ bool parse_entry(std::string_view line, std::string& path, BaselineEntry& entry)
   return true;
 }
 
-// Reads the entries after a v2 header whose `count` is `expected`. The file
-// must end with "end <expected>" after exactly that many entry lines, else it
-// was cut short (or added to): damaged.
+// Checks a v2 header, then reads the entries after it. The file must end with
+// "end <count>" after exactly `count` entry lines (malformed ones included),
+// else it was cut short or added to: damaged.
 LoadedBaseline load_v2(const BaselineFile& file, LineReader& reader, const nlohmann::json& head) {
   LoadedBaseline out;
   const auto count = head.find("count");

@@ -169,8 +169,6 @@ std::string render(const DeliveryRecord& r) {
 // error() saying why.
 class RecordReader {
 public:
-  using json = nlohmann::json;
-
   explicit RecordReader(DeliveryRecord& record) : m_record(record) {}
 
   // After a successful parse: "" when the record is complete, else why not.
@@ -190,17 +188,17 @@ public:
 
   bool null() { return scalar(Kind::other); }
   bool boolean(bool /*value*/) { return scalar(Kind::other); }
-  bool number_integer(json::number_integer_t /*value*/) { return scalar(Kind::other); }
-  bool number_unsigned(json::number_unsigned_t value) {
+  bool number_integer(nlohmann::json::number_integer_t /*value*/) { return scalar(Kind::other); }
+  bool number_unsigned(nlohmann::json::number_unsigned_t value) {
     m_number = value;
     return scalar(Kind::number);
   }
-  bool number_float(json::number_float_t /*value*/, const json::string_t& /*text*/) { return scalar(Kind::other); }
-  bool string(json::string_t& value) {
+  bool number_float(nlohmann::json::number_float_t /*value*/, const nlohmann::json::string_t& /*text*/) { return scalar(Kind::other); }
+  bool string(nlohmann::json::string_t& value) {
     m_text = &value;
     return scalar(Kind::text);
   }
-  bool binary(json::binary_t& /*value*/) { return scalar(Kind::other); }
+  bool binary(nlohmann::json::binary_t& /*value*/) { return scalar(Kind::other); }
 
   bool start_object(std::size_t /*elements*/) {
     if (m_skip > 0) {
@@ -258,14 +256,14 @@ public:
     return true;
   }
 
-  bool key(json::string_t& value) {
+  bool key(nlohmann::json::string_t& value) {
     if (m_skip == 0) {
       (m_depth == 2 ? m_path : m_key) = value;  // a copy: exact size, and the lexer keeps its buffer
     }
     return true;
   }
 
-  bool parse_error(std::size_t /*position*/, const std::string& /*token*/, const json::exception& e) {
+  bool parse_error(std::size_t /*position*/, const std::string& /*token*/, const nlohmann::json::exception& e) {
     return fail(e.what());
   }
 
@@ -386,7 +384,7 @@ private:
   Section m_section = Section::none;
   std::string m_key;   // the last key at depth 1 or 3
   std::string m_path;  // the last key at depth 2
-  const json::string_t* m_text = nullptr;
+  const nlohmann::json::string_t* m_text = nullptr;
   std::uint64_t m_number = 0;
   Claim m_claim;
   bool m_has_size = false;

@@ -222,7 +222,7 @@ TEST_CASE("baseline v2: a file cut short or added to is damaged, so a first sync
   damaged(v2_header(dir, 2).substr(0, 40));                 // cut inside the header
   damaged("");                                               // empty
   auto no_count = v2_header(dir, 2);
-  no_count.replace(no_count.find("\"count\":2"), 9, "\"count\":\"2\"");
+  no_count.replace(no_count.find(R"("count":2)"), 9, R"("count":"2")");
   damaged(no_count + entries + "end 2\n");
 }
 

@@ -62,7 +62,7 @@ DeliveryRecord awkward_record() {
   r.files[std::string("nul\0and\x01\x1f\x7f", 10)] = Claim{1, "c", at(3)};
   r.files["caf\xC3\xA9/\xE6\x97\xA5\xE6\x9C\xAC/\xF0\x9F\x98\x80 emoji.md"] = Claim{2, "d", at(4)};
   r.files["slash/and spaces /%25"] = Claim{3, "", at(5)};  // a pending claim
-  r.deleted["gone \"too\"\\"] = at(6);
+  r.deleted[R"(gone "too"\)"] = at(6);
   r.deleted["\xE2\x82\xAC"] = at(7);
   return r;
 }
