@@ -6,18 +6,86 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <charconv>
+#include <fstream>
+
+// The baseline file (v2): a JSON header line, then one line per path, sorted,
+//   <path>\t<local>\t<cloud>
+// where a side is `-` (absent), `<size>:<mtime_ns>` or
+// `<size>:<mtime_ns>:<sha256>`, and the path has `%`, tab, CR and LF written as
+// `%25`, `%09`, `%0D`, `%0A`; then `end <count>`, so a file cut short is told
+// from a complete one. v1 (one JSON document) is still read.
 namespace codexsync::state {
 namespace {
 
-constexpr std::string_view k_format = "codexsync-baseline-v1";
+namespace fs = std::filesystem;
 
-nlohmann::json to_json(const FileState& s) {
-  nlohmann::json j{{"size", s.size}, {"mtime_ns", s.mtime_ns}};
-  if (s.sha256) {
-    j["sha256"] = *s.sha256;
-  }
-  return j;
+constexpr std::string_view k_format_v1 = "codexsync-baseline-v1";
+constexpr std::string_view k_format = "codexsync-baseline-v2";
+constexpr std::string_view k_end = "end ";
+constexpr std::size_t k_chunk = std::size_t{1} << 20U;
+
+// The fields every format's header carries; "" when absent or not a string.
+struct Header {
+  std::string format;
+  std::string machine;
+  std::optional<std::string> install_id;  // nullopt: absent (not checked)
+  std::string local_root;
+  std::string cloud_root;
+};
+
+std::string text_field(const nlohmann::json& doc, const char* key) {
+  const auto it = doc.find(key);
+  return it != doc.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
+
+Header header_of(const nlohmann::json& doc) {
+  Header h;
+  h.format = text_field(doc, "format");
+  h.machine = text_field(doc, "machine");
+  if (doc.contains("install_id")) {
+    h.install_id = text_field(doc, "install_id");
+  }
+  h.local_root = text_field(doc, "local_root");
+  h.cloud_root = text_field(doc, "cloud_root");
+  return h;
+}
+
+std::string damaged(const BaselineFile& file) {
+  return fmt::format("baseline {} is damaged: treated as a first sync", util::display_path(file.path));
+}
+
+std::string unreadable(const BaselineFile& file, const std::error_code& ec) {
+  return fmt::format("baseline {} unreadable ({}): treated as a first sync", util::display_path(file.path),
+                     ec.message());
+}
+
+// Applies the rules that do not depend on the entries: returns false (with
+// the note set) when the file is not this machine's baseline of these folders.
+bool accept_header(const BaselineFile& file, const Header& h, LoadedBaseline& out) {
+  if (!file.install_id.empty() && h.install_id && *h.install_id != file.install_id) {
+    out.other_install = true;
+    out.note = fmt::format("baseline {} belongs to another computer that uses the machine id \"{}\" too (install "
+                           "{}; this one is {}). Give each computer its own identity.machine_id; if this is the "
+                           "same computer reinstalled, delete that file to start over",
+                           util::display_path(file.path), file.machine, *h.install_id, file.install_id);
+    return false;
+  }
+  if (h.machine != file.machine) {
+    out.note = fmt::format("baseline {} was written by machine \"{}\": treated as a first sync",
+                           util::display_path(file.path), h.machine);
+    return false;
+  }
+  if (h.local_root != util::display_path(file.local_root) || h.cloud_root != util::display_path(file.cloud_root)) {
+    out.note = fmt::format("baseline {} describes other folders ({} and {}): treated as a first sync",
+                           util::display_path(file.path), h.local_root, h.cloud_root);
+    return false;
+  }
+  return true;
+}
+
+// --- v1: one JSON document ---------------------------------------------------
 
 std::optional<FileState> from_json(const nlohmann::json& j) {
   if (j.is_null()) {
@@ -34,6 +102,330 @@ std::optional<FileState> from_json(const nlohmann::json& j) {
     s.sha256 = j["sha256"].get<std::string>();
   }
   return s;
+}
+
+LoadedBaseline load_v1(const BaselineFile& file) {
+  LoadedBaseline out;
+  std::error_code ec;
+  const auto text = util::read_file(file.path, ec);
+  if (!text) {
+    out.note = unreadable(file, ec);
+    return out;
+  }
+  const auto doc = nlohmann::json::parse(*text, nullptr, false);
+  if (doc.is_discarded()) {
+    out.note = damaged(file);
+    return out;
+  }
+  if (!doc.is_object() || text_field(doc, "format") != k_format_v1 || !doc.contains("files") ||
+      !doc["files"].is_object()) {
+    out.note = fmt::format("baseline {} has an unknown format: treated as a first sync",
+                           util::display_path(file.path));
+    return out;
+  }
+  if (!accept_header(file, header_of(doc), out)) {
+    return out;
+  }
+  for (const auto& [path, entry] : doc["files"].items()) {
+    try {
+      if (!entry.is_object()) {
+        continue;
+      }
+      BaselineEntry e;
+      e.local = from_json(entry.value("local", nlohmann::json()));
+      e.cloud = from_json(entry.value("cloud", nlohmann::json()));
+      if (e.local || e.cloud) {
+        out.baseline.emplace(path, std::move(e));
+      }
+    } catch (const std::exception&) {
+      // A malformed entry: that path reads as never synced.
+    }
+  }
+  out.usable = true;
+  return out;
+}
+
+// --- v2: a header line, one line per path, an end line ------------------------
+
+// Hands out a file's lines a chunk at a time, so the whole text is never held.
+class LineReader {
+public:
+  explicit LineReader(const fs::path& path) : m_in(path, std::ios::binary) {}
+
+  bool is_open() const { return m_in.is_open(); }
+  // True when a read failed (not at the end of the file).
+  bool failed() const { return m_failed; }
+
+  // The next line without its '\n' (the last one may lack it), valid until
+  // the next call; nullopt at the end or when a read fails.
+  std::optional<std::string_view> next() {
+    while (true) {
+      const auto newline = m_buffer.find('\n', m_scanned);
+      if (newline != std::string::npos) {
+        const auto line = std::string_view(m_buffer).substr(m_pos, newline - m_pos);
+        m_pos = m_scanned = newline + 1;
+        return line;
+      }
+      m_scanned = m_buffer.size();
+      if (m_eof) {
+        if (m_pos < m_buffer.size()) {
+          const auto line = std::string_view(m_buffer).substr(m_pos);
+          m_pos = m_buffer.size();
+          return line;
+        }
+        return std::nullopt;
+      }
+      fill();
+    }
+  }
+
+private:
+  // Drops the lines handed out and appends the next chunk.
+  void fill() {
+    m_buffer.erase(0, m_pos);
+    m_scanned -= m_pos;
+    m_pos = 0;
+    const auto kept = m_buffer.size();
+    m_buffer.resize(kept + k_chunk);
+    m_in.read(m_buffer.data() + kept, static_cast<std::streamsize>(k_chunk));
+    const auto got = static_cast<std::size_t>(m_in.gcount());
+    m_buffer.resize(kept + got);
+    if (got < k_chunk) {
+      m_eof = true;
+      m_failed = m_in.bad();
+    }
+  }
+
+  std::ifstream m_in;
+  std::string m_buffer;
+  std::size_t m_pos = 0;      // where the next line starts
+  std::size_t m_scanned = 0;  // no '\n' in [m_pos, m_scanned)
+  bool m_eof = false;
+  bool m_failed = false;
+};
+
+template <typename Number>
+bool parse_number(std::string_view text, Number& out) {
+  const auto* end = text.data() + text.size();
+  const auto [ptr, ec] = std::from_chars(text.data(), end, out);
+  return ec == std::errc() && ptr == end && !text.empty();
+}
+
+bool is_hash(std::string_view text) {
+  for (const char c : text) {
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+      return false;
+    }
+  }
+  return !text.empty();
+}
+
+// "-", "<size>:<mtime_ns>" or "<size>:<mtime_ns>:<sha256>"; false when malformed.
+bool parse_side(std::string_view text, std::optional<FileState>& out) {
+  if (text == "-") {
+    out.reset();
+    return true;
+  }
+  const auto colon = text.find(':');
+  if (colon == std::string_view::npos) {
+    return false;
+  }
+  FileState s;
+  if (!parse_number(text.substr(0, colon), s.size)) {
+    return false;
+  }
+  auto rest = text.substr(colon + 1);
+  const auto second = rest.find(':');
+  if (second != std::string_view::npos) {
+    const auto hash = rest.substr(second + 1);
+    if (!is_hash(hash)) {
+      return false;
+    }
+    s.sha256 = std::string(hash);
+    rest = rest.substr(0, second);
+  }
+  if (!parse_number(rest, s.mtime_ns)) {
+    return false;
+  }
+  out = std::move(s);
+  return true;
+}
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') {
+    return c - '0';
+  }
+  if (c >= 'A' && c <= 'F') {
+    return c - 'A' + 10;
+  }
+  if (c >= 'a' && c <= 'f') {
+    return c - 'a' + 10;
+  }
+  return -1;
+}
+
+// Undoes escape_path(); nullopt for an empty path or a stray '%'.
+std::optional<std::string> unescape_path(std::string_view text) {
+  if (text.empty()) {
+    return std::nullopt;
+  }
+  if (text.find('%') == std::string_view::npos) {
+    return std::string(text);
+  }
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '%') {
+      out.push_back(text[i]);
+      continue;
+    }
+    const int high = i + 2 < text.size() ? hex_value(text[i + 1]) : -1;
+    const int low = high >= 0 ? hex_value(text[i + 2]) : -1;
+    if (low < 0) {
+      return std::nullopt;
+    }
+    out.push_back(static_cast<char>(high * 16 + low));
+    i += 2;
+  }
+  return out;
+}
+
+// One entry line; false when malformed.
+bool parse_entry(std::string_view line, std::string& path, BaselineEntry& entry) {
+  const auto first = line.find('\t');
+  const auto second = first == std::string_view::npos ? first : line.find('\t', first + 1);
+  if (second == std::string_view::npos || line.find('\t', second + 1) != std::string_view::npos) {
+    return false;
+  }
+  auto unescaped = unescape_path(line.substr(0, first));
+  if (!unescaped || !parse_side(line.substr(first + 1, second - first - 1), entry.local) ||
+      !parse_side(line.substr(second + 1), entry.cloud)) {
+    return false;
+  }
+  path = std::move(*unescaped);
+  return true;
+}
+
+// Checks a v2 header, then reads the entries after it. The file must end with
+// "end <count>" after exactly `count` entry lines (malformed ones included),
+// else it was cut short or added to: damaged.
+LoadedBaseline load_v2(const BaselineFile& file, LineReader& reader, const nlohmann::json& head) {
+  LoadedBaseline out;
+  const auto count = head.find("count");
+  if (count == head.end() || !count->is_number_unsigned()) {
+    out.note = damaged(file);
+    return out;
+  }
+  const auto expected = count->get<std::uint64_t>();
+  if (!accept_header(file, header_of(head), out)) {
+    return out;
+  }
+  std::uint64_t lines = 0;
+  std::optional<std::uint64_t> end_count;
+  bool extra = false;
+  while (const auto next = reader.next()) {
+    auto line = *next;
+    if (end_count) {
+      extra = true;
+      break;
+    }
+    if (!line.empty() && line.back() == '\r') {
+      line.remove_suffix(1);  // a literal CR is always escaped: this one is a line ending
+    }
+    if (line.starts_with(k_end) && line.find('\t') == std::string_view::npos) {
+      std::uint64_t n = 0;
+      if (parse_number(line.substr(k_end.size()), n)) {
+        end_count = n;
+        continue;
+      }
+    }
+    ++lines;
+    std::string path;
+    BaselineEntry entry;
+    if (parse_entry(line, path, entry) && (entry.local || entry.cloud)) {
+      out.baseline.emplace_hint(out.baseline.end(), std::move(path), std::move(entry));
+    }
+    // A malformed line: that path reads as never synced.
+  }
+  if (reader.failed()) {
+    out.baseline.clear();
+    out.note = unreadable(file, std::make_error_code(std::errc::io_error));
+    return out;
+  }
+  if (extra || !end_count || *end_count != expected || lines != expected) {
+    out.baseline.clear();
+    out.note = damaged(file);
+    return out;
+  }
+  out.usable = true;
+  return out;
+}
+
+// --- writing v2 ----------------------------------------------------------------
+
+template <typename Number>
+void append_number(std::string& out, Number n) {
+  char buffer[24];
+  const auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, n);
+  out.append(buffer, end);
+}
+
+void append_path(std::string& out, std::string_view path) {
+  static constexpr std::string_view k_special = "%\t\r\n";
+  std::size_t from = 0;
+  for (auto at = path.find_first_of(k_special); at != std::string_view::npos;
+       at = path.find_first_of(k_special, from)) {
+    out.append(path.substr(from, at - from));
+    out.append(path[at] == '%' ? "%25" : path[at] == '\t' ? "%09" : path[at] == '\r' ? "%0D" : "%0A");
+    from = at + 1;
+  }
+  out.append(path.substr(from));
+}
+
+// A hash that is not lower-case hex is left out (the file is hashed again).
+void append_side(std::string& out, const std::optional<FileState>& side) {
+  if (!side) {
+    out.push_back('-');
+    return;
+  }
+  append_number(out, side->size);
+  out.push_back(':');
+  append_number(out, side->mtime_ns);
+  if (side->sha256 && is_hash(*side->sha256)) {
+    out.push_back(':');
+    out.append(*side->sha256);
+  }
+}
+
+// An entry line but its path: two sides of size, mtime and SHA-256, three
+// separators; and a guess at a path's length, to reserve the text at once.
+constexpr std::size_t k_line_bound = 2 * (20 + 1 + 20 + 1 + 64) + 3;
+constexpr std::size_t k_path_guess = 96;
+
+// One pass over the map (it is large and scattered in memory): an entry with
+// neither side is written too ("-\t-") and read back as never synced.
+std::string render_v2(const BaselineFile& file, const Baseline& baseline) {
+  const nlohmann::ordered_json head{{"format", k_format},
+                                    {"machine", file.machine},
+                                    {"install_id", file.install_id},
+                                    {"local_root", util::display_path(file.local_root)},
+                                    {"cloud_root", util::display_path(file.cloud_root)},
+                                    {"count", baseline.size()}};
+  std::string out = head.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  out.reserve(out.size() + baseline.size() * (k_line_bound + k_path_guess) + 32);
+  out.push_back('\n');
+  for (const auto& [path, entry] : baseline) {
+    append_path(out, path);
+    out.push_back('\t');
+    append_side(out, entry.local);
+    out.push_back('\t');
+    append_side(out, entry.cloud);
+    out.push_back('\n');
+  }
+  out.append(k_end);
+  append_number(out, baseline.size());
+  out.push_back('\n');
+  return out;
 }
 
 } // namespace
@@ -54,62 +446,29 @@ LoadedBaseline load_baseline(const BaselineFile& file) {
     out.note = "first sync: no baseline yet";
     return out;
   }
-  const auto text = util::read_file(file.path, ec);
-  if (!text) {
-    out.note = fmt::format("baseline {} unreadable ({}): treated as a first sync", util::display_path(file.path),
-                           ec.message());
+  LineReader reader(file.path);
+  if (!reader.is_open()) {
+    out.note = unreadable(file, std::make_error_code(std::errc::permission_denied));
     return out;
   }
-  nlohmann::json doc;
-  try {
-    doc = nlohmann::json::parse(*text);
-  } catch (const nlohmann::json::exception&) {
-    out.note = fmt::format("baseline {} is damaged: treated as a first sync", util::display_path(file.path));
+  // v2 starts with a one-line JSON header; v1 is one JSON document whose
+  // first line is not a whole object (or is, with the v1 format).
+  const auto first = reader.next();
+  if (reader.failed()) {
+    out.note = unreadable(file, std::make_error_code(std::errc::io_error));
     return out;
   }
-  if (!doc.is_object() || doc.value("format", "") != k_format || !doc.contains("files") ||
-      !doc["files"].is_object()) {
+  const auto head = first ? nlohmann::json::parse(*first, nullptr, false) : nlohmann::json(nullptr);
+  const auto format = head.is_object() ? text_field(head, "format") : std::string();
+  if (format == k_format) {
+    return load_v2(file, reader, head);
+  }
+  if (!format.empty() && format != k_format_v1) {
     out.note = fmt::format("baseline {} has an unknown format: treated as a first sync",
                            util::display_path(file.path));
     return out;
   }
-  if (!file.install_id.empty() && doc.contains("install_id") && doc.value("install_id", "") != file.install_id) {
-    out.other_install = true;
-    out.note = fmt::format("baseline {} belongs to another computer that uses the machine id \"{}\" too (install "
-                           "{}; this one is {}). Give each computer its own identity.machine_id; if this is the "
-                           "same computer reinstalled, delete that file to start over",
-                           util::display_path(file.path), file.machine, doc.value("install_id", ""),
-                           file.install_id);
-    return out;
-  }
-  if (doc.value("machine", "") != file.machine) {
-    out.note = fmt::format("baseline {} was written by machine \"{}\": treated as a first sync",
-                           util::display_path(file.path), doc.value("machine", ""));
-    return out;
-  }
-  if (doc.value("local_root", "") != util::display_path(file.local_root) ||
-      doc.value("cloud_root", "") != util::display_path(file.cloud_root)) {
-    out.note = fmt::format("baseline {} describes other folders ({} and {}): treated as a first sync",
-                           util::display_path(file.path), doc.value("local_root", ""), doc.value("cloud_root", ""));
-    return out;
-  }
-  for (const auto& [path, entry] : doc["files"].items()) {
-    try {
-      if (!entry.is_object()) {
-        continue;
-      }
-      BaselineEntry e;
-      e.local = from_json(entry.value("local", nlohmann::json()));
-      e.cloud = from_json(entry.value("cloud", nlohmann::json()));
-      if (e.local || e.cloud) {
-        out.baseline.emplace(path, std::move(e));
-      }
-    } catch (const std::exception&) {
-      // A malformed entry: that path reads as never synced.
-    }
-  }
-  out.usable = true;
-  return out;
+  return load_v1(file);
 }
 
 std::string install_id(const std::optional<std::filesystem::path>& state_dir) {
@@ -149,21 +508,11 @@ std::string install_id(const std::optional<std::filesystem::path>& state_dir) {
 }
 
 void save_baseline(const BaselineFile& file, const Baseline& baseline) {
-  nlohmann::json files = nlohmann::json::object();
-  for (const auto& [path, entry] : baseline) {
-    files[path] = {{"local", entry.local ? to_json(*entry.local) : nlohmann::json()},
-                   {"cloud", entry.cloud ? to_json(*entry.cloud) : nlohmann::json()}};
-  }
-  const nlohmann::json doc{{"format", k_format},
-                           {"machine", file.machine},
-                           {"install_id", file.install_id},
-                           {"local_root", util::display_path(file.local_root)},
-                           {"cloud_root", util::display_path(file.cloud_root)},
-                           {"files", std::move(files)}};
+  const auto text = render_v2(file, baseline);
   std::error_code ec;
   std::filesystem::create_directories(file.path.parent_path(), ec);
   if (!ec) {
-    util::write_file_atomic(file.path, doc.dump(1), ec);
+    util::write_file_atomic(file.path, text, ec);
   }
   if (ec) {
     throw RuntimeError(fmt::format("cannot write the baseline {} ({}); the files were synced, but the next run "

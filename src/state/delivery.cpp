@@ -2,11 +2,14 @@
 #include <codexsync/state/delivery.hpp>
 #include <codexsync/util/clock.hpp>
 #include <codexsync/util/fs.hpp>
+#include <codexsync/util/text.hpp>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <charconv>
+#include <fstream>
 
 namespace codexsync::state {
 namespace {
@@ -15,34 +18,389 @@ namespace fs = std::filesystem;
 
 constexpr std::string_view k_format = "codexsync-delivery-v1";
 
-nlohmann::json to_json(const DeliveryRecord& r) {
-  nlohmann::json files = nlohmann::json::object();
-  for (const auto& [path, claim] : r.files) {
-    files[path] = {{"size", claim.size}, {"sha256", claim.sha256}, {"at", claim.at}};
+// --- writing: JSON text as nlohmann's compact dump() writes it -----------------
+
+// The letter JSON escapes `c` with after a backslash (as nlohmann writes
+// it), or 0 when `c` takes the \u00xx form.
+char short_escape(unsigned char c) {
+  switch (c) {
+  case '"':
+    return '"';
+  case '\\':
+    return '\\';
+  case '\b':
+    return 'b';
+  case '\f':
+    return 'f';
+  case '\n':
+    return 'n';
+  case '\r':
+    return 'r';
+  case '\t':
+    return 't';
+  default:
+    return 0;
   }
-  nlohmann::json deleted = nlohmann::json::object();
-  for (const auto& [path, at] : r.deleted) {
-    deleted[path] = {{"at", at}};
-  }
-  return {{"format", k_format}, {"machine", r.machine},        {"generation", r.generation}, {"run", r.run},
-          {"written", r.written}, {"files", std::move(files)}, {"deleted", std::move(deleted)}};
 }
 
-DeliveryRecord from_json(const nlohmann::json& doc) {
-  if (!doc.is_object() || doc.value("format", "") != k_format) {
-    throw std::invalid_argument("not a codexsync delivery record (unknown format)");
+// Appends `text` as a JSON string: `"` and `\` escaped, control characters as
+// \b \f \n \r \t or \u00xx, other UTF-8 as it is. Returns false when `text` is
+// not well-formed UTF-8 (each bad sequence is then written as U+FFFD).
+bool append_json_string(std::string& out, std::string_view text) {
+  static constexpr char k_hex[] = "0123456789abcdef";
+  bool valid = true;
+  out.push_back('"');
+  std::size_t i = 0;
+  while (i < text.size()) {
+    std::size_t plain = i;
+    while (plain < text.size()) {
+      const auto c = static_cast<unsigned char>(text[plain]);
+      if (c < 0x20U || c >= 0x80U || c == '"' || c == '\\') {
+        break;
+      }
+      ++plain;
+    }
+    out.append(text.substr(i, plain - i));
+    i = plain;
+    if (i == text.size()) {
+      break;
+    }
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c >= 0x80U) {
+      std::size_t at = i;
+      if (util::next_utf8(text, at)) {
+        out.append(text.substr(i, at - i));
+      } else {
+        out.append("\xEF\xBF\xBD");
+        valid = false;
+      }
+      i = at;
+      continue;
+    }
+    if (const char letter = short_escape(c); letter != 0) {
+      out.push_back('\\');
+      out.push_back(letter);
+    } else {
+      out.append("\\u00");
+      out.push_back(k_hex[c >> 4U]);
+      out.push_back(k_hex[c & 0xFU]);
+    }
+    ++i;
   }
+  out.push_back('"');
+  return valid;
+}
+
+void append_number(std::string& out, std::uint64_t n) {
+  char buffer[24];
+  const auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, n);
+  out.append(buffer, end);
+}
+
+// Appends `"path":` for an object member, or nothing (returning false) when
+// the path is not UTF-8, which JSON cannot hold: the scanner never gives one,
+// and leaving it out only spares peers a check.
+bool append_path_key(std::string& out, const std::string& path, bool& first) {
+  const auto mark = out.size();
+  if (!first) {
+    out.push_back(',');
+  }
+  if (!append_json_string(out, path)) {
+    out.resize(mark);
+    return false;
+  }
+  out.push_back(':');
+  first = false;
+  return true;
+}
+
+// Keys in the order nlohmann's objects (sorted maps) dump them, so the text is
+// the one the DOM writer gave.
+std::string render(const DeliveryRecord& r) {
+  constexpr std::size_t k_claim_bound = 96 + 64 + 2 * 32;  // a claim's punctuation, hash, size and date
+  std::size_t bound = 256 + r.machine.size() + r.run.size() + r.written.size();
+  for (const auto& [path, claim] : r.files) {
+    bound += path.size() + k_claim_bound;
+  }
+  bound += r.deleted.size() * (k_claim_bound + 32);
+  std::string out;
+  out.reserve(bound);
+  out.append(R"({"deleted":{)");
+  bool first = true;
+  for (const auto& [path, at] : r.deleted) {
+    if (append_path_key(out, path, first)) {
+      out.append(R"({"at":)");
+      append_json_string(out, at);
+      out.push_back('}');
+    }
+  }
+  out.append(R"(},"files":{)");
+  first = true;
+  for (const auto& [path, claim] : r.files) {
+    if (append_path_key(out, path, first)) {
+      out.append(R"({"at":)");
+      append_json_string(out, claim.at);
+      out.append(R"(,"sha256":)");
+      append_json_string(out, claim.sha256);
+      out.append(R"(,"size":)");
+      append_number(out, claim.size);
+      out.push_back('}');
+    }
+  }
+  out.append(R"(},"format":)");
+  append_json_string(out, k_format);
+  out.append(R"(,"generation":)");
+  append_number(out, r.generation);
+  out.append(R"(,"machine":)");
+  append_json_string(out, r.machine);
+  out.append(R"(,"run":)");
+  append_json_string(out, r.run);
+  out.append(R"(,"written":)");
+  append_json_string(out, r.written);
+  out.push_back('}');
+  return out;
+}
+
+// --- reading: SAX events straight into a DeliveryRecord ------------------------
+
+// Fills a DeliveryRecord from nlohmann's SAX events, without a DOM. Unknown
+// keys (and whatever they hold) are skipped; a known key with a value of the
+// wrong type, a missing required key or a syntax error stops the parse with
+// error() saying why.
+class RecordReader {
+public:
+  explicit RecordReader(DeliveryRecord& record) : m_record(record) {}
+
+  // After a successful parse: "" when the record is complete, else why not.
+  std::string finish() const {
+    if (m_format != k_format) {
+      return "not a codexsync delivery record (unknown format)";
+    }
+    if (!m_has_machine) {
+      return R"(no "machine")";
+    }
+    if (!m_has_files || !m_has_deleted) {
+      return m_has_files ? R"(no "deleted")" : R"(no "files")";
+    }
+    return {};
+  }
+  const std::string& error() const { return m_error; }
+
+  bool null() { return scalar(Kind::other); }
+  bool boolean(bool /*value*/) { return scalar(Kind::other); }
+  bool number_integer(nlohmann::json::number_integer_t /*value*/) { return scalar(Kind::other); }
+  bool number_unsigned(nlohmann::json::number_unsigned_t value) {
+    m_number = value;
+    return scalar(Kind::number);
+  }
+  bool number_float(nlohmann::json::number_float_t /*value*/, const nlohmann::json::string_t& /*text*/) { return scalar(Kind::other); }
+  bool string(nlohmann::json::string_t& value) {
+    m_text = &value;
+    return scalar(Kind::text);
+  }
+  bool binary(nlohmann::json::binary_t& /*value*/) { return scalar(Kind::other); }
+
+  bool start_object(std::size_t /*elements*/) {
+    if (m_skip > 0) {
+      ++m_skip;
+      return true;
+    }
+    switch (m_depth) {
+    case 0: break;
+    case 1:
+      if (m_key == "files" || m_key == "deleted") {
+        m_section = m_key == "files" ? Section::files : Section::deleted;
+        (m_section == Section::files ? m_has_files : m_has_deleted) = true;
+      } else if (!skip_unknown()) {
+        return false;
+      }
+      break;
+    case 2:
+      m_claim = Claim{};
+      m_has_size = m_has_sha256 = m_has_at = false;
+      break;
+    default:
+      return skip_unknown();
+    }
+    if (m_skip == 0) {
+      ++m_depth;
+    }
+    return true;
+  }
+
+  bool end_object() {
+    if (m_skip > 0) {
+      --m_skip;
+      return true;
+    }
+    if (m_depth == 3 && !store_entry()) {
+      return false;
+    }
+    if (m_depth == 2) {
+      m_section = Section::none;
+    }
+    --m_depth;
+    return true;
+  }
+
+  bool start_array(std::size_t /*elements*/) {
+    if (m_skip > 0) {
+      ++m_skip;
+      return true;
+    }
+    return m_depth == 0 ? fail("not a codexsync delivery record (unknown format)") : skip_unknown();
+  }
+
+  bool end_array() {
+    --m_skip;
+    return true;
+  }
+
+  bool key(nlohmann::json::string_t& value) {
+    if (m_skip == 0) {
+      (m_depth == 2 ? m_path : m_key) = value;  // a copy: exact size, and the lexer keeps its buffer
+    }
+    return true;
+  }
+
+  bool parse_error(std::size_t /*position*/, const std::string& /*token*/, const nlohmann::json::exception& e) {
+    return fail(e.what());
+  }
+
+private:
+  enum class Kind { text, number, other };
+  enum class Section { none, files, deleted };
+
+  bool fail(std::string why) {
+    if (m_error.empty()) {
+      m_error = std::move(why);
+    }
+    return false;
+  }
+
+  // The value of m_key (at depth 1 or 3) or m_path (depth 2) is a container:
+  // skipped when the key is not one this reader knows, else a type error.
+  bool skip_unknown() {
+    if (m_depth == 2) {
+      return fail(fmt::format(R"("{}" in "{}" is not an object)", m_path, section_name()));
+    }
+    if (known_key()) {
+      return wrong_type();
+    }
+    m_skip = 1;
+    return true;
+  }
+
+  // m_key (at depth 1 or 3) holds a value of the wrong type.
+  bool wrong_type() {
+    if (m_depth == 1) {
+      return fail(fmt::format(R"("{}" has the wrong type)", m_key));
+    }
+    return fail(fmt::format(R"("{}" of "{}" in "{}" has the wrong type)", m_key, m_path, section_name()));
+  }
+
+  bool known_key() const {
+    if (m_depth == 1) {
+      return m_key == "format" || m_key == "machine" || m_key == "generation" || m_key == "run" ||
+             m_key == "written" || m_key == "files" || m_key == "deleted";
+    }
+    return m_key == "at" || (m_section == Section::files && (m_key == "size" || m_key == "sha256"));
+  }
+
+  const char* section_name() const { return m_section == Section::files ? "files" : "deleted"; }
+
+  bool scalar(Kind kind) {
+    if (m_skip > 0) {
+      return true;
+    }
+    if (m_depth == 0) {
+      return fail("not a codexsync delivery record (unknown format)");
+    }
+    if (m_depth == 2) {
+      return skip_unknown();  // a claim or tombstone that is not an object
+    }
+    if (!known_key()) {
+      return true;
+    }
+    const bool text = kind == Kind::text;
+    const bool number = kind == Kind::number;
+    if (m_depth == 1) {
+      if (m_key == "generation" && number) {
+        m_record.generation = m_number;
+      } else if (m_key != "generation" && m_key != "files" && m_key != "deleted" && text) {
+        auto& field = m_key == "format"    ? m_format
+                      : m_key == "machine" ? m_record.machine
+                      : m_key == "run"     ? m_record.run
+                                           : m_record.written;
+        field = *m_text;
+        m_has_machine = m_has_machine || m_key == "machine";
+      } else {
+        return wrong_type();
+      }
+      return true;
+    }
+    if (m_key == "size" && number) {
+      m_claim.size = m_number;
+      m_has_size = true;
+    } else if (m_key == "sha256" && text) {
+      m_claim.sha256 = *m_text;
+      m_has_sha256 = true;
+    } else if (m_key == "at" && text) {
+      m_claim.at = *m_text;
+      m_has_at = true;
+    } else {
+      return wrong_type();
+    }
+    return true;
+  }
+
+  // End of a claim or tombstone: into the record when complete (later
+  // duplicates replace earlier ones, as in a DOM).
+  bool store_entry() {
+    if (m_section == Section::files) {
+      if (!m_has_size || !m_has_sha256 || !m_has_at) {
+        return fail(fmt::format(R"("{}" in "files" lacks "{}")", m_path,
+                                !m_has_size ? "size" : !m_has_sha256 ? "sha256" : "at"));
+      }
+      m_record.files.insert_or_assign(m_record.files.end(), std::move(m_path), std::move(m_claim));
+      return true;
+    }
+    if (!m_has_at) {
+      return fail(fmt::format(R"("{}" in "deleted" lacks "at")", m_path));
+    }
+    m_record.deleted.insert_or_assign(m_record.deleted.end(), std::move(m_path), std::move(m_claim.at));
+    return true;
+  }
+
+  DeliveryRecord& m_record;
+  std::string m_error;
+  std::string m_format;
+  bool m_has_machine = false;
+  bool m_has_files = false;
+  bool m_has_deleted = false;
+
+  int m_depth = 0;         // 1: the record, 2: "files" or "deleted", 3: a claim or tombstone
+  std::size_t m_skip = 0;  // > 0: inside a value of an unknown key, this many containers deep
+  Section m_section = Section::none;
+  std::string m_key;   // the last key at depth 1 or 3
+  std::string m_path;  // the last key at depth 2
+  const nlohmann::json::string_t* m_text = nullptr;
+  std::uint64_t m_number = 0;
+  Claim m_claim;
+  bool m_has_size = false;
+  bool m_has_sha256 = false;
+  bool m_has_at = false;
+};
+
+// Parses one record's text; throws std::invalid_argument saying why it is not one.
+DeliveryRecord parse_record(std::istream& in) {
   DeliveryRecord r;
-  r.machine = doc.at("machine").get<std::string>();
-  r.generation = doc.value("generation", std::uint64_t{0});
-  r.run = doc.value("run", "");
-  r.written = doc.value("written", "");
-  for (const auto& [path, claim] : doc.at("files").items()) {
-    r.files[path] = Claim{claim.at("size").get<std::uint64_t>(), claim.at("sha256").get<std::string>(),
-                          claim.at("at").get<std::string>()};
+  RecordReader reader(r);
+  if (!nlohmann::json::sax_parse(in, &reader)) {
+    throw std::invalid_argument(reader.error().empty() ? std::string("not JSON") : reader.error());
   }
-  for (const auto& [path, tomb] : doc.at("deleted").items()) {
-    r.deleted[path] = tomb.at("at").get<std::string>();
+  if (auto why = reader.finish(); !why.empty()) {
+    throw std::invalid_argument(why);
   }
   return r;
 }
@@ -69,7 +427,7 @@ void write_delivery_record(const fs::path& dir, const DeliveryRecord& record) {
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (!ec) {
-    util::write_file_atomic(path, to_json(record).dump(), ec);  // compact: thousands of claims
+    util::write_file_atomic(path, render(record), ec);
   }
   if (ec) {
     throw RuntimeError(fmt::format("cannot write the delivery record {} ({}); the files were synced, but other "
@@ -90,15 +448,20 @@ DeliveryListing read_delivery_records(const fs::path& dir) {
     if (!text_name.ends_with(".json") || util::is_temp_name(text_name) || !it->is_regular_file(ec)) {
       continue;
     }
-    std::error_code read_ec;
-    const auto text = util::read_file(it->path(), read_ec);
-    if (!text) {
+    std::ifstream in(it->path(), std::ios::binary);
+    if (!in) {
+      std::error_code exists_ec;
+      const auto why = fs::exists(it->path(), exists_ec) ? std::errc::permission_denied
+                                                          : std::errc::no_such_file_or_directory;
       out.problems.push_back(fmt::format("{}: cannot read it ({})", util::display_path(it->path()),
-                                         read_ec.message()));
+                                         std::make_error_code(why).message()));
       continue;
     }
     try {
-      auto record = from_json(nlohmann::json::parse(*text));
+      auto record = parse_record(in);
+      if (in.bad()) {
+        throw std::invalid_argument(std::make_error_code(std::errc::io_error).message());
+      }
       if (record.machine + ".json" != text_name) {
         throw std::invalid_argument(fmt::format("it names machine \"{}\"", record.machine));
       }

@@ -2,6 +2,9 @@
 #include "support/temp_dir.hpp"
 
 #include <codexsync/state/baseline_store.hpp>
+#include <codexsync/util/fs.hpp>
+
+#include <nlohmann/json.hpp>
 
 using namespace codexsync;
 using namespace codexsync::state;
@@ -14,6 +17,29 @@ BaselineFile file_in(const test::TempDir& dir, std::string machine = "machine-a"
                       .install_id = std::move(install),
                       .local_root = dir / "local",
                       .cloud_root = dir / "cloud"};
+}
+
+// A v2 header line for file_in(dir, machine), claiming `count` entries.
+std::string v2_header(const test::TempDir& dir, std::size_t count, const std::string& machine = "machine-a") {
+  const nlohmann::json head{{"format", "codexsync-baseline-v2"},
+                            {"machine", machine},
+                            {"install_id", ""},
+                            {"local_root", util::display_path(dir / "local")},
+                            {"cloud_root", util::display_path(dir / "cloud")},
+                            {"count", count}};
+  return head.dump() + "\n";
+}
+
+// A v1 file (one pretty-printed JSON document, as versions before v2 wrote it).
+std::string v1_text(const test::TempDir& dir, const nlohmann::json& files, const std::string& machine = "machine-a",
+                    const std::string& install = "") {
+  const nlohmann::json doc{{"format", "codexsync-baseline-v1"},
+                           {"machine", machine},
+                           {"install_id", install},
+                           {"local_root", util::display_path(dir / "local")},
+                           {"cloud_root", util::display_path(dir / "cloud")},
+                           {"files", files}};
+  return doc.dump(1);
 }
 
 } // namespace
@@ -109,4 +135,201 @@ TEST_CASE("install id: two first runs at once agree on one id", "[state]") {
     ++entries;
   }
   CHECK(entries == 1);
+}
+
+TEST_CASE("baseline: awkward names, absent sides and missing hashes survive a round trip", "[state]") {
+  test::TempDir dir;
+  const std::string hash(64, 'f');
+  Baseline baseline;
+  baseline["tab\there"] = BaselineEntry{FileState{1, 2, hash}, std::nullopt};
+  baseline["new\nline and\r\nCRLF"] = BaselineEntry{std::nullopt, FileState{3, 4, {}}};
+  baseline["100% sure %25 %0A %zz %"] = BaselineEntry{FileState{5, 6, {}}, FileState{5, 6, hash}};
+  baseline[R"(quotes "x" and back\slash)"] = BaselineEntry{FileState{0, 0, {}}, FileState{0, -1, {}}};
+  baseline["caf\xC3\xA9/\xE6\x97\xA5\xE6\x9C\xAC/\xF0\x9F\x98\x80 emoji.md"] =
+    BaselineEntry{FileState{7, 8, hash}, FileState{7, 8, hash}};
+  baseline["  spaces  /x y.txt "] = BaselineEntry{FileState{9, 10, {}}, FileState{9, 10, {}}};
+  baseline["end 3"] = BaselineEntry{FileState{11, 12, {}}, std::nullopt};  // looks like the end line
+  baseline["-"] = BaselineEntry{FileState{13, 14, {}}, std::nullopt};      // looks like an absent side
+  baseline["extremes"] = BaselineEntry{FileState{UINT64_MAX, INT64_MAX, {}}, FileState{0, INT64_MIN, {}}};
+  save_baseline(file_in(dir), baseline);
+  const auto loaded = load_baseline(file_in(dir));
+  REQUIRE(loaded.usable);
+  CHECK(loaded.note.empty());
+  REQUIRE(loaded.baseline.size() == baseline.size());
+  for (const auto& [path, entry] : baseline) {
+    INFO(path);
+    REQUIRE(loaded.baseline.count(path) == 1);
+    const auto& got = loaded.baseline.at(path);
+    const auto same = [](const std::optional<FileState>& a, const std::optional<FileState>& b) {
+      return a.has_value() == b.has_value() &&
+             (!a || (a->size == b->size && a->mtime_ns == b->mtime_ns && a->sha256 == b->sha256));
+    };
+    CHECK(same(got.local, entry.local));
+    CHECK(same(got.cloud, entry.cloud));
+  }
+}
+
+TEST_CASE("baseline v2: a header line, one sorted line per path with escapes, an end line", "[state]") {
+  test::TempDir dir;
+  Baseline baseline;
+  baseline["b\tc"] = BaselineEntry{FileState{1, 2, "ab12"}, std::nullopt};
+  baseline["a%\n"] = BaselineEntry{std::nullopt, FileState{3, -4, {}}};
+  baseline["nothing"] = BaselineEntry{};  // neither side: written, read back as never synced
+  save_baseline(file_in(dir, "machine-a", "install-1"), baseline);
+  const auto text = test::read_text(dir / "state/baseline.json");
+  const auto newline = text.find('\n');
+  const auto head = nlohmann::json::parse(text.substr(0, newline));
+  CHECK(head.at("format") == "codexsync-baseline-v2");
+  CHECK(head.at("machine") == "machine-a");
+  CHECK(head.at("install_id") == "install-1");
+  CHECK(head.at("local_root") == util::display_path(dir / "local"));
+  CHECK(head.at("cloud_root") == util::display_path(dir / "cloud"));
+  CHECK(head.at("count") == 3);
+  CHECK(text.substr(newline + 1) == "a%25%0A\t-\t3:-4\n"
+                                    "b%09c\t1:2:ab12\t-\n"
+                                    "nothing\t-\t-\n"
+                                    "end 3\n");
+  const auto loaded = load_baseline(file_in(dir, "machine-a", "install-1"));
+  REQUIRE(loaded.usable);
+  CHECK(loaded.baseline.size() == 2);
+  CHECK(loaded.baseline.count("nothing") == 0);
+}
+
+TEST_CASE("baseline v2: a file cut short or added to is damaged, so a first sync", "[state]") {
+  test::TempDir dir;
+  const auto entries = std::string("a\t1:2\t1:2\n") + "b\t3:4:ab\t-\n";
+  const auto damaged = [&](const std::string& text) {
+    dir.write("state/baseline.json", text);
+    const auto loaded = load_baseline(file_in(dir));
+    INFO(text);
+    CHECK_FALSE(loaded.usable);
+    CHECK(loaded.baseline.empty());
+    CHECK_FALSE(loaded.other_install);
+    CHECK_THAT(loaded.note, CS_CONTAINS("is damaged: treated as a first sync"));
+  };
+  // The complete file loads.
+  dir.write("state/baseline.json", v2_header(dir, 2) + entries + "end 2\n");
+  REQUIRE(load_baseline(file_in(dir)).usable);
+  REQUIRE(load_baseline(file_in(dir)).baseline.size() == 2);
+  damaged(v2_header(dir, 2) + entries);                      // no end line
+  damaged(v2_header(dir, 2) + "a\t1:2\t1:2\nb\t3:4:a");       // cut inside a line
+  damaged(v2_header(dir, 2) + "a\t1:2\t1:2\n");               // cut at a line's end
+  damaged(v2_header(dir, 2) + entries + "end 3\n");          // end line disagrees
+  damaged(v2_header(dir, 3) + entries + "end 3\n");          // a line missing
+  damaged(v2_header(dir, 1) + entries + "end 1\n");          // a line too many
+  damaged(v2_header(dir, 2) + entries + "end 2\nc\t1:1\t-\n");  // more after the end
+  damaged(v2_header(dir, 2) + entries + "end\n");            // end without a count
+  damaged(v2_header(dir, 2).substr(0, 40));                 // cut inside the header
+  damaged("");                                               // empty
+  auto no_count = v2_header(dir, 2);
+  no_count.replace(no_count.find(R"("count":2)"), 9, R"("count":"2")");
+  damaged(no_count + entries + "end 2\n");
+}
+
+TEST_CASE("baseline v2: a malformed line drops that path only", "[state]") {
+  test::TempDir dir;
+  const std::string lines = "good\t1:2\t-\n"
+                            "no-tabs\n"
+                            "one\ttab\n"
+                            "three\t1:2\t1:2\textra\n"
+                            "bad-size\tx:2\t-\n"
+                            "negative-size\t-1:2\t-\n"
+                            "bad-mtime\t1:2x\t-\n"
+                            "bad-hash\t1:2:ABC\t-\n"
+                            "empty-hash\t1:2:\t-\n"
+                            "bad-escape%2\t1:2\t-\n"
+                            "bad-escape%g0\t1:2\t-\n"
+                            "\t1:2\t-\n"
+                            "\n"
+                            "good%25too\t-\t5:6:0a\n";
+  dir.write("state/baseline.json", v2_header(dir, 14) + lines + "end 14\n");
+  const auto loaded = load_baseline(file_in(dir));
+  REQUIRE(loaded.usable);
+  CHECK(loaded.note.empty());
+  CHECK(loaded.baseline.size() == 2);
+  CHECK(loaded.baseline.count("good") == 1);
+  REQUIRE(loaded.baseline.count("good%too") == 1);
+  CHECK(loaded.baseline.at("good%too").cloud->sha256 == "0a");
+}
+
+TEST_CASE("baseline v2: CRLF line endings are read as LF", "[state]") {
+  test::TempDir dir;
+  auto header = v2_header(dir, 1);
+  header.insert(header.size() - 1, "\r");
+  dir.write("state/baseline.json", header + "a\t1:2:ab\t-\r\nend 1\r\n");
+  const auto loaded = load_baseline(file_in(dir));
+  REQUIRE(loaded.usable);
+  CHECK(loaded.baseline.at("a").local->sha256 == "ab");
+}
+
+TEST_CASE("baseline v2: a foreign header gives the same notes as v1", "[state]") {
+  test::TempDir dir;
+  const Baseline one{{"a", BaselineEntry{FileState{1, 1, {}}, FileState{1, 1, {}}}}};
+  save_baseline(file_in(dir, "machine-b", "install-1"), one);
+  // Checked before the entries: a cut-short file of another computer still says so.
+  const auto text = test::read_text(dir / "state/baseline.json");
+  dir.write("state/baseline.json", text.substr(0, text.find("end ")));
+  const auto other = load_baseline(file_in(dir, "machine-b", "install-2"));
+  CHECK(other.other_install);
+  CHECK_THAT(other.note, CS_CONTAINS("another computer that uses the machine id \"machine-b\""));
+  CHECK_THAT(load_baseline(file_in(dir, "machine-a", "install-1")).note,
+             CS_CONTAINS("written by machine \"machine-b\""));
+  auto elsewhere = file_in(dir, "machine-b", "install-1");
+  elsewhere.local_root = dir / "other";
+  CHECK_THAT(load_baseline(elsewhere).note, CS_CONTAINS("describes other folders"));
+
+  dir.write("state/baseline.json", R"({"format":"codexsync-baseline-v3","machine":"machine-a"})"
+                                   "\nwhatever\n");
+  const auto unknown = load_baseline(file_in(dir));
+  CHECK_FALSE(unknown.usable);
+  CHECK_THAT(unknown.note, CS_CONTAINS("unknown format"));
+}
+
+TEST_CASE("baseline v1: still read (an upgrade keeps its baseline); the next save writes v2", "[state]") {
+  test::TempDir dir;
+  const nlohmann::json files{
+    {"sessions/a b.jsonl",
+     {{"local", {{"size", 10}, {"mtime_ns", 1'700'000'000'000'000'001}, {"sha256", std::string(64, 'a')}}},
+      {"cloud", {{"size", 10}, {"mtime_ns", 1'700'000'000'000'000'002}}}}},
+    {"only-cloud\ttab", {{"local", nullptr}, {"cloud", {{"size", 3}, {"mtime_ns", 4}}}}},
+    {"bad", {{"local", {{"size", "x"}}}, {"cloud", nullptr}}}};
+  dir.write("state/baseline.json", v1_text(dir, files, "machine-a", "install-1"));
+  auto loaded = load_baseline(file_in(dir, "machine-a", "install-1"));
+  REQUIRE(loaded.usable);
+  REQUIRE(loaded.baseline.size() == 2);
+  CHECK(loaded.baseline.at("sessions/a b.jsonl").local->sha256 == std::string(64, 'a'));
+  CHECK(loaded.baseline.at("sessions/a b.jsonl").cloud->mtime_ns == 1'700'000'000'000'000'002);
+  CHECK_FALSE(loaded.baseline.at("only-cloud\ttab").local);
+
+  // The same rules as for v2.
+  CHECK(load_baseline(file_in(dir, "machine-a", "install-2")).other_install);
+  CHECK_THAT(load_baseline(file_in(dir, "machine-b", "install-1")).note, CS_CONTAINS("written by machine"));
+  dir.write("state/baseline.json", v1_text(dir, files).substr(0, 100));
+  CHECK_THAT(load_baseline(file_in(dir)).note, CS_CONTAINS("is damaged"));
+  dir.write("state/baseline.json", R"({"format": 7, "files": {}})");
+  CHECK_THAT(load_baseline(file_in(dir)).note, CS_CONTAINS("unknown format"));
+
+  dir.write("state/baseline.json", v1_text(dir, files, "machine-a", "install-1"));
+  save_baseline(file_in(dir, "machine-a", "install-1"), load_baseline(file_in(dir, "machine-a", "install-1")).baseline);
+  CHECK(test::read_text(dir / "state/baseline.json").rfind(R"({"format":"codexsync-baseline-v2")", 0) == 0);
+  const auto again = load_baseline(file_in(dir, "machine-a", "install-1"));
+  REQUIRE(again.usable);
+  CHECK(again.baseline.size() == 2);
+  CHECK(again.baseline.at("only-cloud\ttab").cloud->size == 3);
+}
+
+TEST_CASE("baseline v2: more than one read chunk of lines", "[state]") {
+  test::TempDir dir;
+  Baseline baseline;
+  const std::string hash(64, 'c');
+  for (int i = 0; i < 20000; ++i) {
+    baseline["sessions/" + std::to_string(i) + std::string(40, 'x') + ".jsonl"] =
+      BaselineEntry{FileState{static_cast<std::uint64_t>(i), i, hash}, FileState{static_cast<std::uint64_t>(i), i, hash}};
+  }
+  save_baseline(file_in(dir), baseline);
+  REQUIRE(std::filesystem::file_size(dir / "state/baseline.json") > 3U << 20U);
+  const auto loaded = load_baseline(file_in(dir));
+  REQUIRE(loaded.usable);
+  CHECK(loaded.baseline.size() == baseline.size());
+  CHECK(loaded.baseline.at("sessions/19999" + std::string(40, 'x') + ".jsonl").cloud->mtime_ns == 19999);
 }

@@ -5,6 +5,8 @@
 #include <codexsync/state/workspace_marker.hpp>
 #include <codexsync/util/clock.hpp>
 
+#include <nlohmann/json.hpp>
+
 #include <fstream>
 
 using namespace codexsync;
@@ -31,6 +33,47 @@ DeliveryCheck check(const std::vector<DeliveryRecord>& records, const Index& clo
   return check_delivery(
     newest_statements(records), "me", cloud, [](const std::string& p) { return p.rfind("out/", 0) != 0; },
     [&](const std::string& p) { return present_elsewhere.count(p) != 0U; }, unavailable);
+}
+
+// What the DOM writer (before streaming) wrote for a record: the compatibility reference.
+std::string dom_dump(const DeliveryRecord& r, int indent = -1) {
+  nlohmann::json files = nlohmann::json::object();
+  for (const auto& [path, claim] : r.files) {
+    files[path] = {{"size", claim.size}, {"sha256", claim.sha256}, {"at", claim.at}};
+  }
+  nlohmann::json deleted = nlohmann::json::object();
+  for (const auto& [path, when] : r.deleted) {
+    deleted[path] = {{"at", when}};
+  }
+  const nlohmann::json doc{{"format", "codexsync-delivery-v1"}, {"machine", r.machine}, {"generation", r.generation},
+                           {"run", r.run}, {"written", r.written}, {"files", std::move(files)},
+                           {"deleted", std::move(deleted)}};
+  return doc.dump(indent);
+}
+
+// A record with every kind of name JSON has to escape.
+DeliveryRecord awkward_record() {
+  auto r = record("laptop");
+  r.generation = 18'446'744'073'709'551'615ULL;
+  r.run = "20260101-000000-\"quoted\"";
+  r.written = at(0);
+  r.files[R"(quotes "x" and back\slash.md)"] = Claim{10, std::string(64, 'a'), at(1)};
+  r.files["tab\tnew\nline\rcr\bbs\fff"] = Claim{0, std::string(64, 'b'), at(2)};
+  r.files[std::string("nul\0and\x01\x1f\x7f", 10)] = Claim{1, "c", at(3)};
+  r.files["caf\xC3\xA9/\xE6\x97\xA5\xE6\x9C\xAC/\xF0\x9F\x98\x80 emoji.md"] = Claim{2, "d", at(4)};
+  r.files["slash/and spaces /%25"] = Claim{3, "", at(5)};  // a pending claim
+  r.deleted[R"(gone "too"\)"] = at(6);
+  r.deleted["\xE2\x82\xAC"] = at(7);
+  return r;
+}
+
+void check_same(const DeliveryRecord& a, const DeliveryRecord& b) {
+  CHECK(a.machine == b.machine);
+  CHECK(a.generation == b.generation);
+  CHECK(a.run == b.run);
+  CHECK(a.written == b.written);
+  CHECK(a.files == b.files);
+  CHECK(a.deleted == b.deleted);
 }
 
 } // namespace
@@ -194,4 +237,122 @@ TEST_CASE("workspace marker: made, read back, remembered per machine and folder"
   CHECK(remembered_workspace(state, "b", workspace) == std::string("other"));
   CHECK_FALSE(remembered_workspace(state, "a", tmp.path() / "elsewhere"));
   CHECK_FALSE(remembered_workspace(std::nullopt, "a", workspace));
+}
+
+TEST_CASE("delivery: awkward names round-trip, written byte for byte as the DOM writer did", "[state]") {
+  test::TempDir tmp;
+  const auto dir = delivery_dir(tmp.path(), "");
+  const auto r = awkward_record();
+  write_delivery_record(dir, r);
+  const auto text = test::read_text(dir / "laptop.json");
+  CHECK(text == dom_dump(r));
+  const auto listing = read_delivery_records(dir);
+  REQUIRE(listing.problems.empty());
+  REQUIRE(listing.records.size() == 1);
+  check_same(listing.records[0], r);
+
+  // An empty record too.
+  write_delivery_record(dir, record("laptop"));
+  CHECK(test::read_text(dir / "laptop.json") == dom_dump(record("laptop")));
+}
+
+TEST_CASE("delivery: records written by the DOM writer (any layout, unknown keys) read the same", "[state]") {
+  test::TempDir tmp;
+  const auto dir = delivery_dir(tmp.path(), "");
+  std::filesystem::create_directories(dir);
+  const auto r = awkward_record();
+  std::ofstream(dir / "laptop.json") << dom_dump(r, 2);
+  // A later version's extra keys, at every level, are skipped.
+  auto doc = nlohmann::json::parse(dom_dump(r));
+  doc["comment"] = {{"nested", {1, 2, {{"files", nullptr}}}}, {"at", "x"}};
+  doc["list"] = nlohmann::json::array({nlohmann::json::object(), nlohmann::json::array()});
+  doc["files"].begin()->emplace("mode", 420);
+  doc["files"].begin()->emplace("extra", nlohmann::json{{"size", "not a number"}});
+  doc["deleted"].begin()->emplace("by", "someone");
+  doc["deleted"].begin()->emplace("size", "ignored in a tombstone");
+  doc["machine"] = "desktop";
+  std::ofstream(dir / "desktop.json") << doc.dump();
+  const auto listing = read_delivery_records(dir);
+  INFO((listing.problems.empty() ? "" : listing.problems.front()));
+  REQUIRE(listing.problems.empty());
+  REQUIRE(listing.records.size() == 2);
+  auto desktop = r;
+  desktop.machine = "desktop";
+  check_same(listing.records[0], desktop);
+  check_same(listing.records[1], r);
+}
+
+TEST_CASE("delivery: a record of the wrong shape is a problem naming why, not a throw", "[state]") {
+  test::TempDir tmp;
+  const auto dir = delivery_dir(tmp.path(), "");
+  std::filesystem::create_directories(dir);
+  const auto good = nlohmann::json::parse(dom_dump(awkward_record()));
+  const auto first_path = good["files"].begin().key();
+  const auto first_tomb = good["deleted"].begin().key();
+  const std::vector<std::pair<std::string, std::function<void(nlohmann::json&)>>> mutations{
+    {"unknown format", [](nlohmann::json& d) { d["format"] = "codexsync-delivery-v9"; }},
+    {"unknown format", [](nlohmann::json& d) { d.erase("format"); }},
+    {"\"format\" has the wrong type", [](nlohmann::json& d) { d["format"] = 1; }},
+    {"no \"machine\"", [](nlohmann::json& d) { d.erase("machine"); }},
+    {"\"machine\" has the wrong type", [](nlohmann::json& d) { d["machine"] = nlohmann::json::array(); }},
+    {"\"generation\" has the wrong type", [](nlohmann::json& d) { d["generation"] = -1; }},
+    {"\"generation\" has the wrong type", [](nlohmann::json& d) { d["generation"] = "3"; }},
+    {"\"run\" has the wrong type", [](nlohmann::json& d) { d["run"] = nullptr; }},
+    {"no \"files\"", [](nlohmann::json& d) { d.erase("files"); }},
+    {"no \"deleted\"", [](nlohmann::json& d) { d.erase("deleted"); }},
+    {"\"files\" has the wrong type", [](nlohmann::json& d) { d["files"] = nlohmann::json::array(); }},
+    {"\"deleted\" has the wrong type", [](nlohmann::json& d) { d["deleted"] = 0; }},
+    {"is not an object", [&](nlohmann::json& d) { d["files"][first_path] = 5; }},
+    {"is not an object", [&](nlohmann::json& d) { d["deleted"][first_tomb] = nlohmann::json::array(); }},
+    {"lacks \"sha256\"", [&](nlohmann::json& d) { d["files"][first_path].erase("sha256"); }},
+    {"lacks \"size\"", [&](nlohmann::json& d) { d["files"][first_path].erase("size"); }},
+    {"lacks \"at\"", [&](nlohmann::json& d) { d["deleted"][first_tomb].erase("at"); }},
+    {"\"size\" of", [&](nlohmann::json& d) { d["files"][first_path]["size"] = 1.5; }},
+    {"\"size\" of", [&](nlohmann::json& d) { d["files"][first_path]["size"] = -3; }},
+    {"\"sha256\" of", [&](nlohmann::json& d) { d["files"][first_path]["sha256"] = nlohmann::json::object(); }},
+    {"\"at\" of", [&](nlohmann::json& d) { d["deleted"][first_tomb]["at"] = true; }},
+    {"unknown format", [](nlohmann::json& d) { d = nlohmann::json::array({d}); }},
+    {"unknown format", [](nlohmann::json& d) { d = "laptop"; }},
+  };
+  for (const auto& [why, mutate] : mutations) {
+    auto doc = good;
+    mutate(doc);
+    std::ofstream(dir / "laptop.json", std::ios::trunc) << doc.dump();
+    const auto listing = read_delivery_records(dir);
+    INFO(doc.dump().substr(0, 300));
+    CHECK(listing.records.empty());
+    REQUIRE(listing.problems.size() == 1);
+    CHECK_THAT(listing.problems[0], CS_CONTAINS("laptop.json: damaged ("));
+    CHECK_THAT(listing.problems[0], CS_CONTAINS(why));
+  }
+  // Not JSON at all, cut short, or followed by more.
+  const auto text = good.dump();
+  for (const auto& bad : {text.substr(0, text.size() / 2), text + "{}", std::string(), std::string("\xFF"),
+                          std::string(R"({"format":"codexsync-delivery-v1","machine":"laptop","files":{},)"
+                                      "\"deleted\":{\"\xC3\x28\":{\"at\":\"x\"}}}")}) {
+    std::ofstream(dir / "laptop.json", std::ios::trunc) << bad;
+    const auto listing = read_delivery_records(dir);
+    INFO(bad.substr(0, 100));
+    CHECK(listing.records.empty());
+    REQUIRE(listing.problems.size() == 1);
+    CHECK_THAT(listing.problems[0], CS_CONTAINS("laptop.json: damaged ("));
+  }
+}
+
+TEST_CASE("delivery: a path that is not UTF-8 is left out of the record, which stays readable", "[state]") {
+  test::TempDir tmp;
+  const auto dir = delivery_dir(tmp.path(), "");
+  auto r = record("laptop");
+  r.files["ok"] = Claim{1, "a", at(0)};
+  r.files["bad\xFF"] = Claim{1, "a", at(0)};
+  r.files["zz-ok"] = Claim{2, "b", at(0)};
+  r.deleted["bad\xC3"] = at(0);
+  r.deleted["gone"] = at(0);
+  write_delivery_record(dir, r);
+  const auto listing = read_delivery_records(dir);
+  REQUIRE(listing.problems.empty());
+  REQUIRE(listing.records.size() == 1);
+  CHECK(listing.records[0].files.size() == 2);
+  CHECK(listing.records[0].files.count("zz-ok") == 1);
+  CHECK(listing.records[0].deleted == std::map<std::string, std::string>{{"gone", at(0)}});
 }
