@@ -51,6 +51,9 @@ std::string reserved_device(std::string_view name) {
   while (!stem.empty() && stem.back() == ' ') {
     stem.remove_suffix(1);
   }
+  if (stem.size() < 3 || stem.size() > 5) {
+    return {};  // "CON" .. "COM\xC2\xB9": most names are longer or shorter
+  }
   std::string upper(stem);
   for (auto& c : upper) {
     if (c >= 'a' && c <= 'z') {
@@ -73,32 +76,33 @@ std::string reserved_device(std::string_view name) {
 
 // Why the single name `name` is unportable, or nullopt.
 std::optional<std::string> name_reason(std::string_view name, bool last) {
-  const auto what = part(name, last);
+  const auto what = [&] { return part(name, last); };  // made only for a message
   if (!util::is_valid_utf8(name)) {
-    return fmt::format("{} is not valid UTF-8, which Windows and macOS cannot store; rename it", what);
+    return fmt::format("{} is not valid UTF-8, which Windows and macOS cannot store; rename it", what());
   }
   for (const char c : name) {
     const auto byte = static_cast<unsigned char>(c);
     if (byte < 0x20) {
       return fmt::format("{} contains the control character 0x{:02X}, which Windows cannot store; rename it",
-                         what, byte);
+                         what(), byte);
     }
     if (k_forbidden.find(c) != std::string_view::npos) {
-      return fmt::format("{} contains '{}', which Windows {}cannot store; rename it", what, c,
+      return fmt::format("{} contains '{}', which Windows {}cannot store; rename it", what(), c,
                          c == ':' ? "and macOS " : "");
     }
   }
   if (const auto device = reserved_device(name); !device.empty()) {
-    return fmt::format("{} is a reserved name on Windows (the device {}, whatever follows a dot); rename it", what,
+    return fmt::format("{} is a reserved name on Windows (the device {}, whatever follows a dot); rename it", what(),
                        device);
   }
   if (name.back() == '.' || name.back() == ' ') {
-    return fmt::format("{} ends in a {}, which Windows drops; rename it", what, name.back() == '.' ? "dot" : "space");
+    return fmt::format("{} ends in a {}, which Windows drops; rename it", what(),
+                       name.back() == '.' ? "dot" : "space");
   }
   if (const auto units = utf16_units(name); units > k_max_portable_name) {
     return fmt::format("{} is {} characters long (UTF-16 units), over the {} that Windows and macOS allow; "
                        "shorten it",
-                       what, units, k_max_portable_name);
+                       what(), units, k_max_portable_name);
   }
   return std::nullopt;
 }

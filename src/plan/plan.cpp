@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <tuple>
 
 namespace codexsync::plan {
 namespace {
@@ -742,17 +743,32 @@ std::string collision_key(const std::string& path) {
 } // namespace
 
 std::vector<std::vector<std::string>> name_collisions(const Index& local, const Index& cloud) {
-  std::map<std::string, std::set<std::string>> groups;
+  // Sorted (key, path) pairs: equal keys end up side by side.
+  std::vector<std::pair<std::string, const std::string*>> keyed;
+  keyed.reserve(local.files.size() + cloud.files.size());
   for (const auto* index : {&local, &cloud}) {
     for (const auto& [path, state] : index->files) {
-      groups[collision_key(path)].insert(path);
+      keyed.emplace_back(collision_key(path), &path);
     }
   }
+  std::sort(keyed.begin(), keyed.end(),
+            [](const auto& a, const auto& b) { return std::tie(a.first, *a.second) < std::tie(b.first, *b.second); });
   std::vector<std::vector<std::string>> out;
-  for (const auto& [key, paths] : groups) {
-    if (paths.size() > 1) {
-      out.emplace_back(paths.begin(), paths.end());
+  for (std::size_t i = 0; i < keyed.size();) {
+    std::size_t end = i + 1;
+    while (end < keyed.size() && keyed[end].first == keyed[i].first) {
+      ++end;
     }
+    std::vector<std::string> group;
+    for (std::size_t k = i; k < end; ++k) {
+      if (group.empty() || group.back() != *keyed[k].second) {
+        group.push_back(*keyed[k].second);  // a path on both sides counts once
+      }
+    }
+    if (group.size() > 1) {
+      out.push_back(std::move(group));
+    }
+    i = end;
   }
   return out;
 }
