@@ -284,10 +284,11 @@ private:
       // Nothing to write: record what is in sync so the next run has history
       // (unless that is what the baseline already says: the scheduled no-op
       // writes nothing), and settle runs that were killed after their last write.
-      const auto next = plan::next_baseline(m_prepared.local, m_prepared.cloud, m_prepared.baseline.baseline, plan,
-                                            m_applied);
-      if (!m_prepared.baseline.usable || next != m_prepared.baseline.baseline) {
-        state::save_baseline(m_prepared.baseline_file, next);
+      if (!m_prepared.baseline.usable || !plan::baseline_unchanged(m_prepared.local, m_prepared.cloud,
+                                                                    m_prepared.baseline.baseline, plan, m_applied)) {
+        state::save_baseline(m_prepared.baseline_file,
+                             plan::next_baseline(m_prepared.local, m_prepared.cloud, m_prepared.baseline.baseline,
+                                                 plan, m_applied));
       }
       publish();
       settle_earlier_runs();

@@ -55,12 +55,36 @@ bool changed_since(const FileState* now, const std::optional<FileState>& then, s
 // Pairs (file, a path below it): "a" is a file somewhere while "a/b" exists,
 // so "a" is a folder elsewhere. `paths` is sorted, so every path below "a"
 // follows "a" directly or after siblings that sort before "a/" ("a-x", "a.txt").
-std::vector<std::pair<std::string, std::string>> file_folder_clashes(const std::set<std::string>& paths) {
+// Every path of either side once, sorted, pointing at the indexes' own keys
+// (no copies: the maps outlive the planner).
+std::vector<const std::string*> all_paths(const Index& local, const Index& cloud) {
+  std::vector<const std::string*> out;
+  out.reserve(std::max(local.files.size(), cloud.files.size()));
+  auto l = local.files.begin();
+  auto c = cloud.files.begin();
+  while (l != local.files.end() || c != cloud.files.end()) {
+    if (c == cloud.files.end() || (l != local.files.end() && l->first < c->first)) {
+      out.push_back(&(l++)->first);
+    } else if (l == local.files.end() || c->first < l->first) {
+      out.push_back(&(c++)->first);
+    } else {
+      out.push_back(&l->first);
+      ++l;
+      ++c;
+    }
+  }
+  return out;
+}
+
+std::vector<std::pair<std::string, std::string>> file_folder_clashes(const std::vector<const std::string*>& paths) {
   std::vector<std::pair<std::string, std::string>> out;
-  for (const auto& path : paths) {
-    const auto below = paths.lower_bound(path + "/");
-    if (below != paths.end() && below->compare(0, path.size() + 1, path + "/") == 0) {
-      out.emplace_back(path, *below);
+  std::string folder;
+  for (const auto* path : paths) {
+    folder.assign(*path).push_back('/');
+    const auto below = std::lower_bound(paths.begin(), paths.end(), folder,
+                                        [](const std::string* p, const std::string& f) { return *p < f; });
+    if (below != paths.end() && (*below)->compare(0, folder.size(), folder) == 0) {
+      out.emplace_back(*path, **below);
     }
   }
   return out;
@@ -74,13 +98,7 @@ public:
       m_append_only(options.append_only_globs), m_merge_lines(options.merge_line_globs) {}
 
   Plan run() {
-    std::set<std::string> paths;
-    for (const auto& [path, state] : m_local.files) {
-      paths.insert(path);
-    }
-    for (const auto& [path, state] : m_cloud.files) {
-      paths.insert(path);
-    }
+    const auto paths = all_paths(m_local, m_cloud);
     std::set<std::string> colliding;
     for (const auto& group : name_collisions(m_local, m_cloud)) {
       for (const auto& path : group) {
@@ -93,13 +111,13 @@ public:
       }
     }
     if (m_options.portable_names) {
-      for (const auto& path : paths) {
-        if (colliding.count(path) != 0U) {
+      for (const auto* path : paths) {
+        if (colliding.count(*path) != 0U) {
           continue;
         }
-        if (auto why = unportable_reason(path)) {
-          colliding.insert(path);
-          add(ActionKind::unsyncable, path,
+        if (auto why = unportable_reason(*path)) {
+          colliding.insert(*path);
+          add(ActionKind::unsyncable, *path,
               *why + "; it stays where it is (portable_names = false syncs it anyway)");
         }
       }
@@ -114,9 +132,9 @@ public:
         }
       }
     }
-    for (const auto& path : paths) {
-      if (colliding.count(path) == 0U) {
-        decide(path);
+    for (const auto* path : paths) {
+      if (colliding.count(*path) == 0U) {
+        decide(*path);
       }
     }
     Plan plan;
@@ -637,14 +655,17 @@ FileState with_known_hash(const FileState& now, const std::optional<FileState>& 
 
 } // namespace
 
-Baseline next_baseline(const Index& local, const Index& cloud, const Baseline& old, const Plan& plan,
-                       const Applied& applied) {
-  Baseline next;
+namespace {
+
+// Calls `emit(path, entry)` for each entry of the next baseline, in path
+// order (one pass over the three sorted maps at once).
+template <typename Emit>
+void for_each_next_entry(const Index& local, const Index& cloud, const Baseline& old, const Plan& plan,
+                         const Applied& applied, Emit&& emit) {
   std::map<std::string_view, const Action*> by_path;
   for (const auto& action : plan.actions) {
     by_path.emplace(action.path, &action);
   }
-  // One pass over the three sorted maps at once; `next` is filled in order.
   auto l = local.files.begin();
   auto c = cloud.files.begin();
   auto o = old.begin();
@@ -662,39 +683,61 @@ Baseline next_baseline(const Index& local, const Index& cloud, const Baseline& o
     const FileState* here = l != l_end && l->first == *path ? &l->second : nullptr;
     const FileState* there = c != c_end && c->first == *path ? &c->second : nullptr;
     const BaselineEntry* before = o != o_end && o->first == *path ? &o->second : nullptr;
-    const std::string key = *path;
-    if (here != nullptr) {
-      ++l;
-    }
-    if (there != nullptr) {
-      ++c;
-    }
-    if (before != nullptr) {
-      ++o;
-    }
+    const std::string& key = *path;  // stays valid: the maps are not changed
+    const auto advance = [&] {
+      if (here != nullptr) {
+        ++l;
+      }
+      if (there != nullptr) {
+        ++c;
+      }
+      if (before != nullptr) {
+        ++o;
+      }
+    };
     if (applied.deleted.count(key) != 0U) {
+      advance();
       continue;
     }
     if (const auto it = applied.copied.find(key); it != applied.copied.end()) {
-      next.emplace_hint(next.end(), key, BaselineEntry{it->second, it->second});
-      continue;
-    }
-    if (by_path.count(key) != 0U) {
+      emit(key, BaselineEntry{it->second, it->second});
+    } else if (by_path.count(key) != 0U) {
       // A conflict, held, kept apart, or a write that did not happen.
       if (before != nullptr) {
-        next.emplace_hint(next.end(), key, *before);
+        emit(key, *before);
       }
-      continue;
-    }
-    if (here != nullptr && there != nullptr) {
+    } else if (here != nullptr && there != nullptr) {
       // In sync.
-      next.emplace_hint(next.end(), key,
-                        BaselineEntry{with_known_hash(*here, before != nullptr ? before->local : std::nullopt),
-                                      with_known_hash(*there, before != nullptr ? before->cloud : std::nullopt)});
+      emit(key, BaselineEntry{with_known_hash(*here, before != nullptr ? before->local : std::nullopt),
+                              with_known_hash(*there, before != nullptr ? before->cloud : std::nullopt)});
     }
     // Gone from both sides: forgotten.
+    advance();
   }
+}
+
+} // namespace
+
+Baseline next_baseline(const Index& local, const Index& cloud, const Baseline& old, const Plan& plan,
+                       const Applied& applied) {
+  Baseline next;
+  for_each_next_entry(local, cloud, old, plan, applied, [&](const std::string& path, BaselineEntry entry) {
+    next.emplace_hint(next.end(), path, std::move(entry));
+  });
   return next;
+}
+
+bool baseline_unchanged(const Index& local, const Index& cloud, const Baseline& old, const Plan& plan,
+                        const Applied& applied) {
+  auto o = old.begin();
+  bool same = true;
+  for_each_next_entry(local, cloud, old, plan, applied, [&](const std::string& path, const BaselineEntry& entry) {
+    same = same && o != old.end() && o->first == path && o->second == entry;
+    if (o != old.end()) {
+      ++o;
+    }
+  });
+  return same && o == old.end();
 }
 
 namespace {
@@ -744,19 +787,31 @@ std::string collision_key(const std::string& path) {
 
 std::vector<std::vector<std::string>> name_collisions(const Index& local, const Index& cloud) {
   // Sorted (key, path) pairs: equal keys end up side by side.
+  // The folded key is kept only when it differs from the path (most paths
+  // are lower-case ASCII already): an empty string means "the path itself".
   std::vector<std::pair<std::string, const std::string*>> keyed;
   keyed.reserve(local.files.size() + cloud.files.size());
   for (const auto* index : {&local, &cloud}) {
     for (const auto& [path, state] : index->files) {
-      keyed.emplace_back(collision_key(path), &path);
+      const bool plain = std::none_of(path.begin(), path.end(), [](char ch) {
+        const auto b = static_cast<unsigned char>(ch);
+        return (b >= 'A' && b <= 'Z') || b >= 0x80;
+      });
+      keyed.emplace_back(plain ? std::string() : collision_key(path), &path);
     }
   }
-  std::sort(keyed.begin(), keyed.end(),
-            [](const auto& a, const auto& b) { return std::tie(a.first, *a.second) < std::tie(b.first, *b.second); });
+  const auto key_of = [](const std::pair<std::string, const std::string*>& k) -> std::string_view {
+    return k.first.empty() ? std::string_view(*k.second) : std::string_view(k.first);
+  };
+  std::sort(keyed.begin(), keyed.end(), [&](const auto& a, const auto& b) {
+    const auto ka = key_of(a);
+    const auto kb = key_of(b);
+    return ka != kb ? ka < kb : *a.second < *b.second;
+  });
   std::vector<std::vector<std::string>> out;
   for (std::size_t i = 0; i < keyed.size();) {
     std::size_t end = i + 1;
-    while (end < keyed.size() && keyed[end].first == keyed[i].first) {
+    while (end < keyed.size() && key_of(keyed[end]) == key_of(keyed[i])) {
       ++end;
     }
     std::vector<std::string> group;

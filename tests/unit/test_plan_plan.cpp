@@ -371,6 +371,14 @@ TEST_CASE("next_baseline keeps a recorded hash while size and mtime are unchange
   CHECK_FALSE(next.at("grown").cloud->sha256.has_value());  // other mtime: neither
   CHECK(next.at("rehashed").local->sha256 == "new");        // a hash read this run wins
   CHECK(next == next_baseline(local, cloud, next, plan, Applied{}));  // stable: a no-op run rewrites nothing
+  CHECK(baseline_unchanged(local, cloud, next, plan, Applied{}));
+  CHECK_FALSE(baseline_unchanged(local, cloud, old, plan, Applied{}));  // "grown" and "rehashed" changed
+  Baseline longer = next;
+  longer["zz-forgotten"] = BaselineEntry{st(1, 1), st(1, 1)};  // gone from both sides: dropped
+  CHECK_FALSE(baseline_unchanged(local, cloud, longer, plan, Applied{}));
+  Applied copied;
+  copied.copied["same"] = st(1, 1, "l1");
+  CHECK_FALSE(baseline_unchanged(local, cloud, next, plan, copied));  // the copy's state on both sides
 }
 
 TEST_CASE("a path that is a file on one side and a folder on the other is a conflict", "[plan]") {

@@ -148,6 +148,11 @@ struct Applied {
 Baseline next_baseline(const Index& local, const Index& cloud, const Baseline& old, const Plan& plan,
                        const Applied& applied);
 
+// True when next_baseline would return `old` unchanged (a run that changed
+// nothing need not rewrite it), without building a second baseline.
+bool baseline_unchanged(const Index& local, const Index& cloud, const Baseline& old, const Plan& plan,
+                        const Applied& applied);
+
 // The deletion guard: why the plan deletes too much to be carried out without
 // --force-deletes, or nullopt. Per side: more deletions than `max_count` (0 =
 // no limit); more than one deletion and over `max_percent` of the files the
