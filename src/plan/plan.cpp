@@ -786,44 +786,31 @@ std::string collision_key(const std::string& path) {
 } // namespace
 
 std::vector<std::vector<std::string>> name_collisions(const Index& local, const Index& cloud) {
-  // Sorted (key, path) pairs: equal keys end up side by side.
-  // The folded key is kept only when it differs from the path (most paths
-  // are lower-case ASCII already): an empty string means "the path itself".
-  std::vector<std::pair<std::string, const std::string*>> keyed;
-  keyed.reserve(local.files.size() + cloud.files.size());
-  for (const auto* index : {&local, &cloud}) {
-    for (const auto& [path, state] : index->files) {
-      const bool plain = std::none_of(path.begin(), path.end(), [](char ch) {
-        const auto b = static_cast<unsigned char>(ch);
-        return (b >= 'A' && b <= 'Z') || b >= 0x80;
-      });
-      keyed.emplace_back(plain ? std::string() : collision_key(path), &path);
+  // A path of lower-case ASCII is its own key, so two of them never meet:
+  // only paths that fold (upper case, non-ASCII) are keyed, and each such key
+  // is looked up among the plain paths and the other folded keys.
+  const auto paths = all_paths(local, cloud);
+  std::map<std::string, std::vector<std::string>> folded;  // key -> paths that fold to it
+  for (const auto* path : paths) {
+    const bool plain = std::none_of(path->begin(), path->end(), [](char ch) {
+      const auto b = static_cast<unsigned char>(ch);
+      return (b >= 'A' && b <= 'Z') || b >= 0x80;
+    });
+    if (!plain) {
+      folded[collision_key(*path)].push_back(*path);
     }
   }
-  const auto key_of = [](const std::pair<std::string, const std::string*>& k) -> std::string_view {
-    return k.first.empty() ? std::string_view(*k.second) : std::string_view(k.first);
-  };
-  std::sort(keyed.begin(), keyed.end(), [&](const auto& a, const auto& b) {
-    const auto ka = key_of(a);
-    const auto kb = key_of(b);
-    return ka != kb ? ka < kb : *a.second < *b.second;
-  });
   std::vector<std::vector<std::string>> out;
-  for (std::size_t i = 0; i < keyed.size();) {
-    std::size_t end = i + 1;
-    while (end < keyed.size() && key_of(keyed[end]) == key_of(keyed[i])) {
-      ++end;
-    }
-    std::vector<std::string> group;
-    for (std::size_t k = i; k < end; ++k) {
-      if (group.empty() || group.back() != *keyed[k].second) {
-        group.push_back(*keyed[k].second);  // a path on both sides counts once
-      }
+  for (auto& [key, group] : folded) {
+    const auto same = std::lower_bound(paths.begin(), paths.end(), key,
+                                       [](const std::string* p, const std::string& k) { return *p < k; });
+    if (same != paths.end() && **same == key && std::find(group.begin(), group.end(), key) == group.end()) {
+      group.push_back(key);  // a plain path with this very key (a folded one is in the group already)
     }
     if (group.size() > 1) {
+      std::sort(group.begin(), group.end());
       out.push_back(std::move(group));
     }
-    i = end;
   }
   return out;
 }

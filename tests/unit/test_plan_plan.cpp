@@ -212,6 +212,24 @@ TEST_CASE("an include root missing entirely on one side is a conflict, not delet
   CHECK(plan.actions[0].path == "skills/a.md");
 }
 
+TEST_CASE("name_collisions groups every spelling once, across both sides", "[plan]") {
+  Index local;
+  Index cloud;
+  local.files["README.md"] = st(1, 1);
+  local.files["readme.md"] = st(1, 1);
+  cloud.files["Readme.md"] = st(1, 1);
+  cloud.files["readme.md"] = st(1, 1);  // on both sides: one member
+  local.files["notes/a.md"] = st(1, 1);
+  cloud.files["notes/b.md"] = st(1, 1);  // plain names never collide with each other
+  local.files["x/cafe\xCC\x81"] = st(1, 1);  // NFD, already its own key
+  cloud.files["x/caf\xC3\xA9"] = st(1, 1);   // NFC
+  cloud.files["x/CAF\xC3\x89"] = st(1, 1);   // upper-case NFC
+  const auto groups = name_collisions(local, cloud);
+  REQUIRE(groups.size() == 2);
+  CHECK(groups[0] == std::vector<std::string>{"README.md", "Readme.md", "readme.md"});
+  CHECK(groups[1] == std::vector<std::string>{"x/CAF\xC3\x89", "x/cafe\xCC\x81", "x/caf\xC3\xA9"});  // byte order
+}
+
 TEST_CASE("names that differ only in case or Unicode form are unsyncable; the rest syncs", "[plan]") {
   Index local;
   Index cloud;
