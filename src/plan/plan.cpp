@@ -112,7 +112,7 @@ public:
     }
     if (m_options.portable_names) {
       for (const auto* path : paths) {
-        if (colliding.count(*path) != 0U) {
+        if (!colliding.empty() && colliding.count(*path) != 0U) {
           continue;
         }
         if (auto why = unportable_reason(*path)) {
@@ -132,9 +132,25 @@ public:
         }
       }
     }
+    // One pass in path order: each side's state and the baseline entry are
+    // found by walking the sorted maps along, not looked up per path.
+    auto li = m_local.files.begin();
+    auto ci = m_cloud.files.begin();
+    auto bi = m_baseline.begin();
     for (const auto* path : paths) {
-      if (colliding.count(*path) == 0U) {
-        decide(*path);
+      while (li != m_local.files.end() && li->first < *path) {
+        ++li;
+      }
+      while (ci != m_cloud.files.end() && ci->first < *path) {
+        ++ci;
+      }
+      while (bi != m_baseline.end() && bi->first < *path) {
+        ++bi;
+      }
+      if (colliding.empty() || colliding.count(*path) == 0U) {
+        decide(*path, li != m_local.files.end() && li->first == *path ? &li->second : nullptr,
+               ci != m_cloud.files.end() && ci->first == *path ? &ci->second : nullptr,
+               bi != m_baseline.end() && bi->first == *path ? &bi->second : nullptr);
       }
     }
     Plan plan;
@@ -184,14 +200,11 @@ private:
                std::move(reason));
   }
 
-  void decide(const std::string& path) {
-    const auto* l = m_local.find(path);
-    const auto* c = m_cloud.find(path);
-    const auto it = m_baseline.find(path);
-    const BaselineEntry* base = it == m_baseline.end() ? nullptr : &it->second;
+  // One path: its state on each side (nullptr when absent) and its baseline entry.
+  void decide(const std::string& path, const FileState* l, const FileState* c, const BaselineEntry* base) {
     const auto tol = m_options.tolerance_ns;
 
-    if (m_evidence.unavailable.count(path) != 0U) {
+    if (!m_evidence.unavailable.empty() && m_evidence.unavailable.count(path) != 0U) {
       add(ActionKind::kept_apart, path,
           "the cloud folder holds only a placeholder of it (not downloaded on this computer); nothing is copied "
           "or deleted. Make the cloud client keep the folder downloaded (Finder: \"Keep Downloaded\") and run "
