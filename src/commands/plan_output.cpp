@@ -35,14 +35,22 @@ std::string state_text(const std::optional<FileState>& s) {
 }
 
 std::size_t in_sync_count(const engine::Prepared& p) {
-  std::set<std::string> paths;
-  for (const auto& [path, state] : p.local.files) {
-    paths.insert(path);
+  // Paths on either side, counted by walking the two sorted indexes together.
+  std::size_t paths = 0;
+  auto l = p.local.files.begin();
+  auto c = p.cloud.files.begin();
+  while (l != p.local.files.end() || c != p.cloud.files.end()) {
+    ++paths;
+    if (c == p.cloud.files.end() || (l != p.local.files.end() && l->first < c->first)) {
+      ++l;
+    } else if (l == p.local.files.end() || c->first < l->first) {
+      ++c;
+    } else {
+      ++l;
+      ++c;
+    }
   }
-  for (const auto& [path, state] : p.cloud.files) {
-    paths.insert(path);
-  }
-  return paths.size() - std::min(paths.size(), p.plan.actions.size());
+  return paths - std::min(paths, p.plan.actions.size());
 }
 
 // Up to k_findings_shown findings of `path`, one line each, then how many more.

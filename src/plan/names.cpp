@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 
 namespace codexsync::plan {
@@ -33,6 +34,9 @@ std::string part(std::string_view name, bool last) {
 
 // UTF-16 code units of valid UTF-8 `text`: two for a character above U+FFFF.
 std::size_t utf16_units(std::string_view text) {
+  if (std::all_of(text.begin(), text.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; })) {
+    return text.size();  // ASCII: a unit per byte
+  }
   std::size_t units = 0;
   std::size_t at = 0;
   while (at < text.size()) {
