@@ -1,11 +1,16 @@
 #pragma once
 // The scanner's OS-specific helpers (platform_posix.cpp / platform_win32.cpp).
 
+#include <codexsync/util/file_stat.hpp>
+
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <system_error>
+#include <vector>
 
 namespace codexsync::scan::detail {
 
@@ -14,10 +19,24 @@ struct EntryName {
   bool exact = true; // false: the OS name has no faithful UTF-8 form
 };
 
-// Returns the last component of `entry_path` (as given by directory_iterator)
-// as UTF-8. Invalid bytes (POSIX) are shown as `\xNN`; unpaired surrogates
+// Returns the last component of `native` (an entry's name, or a path ending
+// in it) as UTF-8. Invalid bytes (POSIX) are shown as `\xNN`; unpaired surrogates
 // (Windows) as U+FFFD; either way `exact` is false.
-EntryName entry_name(const std::filesystem::path& entry_path);
+EntryName entry_name(std::basic_string_view<std::filesystem::path::value_type> native);
+
+// One entry of a folder, as listed with its stat.
+struct ListedEntry {
+  std::filesystem::path::string_type name;  // the OS's name of the entry
+  std::optional<util::FileStat> stat;       // not following a link; nullopt: see stat_error
+  std::error_code stat_error;
+};
+
+// Lists the entries of the folder `dir` ("." and ".." left out) with the stat
+// of each, not following links. POSIX: readdir and fstatat relative to the
+// open folder; Windows: directory_iterator and util::stat_no_follow (which
+// tells junctions from cloud placeholders). `ec` is set when the folder
+// cannot be listed (or not to the end: what was read is returned).
+std::vector<ListedEntry> list_dir(const std::filesystem::path& dir, std::error_code& ec);
 
 // Reads up to `size` bytes at `offset` of the file `path`, without following
 // a final link. Returns how many were read (fewer at end of file); 0 and `ec`

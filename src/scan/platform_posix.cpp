@@ -1,5 +1,6 @@
 #include "platform.hpp"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -46,8 +47,7 @@ std::size_t utf8_sequence_length(std::string_view text, std::size_t pos) {
 
 } // namespace
 
-EntryName entry_name(const std::filesystem::path& entry_path) {
-  const std::string_view native = entry_path.native();
+EntryName entry_name(std::basic_string_view<std::filesystem::path::value_type> native) {
   const auto slash = native.find_last_of('/');
   const auto name = slash == std::string_view::npos ? native : native.substr(slash + 1);
   EntryName out;
@@ -67,6 +67,42 @@ EntryName entry_name(const std::filesystem::path& entry_path) {
     out.utf8.append(name.substr(pos, length));
     pos += length;
   }
+  return out;
+}
+
+std::vector<ListedEntry> list_dir(const std::filesystem::path& dir, std::error_code& ec) {
+  ec.clear();
+  std::vector<ListedEntry> out;
+  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);  // swapped for a link since its stat: not entered
+  if (fd < 0) {
+    ec = std::error_code(errno, std::generic_category());
+    return out;
+  }
+  DIR* listing = ::fdopendir(fd);
+  if (listing == nullptr) {
+    ec = std::error_code(errno, std::generic_category());
+    ::close(fd);
+    return out;
+  }
+  for (;;) {
+    errno = 0;
+    const dirent* entry = ::readdir(listing);
+    if (entry == nullptr) {
+      if (errno != 0) {
+        ec = std::error_code(errno, std::generic_category());
+      }
+      break;
+    }
+    const std::string_view name(entry->d_name);
+    if (name == "." || name == "..") {
+      continue;
+    }
+    ListedEntry listed;
+    listed.name = std::string(name);
+    listed.stat = util::stat_no_follow_at(fd, entry->d_name, listed.stat_error);
+    out.push_back(std::move(listed));
+  }
+  ::closedir(listing);  // closes fd too
   return out;
 }
 

@@ -11,8 +11,7 @@
 
 namespace codexsync::scan::detail {
 
-EntryName entry_name(const std::filesystem::path& entry_path) {
-  const std::wstring_view native = entry_path.native();
+EntryName entry_name(std::basic_string_view<std::filesystem::path::value_type> native) {
   const auto slash = native.find_last_of(L"\\/");
   const auto name = slash == std::wstring_view::npos ? native : native.substr(slash + 1);
   EntryName out;
@@ -21,6 +20,20 @@ EntryName entry_name(const std::filesystem::path& entry_path) {
   // the name survives the round trip.
   if (out.utf8.find("\xEF\xBF\xBD") != std::string::npos) {
     out.exact = util::wide_from_utf8(out.utf8) == name;
+  }
+  return out;
+}
+
+std::vector<ListedEntry> list_dir(const std::filesystem::path& dir, std::error_code& ec) {
+  ec.clear();
+  std::vector<ListedEntry> out;
+  const std::filesystem::directory_iterator end;
+  auto it = std::filesystem::directory_iterator(dir, ec);
+  for (; !ec && it != end; it.increment(ec)) {
+    ListedEntry listed;
+    listed.name = it->path().filename().native();
+    listed.stat = util::stat_no_follow(it->path(), listed.stat_error);
+    out.push_back(std::move(listed));
   }
   return out;
 }

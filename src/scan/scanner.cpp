@@ -221,13 +221,13 @@ public:
         return; // a missing root is not an error
       }
       if (i + 1 == parts.size()) {
-        visit(key, path, *stat);
+        visit(key, [&] { return path; }, *stat);
         break;
       }
       // A folder on the way to the root: it must be a real folder we would walk.
       if (stat->type != util::FileType::directory) {
         if (stat->type == util::FileType::symlink || stat->type == util::FileType::reparse_point) {
-          visit(key, path, *stat);
+          visit(key, [&] { return path; }, *stat);
         }
         return;
       }
@@ -282,19 +282,15 @@ private:
 
   void list(const Folder& folder) {
     std::error_code ec;
-    const fs::directory_iterator end;
-    auto it = fs::directory_iterator(folder.path, ec);
-    for (; !ec && it != end; it.increment(ec)) {
-      const fs::path& path = it->path();
-      const auto name = detail::entry_name(path);
+    auto entries = detail::list_dir(folder.path, ec);
+    for (const auto& entry : entries) {
+      const auto name = detail::entry_name(entry.name);
       std::string key;
       key.reserve(folder.key.size() + 1 + name.utf8.size());
       key.append(folder.key).append(1, '/').append(name.utf8);
-      std::error_code stat_ec;
-      const auto stat = util::stat_no_follow(path, stat_ec);
-      if (!stat) {
-        if (!is_gone(stat_ec) && !excluded_entry(key)) {
-          skip(std::move(key), "unreadable: " + stat_ec.message());
+      if (!entry.stat) {
+        if (!is_gone(entry.stat_error) && !excluded_entry(key)) {
+          skip(std::move(key), "unreadable: " + entry.stat_error.message());
         }
         continue; // gone since the listing
       }
@@ -304,15 +300,17 @@ private:
         }
         continue;
       }
-      visit(std::move(key), path, *stat);
+      // The full path is made only when needed: a folder to enter, a file to read.
+      visit(std::move(key), [&] { return folder.path / entry.name; }, *entry.stat);
     }
     if (ec) {
       skip(folder.key, "unreadable: " + ec.message());
     }
   }
 
-  // Decides about one entry: queue a folder, index a file, or list it as skipped.
-  void visit(std::string key, const fs::path& path, const util::FileStat& stat) {
+  // Decides about one entry: queue a folder, index a file, or list it as
+  // skipped. `path_of()` gives its full path.
+  template <typename PathOf> void visit(std::string key, const PathOf& path_of, const util::FileStat& stat) {
     switch (stat.type) {
     case util::FileType::directory:
       if (m_pruned.matches(key)) {
@@ -326,10 +324,10 @@ private:
         skip(key, std::string(k_reason_never_folder));
         return;
       }
-      m_pending.push_back(Folder{std::move(key), path});
+      m_pending.push_back(Folder{std::move(key), path_of()});
       return;
     case util::FileType::regular:
-      visit_file(std::move(key), path, stat);
+      visit_file(std::move(key), path_of, stat);
       return;
     case util::FileType::symlink:
     case util::FileType::reparse_point:
@@ -345,7 +343,7 @@ private:
     }
   }
 
-  void visit_file(std::string key, const fs::path& path, const util::FileStat& stat) {
+  template <typename PathOf> void visit_file(std::string key, const PathOf& path_of, const util::FileStat& stat) {
     if (m_excluded.matches(key)) {
       return;
     }
@@ -371,6 +369,7 @@ private:
       m_index.files.insert_or_assign(std::move(key), FileState{stat.size, stat.mtime_ns, std::nullopt});
       return;
     }
+    const fs::path path = path_of();
     // Asking for no more than the file holds saves the read that finds the end.
     std::array<unsigned char, k_header_size> header{};
     const auto wanted = static_cast<std::size_t>(std::min<std::uint64_t>(header.size(), stat.size));

@@ -43,6 +43,16 @@ std::optional<FileStat> stat_no_follow(const std::filesystem::path& path, std::e
   return from_stat(st);
 }
 
+std::optional<FileStat> stat_no_follow_at(int dir_fd, const char* name, std::error_code& ec) {
+  ec.clear();
+  struct stat st {};
+  if (::fstatat(dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+    ec = std::error_code(errno, std::generic_category());
+    return std::nullopt;
+  }
+  return from_stat(st);
+}
+
 std::optional<FileStat> stat_open_file(NativeFile file, std::error_code& ec) {
   ec.clear();
   struct stat st {};

@@ -42,6 +42,13 @@ using NativeFile = int;    // a file descriptor
 // type tells regular file from folder. nullopt and `ec` set on failure.
 std::optional<FileStat> stat_open_file(NativeFile file, std::error_code& ec);
 
+#ifndef _WIN32
+// POSIX: the stat of `name` inside the open folder `dir_fd` without following
+// a final link (fstatat), which spares the kernel resolving the whole path
+// for every entry of a folder being listed.
+std::optional<FileStat> stat_no_follow_at(int dir_fd, const char* name, std::error_code& ec);
+#endif
+
 // Sets the modification time of `path` (a regular file) to `mtime_ns`.
 void set_mtime_ns(const std::filesystem::path& path, std::int64_t mtime_ns, std::error_code& ec);
 
