@@ -303,6 +303,7 @@ RestoreReport apply_restore(const config::Config& cfg, const RestorePlan& plan, 
     }
     fs::create_directories(scratch, ec);
     std::size_t n = 0;
+    apply::FolderSyncs folders;  // each folder's fsync once, at the end
     std::map<std::string, FileState> put_in_cloud;  // for this machine's delivery record
     std::set<std::string> removed_from_cloud;
     for (const auto* item : work) {
@@ -327,7 +328,7 @@ RestoreReport apply_restore(const config::Config& cfg, const RestorePlan& plan, 
       }
       const auto extracted = scratch / std::to_string(n++);
       reader->extract(*it, extracted);  // verifies size and sha256
-      const auto written = apply::copy_file_atomic(extracted, dest);
+      const auto written = apply::copy_file_atomic(extracted, dest, {}, &folders);
       fs::remove(extracted, ec);
       if (written.sha256 != it->sha256) {
         throw FailSafeError(fmt::format("{} changed while it was restored; run the restore again",
@@ -341,6 +342,7 @@ RestoreReport apply_restore(const config::Config& cfg, const RestorePlan& plan, 
         put_in_cloud[item->path] = FileState{it->size, it->mtime_ns, it->sha256};
       }
     }
+    folders.flush();  // every rename on disk before the delivery record and the journal say so
     detail::claim_own(cfg, put_in_cloud, removed_from_cloud, clock);
     fs::remove_all(scratch, ec);
     if (!plan.journal.empty()) {
