@@ -35,21 +35,8 @@ std::string state_text(const std::optional<FileState>& s) {
 }
 
 std::size_t in_sync_count(const engine::Prepared& p) {
-  // Paths on either side, counted by walking the two sorted indexes together.
   std::size_t paths = 0;
-  auto l = p.local.files.begin();
-  auto c = p.cloud.files.begin();
-  while (l != p.local.files.end() || c != p.cloud.files.end()) {
-    ++paths;
-    if (c == p.cloud.files.end() || (l != p.local.files.end() && l->first < c->first)) {
-      ++l;
-    } else if (l == p.local.files.end() || c->first < l->first) {
-      ++c;
-    } else {
-      ++l;
-      ++c;
-    }
-  }
+  for_each_path(p.local, p.cloud, [&](const std::string&, const FileState*, const FileState*) { ++paths; });
   return paths - std::min(paths, p.plan.actions.size());
 }
 

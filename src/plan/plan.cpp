@@ -60,19 +60,7 @@ bool changed_since(const FileState* now, const std::optional<FileState>& then, s
 std::vector<const std::string*> all_paths(const Index& local, const Index& cloud) {
   std::vector<const std::string*> out;
   out.reserve(std::max(local.files.size(), cloud.files.size()));
-  auto l = local.files.begin();
-  auto c = cloud.files.begin();
-  while (l != local.files.end() || c != cloud.files.end()) {
-    if (c == cloud.files.end() || (l != local.files.end() && l->first < c->first)) {
-      out.push_back(&(l++)->first);
-    } else if (l == local.files.end() || c->first < l->first) {
-      out.push_back(&(c++)->first);
-    } else {
-      out.push_back(&l->first);
-      ++l;
-      ++c;
-    }
-  }
+  for_each_path(local, cloud, [&](const std::string& path, const FileState*, const FileState*) { out.push_back(&path); });
   return out;
 }
 
@@ -134,25 +122,15 @@ public:
     }
     // One pass in path order: each side's state and the baseline entry are
     // found by walking the sorted maps along, not looked up per path.
-    auto li = m_local.files.begin();
-    auto ci = m_cloud.files.begin();
     auto bi = m_baseline.begin();
-    for (const auto* path : paths) {
-      while (li != m_local.files.end() && li->first < *path) {
-        ++li;
-      }
-      while (ci != m_cloud.files.end() && ci->first < *path) {
-        ++ci;
-      }
-      while (bi != m_baseline.end() && bi->first < *path) {
+    for_each_path(m_local, m_cloud, [&](const std::string& path, const FileState* l, const FileState* c) {
+      while (bi != m_baseline.end() && bi->first < path) {
         ++bi;
       }
-      if (colliding.empty() || colliding.count(*path) == 0U) {
-        decide(*path, li != m_local.files.end() && li->first == *path ? &li->second : nullptr,
-               ci != m_cloud.files.end() && ci->first == *path ? &ci->second : nullptr,
-               bi != m_baseline.end() && bi->first == *path ? &bi->second : nullptr);
+      if (colliding.empty() || colliding.count(path) == 0U) {
+        decide(path, l, c, bi != m_baseline.end() && bi->first == path ? &bi->second : nullptr);
       }
-    }
+    });
     Plan plan;
     plan.actions = std::move(m_actions);
     std::stable_sort(plan.actions.begin(), plan.actions.end(),
@@ -582,15 +560,8 @@ std::vector<std::string> hash_candidates(const Index& local, const Index& cloud,
   // One pass over the three sorted maps (a lookup per path costs more than
   // the rest of the test at 100,000 files).
   std::vector<std::string> out;
-  auto l = local.files.begin();
-  auto c = cloud.files.begin();
   auto b = baseline.begin();
-  while (l != local.files.end() || c != cloud.files.end()) {
-    const std::string& path = c == cloud.files.end() || (l != local.files.end() && l->first < c->first)
-                                ? l->first
-                                : c->first;
-    const FileState* here = l != local.files.end() && l->first == path ? &l->second : nullptr;
-    const FileState* there = c != cloud.files.end() && c->first == path ? &c->second : nullptr;
+  for_each_path(local, cloud, [&](const std::string& path, const FileState* here, const FileState* there) {
     while (b != baseline.end() && b->first < path) {
       ++b;
     }
@@ -613,13 +584,7 @@ std::vector<std::string> hash_candidates(const Index& local, const Index& cloud,
     if (wanted) {
       out.push_back(path);
     }
-    if (here != nullptr) {
-      ++l;
-    }
-    if (there != nullptr) {
-      ++c;
-    }
-  }
+  });
   return out;
 }
 

@@ -47,6 +47,27 @@ struct Index {
   bool has_files_under(std::string_view root) const;
 };
 
+// Calls `visit(path, here, there)` for every path of either index once, in
+// path order, with its state on each side (nullptr where it is absent), by
+// walking the two sorted maps along (no lookup per path).
+template <typename Visit> void for_each_path(const Index& local, const Index& cloud, Visit&& visit) {
+  auto l = local.files.begin();
+  auto c = cloud.files.begin();
+  while (l != local.files.end() || c != cloud.files.end()) {
+    if (c == cloud.files.end() || (l != local.files.end() && l->first < c->first)) {
+      visit(l->first, &l->second, static_cast<const FileState*>(nullptr));
+      ++l;
+    } else if (l == local.files.end() || c->first < l->first) {
+      visit(c->first, static_cast<const FileState*>(nullptr), &c->second);
+      ++c;
+    } else {
+      visit(l->first, &l->second, &c->second);
+      ++l;
+      ++c;
+    }
+  }
+}
+
 // The include root (one of `roots`) that `path` is or lies below, or "" when
 // none holds it.
 std::string root_of(std::string_view path, const std::vector<std::string>& roots);
