@@ -510,10 +510,14 @@ prep_synced() {
   prep_ours b sync --apply || return 1
   local m
   for m in a b; do
-    rsync -a "$LIVE/$m/.codex/" "$MIRROR/"
-    rsync -a "$MIRROR/" "$LIVE/$m/.codex/"
-    unison_cmd "$LIVE/$m/.codex" "$MIRROR"
-    "${UN[@]}" >>"$RESULTS/logs/$WL_KEY-prep.log" 2>&1 || fail "$WL preparation: unison $m failed (exit $?)"
+    if want_tool rsync; then
+      rsync -a "$LIVE/$m/.codex/" "$MIRROR/"
+      rsync -a "$MIRROR/" "$LIVE/$m/.codex/"
+    fi
+    if want_tool unison; then
+      unison_cmd "$LIVE/$m/.codex" "$MIRROR"
+      "${UN[@]}" >>"$RESULTS/logs/$WL_KEY-prep.log" 2>&1 || fail "$WL preparation: unison $m failed (exit $?)"
+    fi
   done
   verify_same "$WL prepared state (A vs mirror)" "$LIVE/a/.codex" "$MIRROR" sha
   verify_same "$WL prepared state (B vs mirror)" "$LIVE/b/.codex" "$MIRROR" sha
@@ -976,7 +980,10 @@ machine_md() {
   commit="$(git -C "$repo_root" rev-parse --short HEAD 2>/dev/null || echo unknown)"
   git -C "$repo_root" diff --quiet HEAD 2>/dev/null || dirty=" (with uncommitted changes)"
   printf -- '- date: %s\n' "$(date -u +%Y-%m-%dT%H:%MZ)"
-  printf -- '- codexsync: %s, commit %s%s, %s build\n' "$("$CS" --version 2>/dev/null | head -1)" "$commit" "$dirty" \
+  local src_commit
+  src_commit="$(git -C "$repo_root" log -1 --format='%h %cs' -- src include 2>/dev/null || echo unknown)"
+  printf -- '- codexsync: %s, commit %s%s (src/ and include/ last changed in %s), %s build\n' \
+    "$("$CS" --version 2>/dev/null | head -1)" "$commit" "$dirty" "$src_commit" \
     "$(sed -n 's/^CMAKE_BUILD_TYPE:[A-Z]*=//p' "$BUILD/CMakeCache.txt" 2>/dev/null || echo '?')"
   printf -- '- CPU: %s x %s\n' "$(nproc)" "$(sed -n 's/^model name[^:]*: *//p' /proc/cpuinfo | head -1)"
   printf -- '- RAM: %s MiB\n' "$(awk '/^MemTotal/ { print int($2 / 1024) }' /proc/meminfo)"
