@@ -732,30 +732,26 @@ namespace {
 
 // Appends the key of one non-ASCII code point: its case folding in NFD form
 // when the table has it, else the code point itself.
-void fold_code_point(char32_t cp, std::string_view original, std::string& out) {
+template <typename Sink> void fold_code_point(char32_t cp, std::string_view original, Sink& out) {
   const auto* begin = std::begin(detail::k_fold_table);
   const auto* end = std::end(detail::k_fold_table);
   const auto* it = std::lower_bound(begin, end, cp, [](const detail::FoldEntry& e, char32_t c) {
     return e.code_point < c;
   });
-  if (it != end && it->code_point == cp) {
-    out += it->folded;
-  } else {
-    out += original;
-  }
+  out(it != end && it->code_point == cp ? std::string_view(it->folded) : original);
 }
 
-// A key equal for names that a case-insensitive or normalising file system
-// (Windows, macOS) would store as one file: ASCII and Latin/Greek/Cyrillic
-// letters case-folded, precomposed letters decomposed (NFD), so "Café" (NFC)
-// and "cafe\u0301" (NFD) meet while "resume" and "résumé" stay apart.
-std::string collision_key(const std::string& path) {
-  std::string key;
-  key.reserve(path.size());
+// Feeds `out` the key of `path`, piece by piece: equal for names that a
+// case-insensitive or normalising file system (Windows, macOS) would store as
+// one file: ASCII and Latin/Greek/Cyrillic letters case-folded, precomposed
+// letters decomposed (NFD), so "Café" (NFC) and "cafe\u0301" (NFD) meet
+// while "resume" and "résumé" stay apart.
+template <typename Sink> void fold_path(const std::string& path, Sink& out) {
   for (std::size_t i = 0; i < path.size();) {
     const auto b = static_cast<unsigned char>(path[i]);
     if (b < 0x80) {
-      key += static_cast<char>(b >= 'A' && b <= 'Z' ? b - 'A' + 'a' : b);
+      const char lower = static_cast<char>(b >= 'A' && b <= 'Z' ? b - 'A' + 'a' : b);
+      out(std::string_view(&lower, 1));
       ++i;
       continue;
     }
@@ -765,36 +761,58 @@ std::string collision_key(const std::string& path) {
     for (std::size_t k = 1; k < len; ++k) {
       cp = (cp << 6) | (static_cast<unsigned char>(path[i + k]) & 0x3F);
     }
-    fold_code_point(cp, std::string_view(path).substr(i, len), key);
+    fold_code_point(cp, std::string_view(path).substr(i, len), out);
     i += len;
   }
+}
+
+std::string collision_key(const std::string& path) {
+  std::string key;
+  key.reserve(path.size());
+  auto append = [&](std::string_view piece) { key.append(piece); };
+  fold_path(path, append);
   return key;
+}
+
+// A 64-bit FNV-1a hash of the key, made without building it.
+std::uint64_t collision_hash(const std::string& path) {
+  std::uint64_t hash = 14695981039346656037ULL;
+  auto mix = [&](std::string_view piece) {
+    for (const char c : piece) {
+      hash = (hash ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
+    }
+  };
+  fold_path(path, mix);
+  return hash;
 }
 
 } // namespace
 
 std::vector<std::vector<std::string>> name_collisions(const Index& local, const Index& cloud) {
-  // A path of lower-case ASCII is its own key, so two of them never meet:
-  // only paths that fold (upper case, non-ASCII) are keyed, and each such key
-  // is looked up among the plain paths and the other folded keys.
-  const auto paths = all_paths(local, cloud);
-  std::map<std::string, std::vector<std::string>> folded;  // key -> paths that fold to it
-  for (const auto* path : paths) {
-    const bool plain = std::none_of(path->begin(), path->end(), [](char ch) {
-      const auto b = static_cast<unsigned char>(ch);
-      return (b >= 'A' && b <= 'Z') || b >= 0x80;
-    });
-    if (!plain) {
-      folded[collision_key(*path)].push_back(*path);
+  // Every path's key hashed (16 bytes a path, no key kept), sorted by hash;
+  // only paths whose hashes meet are keyed for real and grouped.
+  std::vector<std::pair<std::uint64_t, const std::string*>> hashed;
+  hashed.reserve(std::max(local.files.size(), cloud.files.size()));
+  for_each_path(local, cloud, [&](const std::string& path, const FileState*, const FileState*) {
+    hashed.emplace_back(collision_hash(path), &path);
+  });
+  std::sort(hashed.begin(), hashed.end(),
+            [](const auto& a, const auto& b) { return a.first != b.first ? a.first < b.first : *a.second < *b.second; });
+  std::map<std::string, std::vector<std::string>> groups;  // key -> its paths, for the few that meet
+  for (std::size_t i = 0; i < hashed.size();) {
+    std::size_t end = i + 1;
+    while (end < hashed.size() && hashed[end].first == hashed[i].first) {
+      ++end;
     }
+    if (end - i > 1) {
+      for (std::size_t k = i; k < end; ++k) {
+        groups[collision_key(*hashed[k].second)].push_back(*hashed[k].second);
+      }
+    }
+    i = end;
   }
   std::vector<std::vector<std::string>> out;
-  for (auto& [key, group] : folded) {
-    const auto same = std::lower_bound(paths.begin(), paths.end(), key,
-                                       [](const std::string* p, const std::string& k) { return *p < k; });
-    if (same != paths.end() && **same == key && std::find(group.begin(), group.end(), key) == group.end()) {
-      group.push_back(key);  // a plain path with this very key (a folded one is in the group already)
-    }
+  for (auto& [key, group] : groups) {
     if (group.size() > 1) {
       std::sort(group.begin(), group.end());
       out.push_back(std::move(group));
