@@ -3,6 +3,7 @@
 #include <codexsync/log/log.hpp>
 #include <codexsync/secrets/scanner.hpp>
 #include <codexsync/util/fs.hpp>
+#include <codexsync/util/parallel.hpp>
 
 #include "sides.hpp"
 
@@ -12,6 +13,8 @@
 
 namespace codexsync::engine {
 namespace {
+
+constexpr std::size_t k_parallel_scans_from = 16;  // fewer files: not worth the threads
 
 // True for the actions whose writing puts local content into the cloud folder:
 // copies to the cloud, merges, and a pull that replaces a local version a
@@ -38,17 +41,34 @@ std::string withheld_reason(const plan::Action& action, const std::vector<secret
 
 void guard_secrets(const config::Config& cfg, Prepared& prepared) {
   const auto& allow = cfg.secrets.allow;
+  std::vector<plan::Action*> sending;
   for (auto& action : prepared.plan.actions) {
-    if (!sends_local_content(action)) {
-      continue;
+    if (sends_local_content(action)) {
+      sending.push_back(&action);
     }
-    const auto file = detail::file_on(cfg, Side::local, action.path);
-    // A fast-forward sends only the new tail; the rest send the whole local file.
-    const auto from = action.kind == plan::ActionKind::copy_to_cloud ? action.append_from.value_or(0) : 0;
+  }
+  // The files are read and scanned on the cores at once (a first sync sends
+  // every file); what is found is then judged here, in plan order.
+  struct Scanned {
+    std::vector<secrets::Finding> findings;
     std::error_code ec;
-    auto findings = secrets::scan_file(file, from, ec);
-    if (ec) {
-      detail::throw_unreadable(file, ec, "check it for secrets before it goes to the cloud folder",
+  };
+  std::vector<Scanned> scanned(sending.size());
+  util::parallel_for(sending.size(), sending.size() >= k_parallel_scans_from ? util::cpu_threads(4) : 1,
+                     [&](std::size_t i) {
+                       const auto& action = *sending[i];
+                       // A fast-forward sends only the new tail; the rest send the whole local file.
+                       const auto from =
+                         action.kind == plan::ActionKind::copy_to_cloud ? action.append_from.value_or(0) : 0;
+                       scanned[i].findings =
+                         secrets::scan_file(detail::file_on(cfg, Side::local, action.path), from, scanned[i].ec);
+                     });
+  for (std::size_t i = 0; i < sending.size(); ++i) {
+    auto& action = *sending[i];
+    auto& findings = scanned[i].findings;
+    if (scanned[i].ec) {
+      detail::throw_unreadable(detail::file_on(cfg, Side::local, action.path), scanned[i].ec,
+                               "check it for secrets before it goes to the cloud folder",
                                "nothing was written. Check its permissions, or exclude it in [filters] "
                                "exclude_globs");
     }

@@ -7,6 +7,7 @@
 #include <codexsync/state/run_lock.hpp>
 #include <codexsync/util/file_stat.hpp>
 #include <codexsync/util/fs.hpp>
+#include <codexsync/util/parallel.hpp>
 #include <codexsync/util/sha256.hpp>
 
 #include "evidence.hpp"
@@ -19,10 +20,8 @@
 
 #include <fmt/format.h>
 
-#include <atomic>
 #include <future>
 #include <mutex>
-#include <thread>
 #include <map>
 #include <set>
 
@@ -549,33 +548,7 @@ private:
       }
       return;
     }
-    std::atomic<std::size_t> next{0};
-    std::atomic<bool> stop{false};
-    std::exception_ptr error;
-    const auto work = [&] {
-      try {
-        for (auto i = next++; i < copies.size() && !stop; i = next++) {
-          carry_out(*copies[i]);
-        }
-      } catch (...) {
-        const std::lock_guard lock(m_mutex);
-        if (!error) {
-          error = std::current_exception();
-        }
-        stop = true;
-      }
-    };
-    std::vector<std::thread> pool;
-    for (std::size_t t = 1; t < threads; ++t) {
-      pool.emplace_back(work);
-    }
-    work();
-    for (auto& thread : pool) {
-      thread.join();
-    }
-    if (error) {
-      std::rethrow_exception(error);
-    }
+    util::parallel_for(copies.size(), threads, [&](std::size_t i) { carry_out(*copies[i]); });
     for (const auto* action : rest) {
       carry_out(*action);
     }
