@@ -555,14 +555,18 @@ run_s2() {
     if ! grep -q '^Done: 0 copied' "$M_LOG"; then
       fail "$WL S2 codexsync (run $r) copied something although nothing changed: $(grep '^Done:' "$M_LOG" || echo 'no Done line')"
     fi
+    verify_same "$WL S2 codexsync (run $r)" "$A" "$GEN_TREE" "$(check_mode "$r")"
+    verify_same "$WL S2 codexsync (run $r), mirror" "$MIRROR" "$GEN_TREE" meta
     if want_tool rsync; then
       measure S2 rsync "$r" sh -c 'rsync -a "$1/" "$2/" && rsync -a "$2/" "$1/"' sh "$A" "$MIRROR"
       expect_exit0 "$WL S2 rsync -a, both ways (run $r)"
+      verify_same "$WL S2 rsync (run $r)" "$A" "$MIRROR" meta
     fi
     if want_tool unison; then
       unison_cmd "$A" "$MIRROR"
       measure S2 unison "$r" "${UN[@]}"
       expect_exit0 "$WL S2 unison (run $r)"
+      verify_same "$WL S2 unison (run $r)" "$A" "$MIRROR" meta
     fi
   done
   verify_same "$WL S2 (A vs mirror)" "$A" "$MIRROR" sha
