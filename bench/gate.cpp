@@ -141,7 +141,7 @@ int main(int argc, char** argv) {
     }
     seen = list->size();
     matches = found.size();
-    if (i > 0) {  // the first sample warms up
+    if (i > 0) { // the first sample warms up
       ms.push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
     }
   }
@@ -168,14 +168,16 @@ int main(int argc, char** argv) {
     return 1;
   }
   std::sort(ms.begin(), ms.end());
-  const double median = ms.size() % 2 == 1 ? ms[ms.size() / 2] : (ms[ms.size() / 2 - 1] + ms[ms.size() / 2]) / 2;
+  const double median =
+      ms.size() % 2 == 1 ? ms[ms.size() / 2] : (ms[ms.size() / 2 - 1] + ms[ms.size() / 2]) / 2;
   const double p90 = ms[std::min(ms.size() - 1, (ms.size() * 9) / 10)];
   std::printf("{\"processes\":%zu,\"matches\":%zu,\"samples\":%zu,\"median_ms\":%.3f,\"p90_ms\":%.3f,"
               "\"max_ms\":%.3f,\"cpu_ms_per_sample\":%.3f,\"helper_children\":%zu}\n",
               seen, matches, ms.size(), median, p90, ms.back(), cpu_total / static_cast<double>(samples + 1),
               helpers);
   if (helpers != 0) {
-    std::fprintf(stderr, "codexsync-benchgate: the probe started %zu process(es); it must start none\n", helpers);
+    std::fprintf(stderr, "codexsync-benchgate: the probe started %zu process(es); it must start none\n",
+                 helpers);
     return 1;
   }
   if (seen < static_cast<std::size_t>(min_processes)) {

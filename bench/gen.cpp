@@ -133,9 +133,12 @@ Civil civil(std::int64_t ms) {
   const auto day = floor<days>(tp);
   const year_month_day ymd{day};
   const hh_mm_ss hms{tp - day};
-  return Civil{static_cast<int>(ymd.year()),       static_cast<unsigned>(ymd.month()),
-               static_cast<unsigned>(ymd.day()),   static_cast<long>(hms.hours().count()),
-               static_cast<long>(hms.minutes().count()), static_cast<long>(hms.seconds().count()),
+  return Civil{static_cast<int>(ymd.year()),
+               static_cast<unsigned>(ymd.month()),
+               static_cast<unsigned>(ymd.day()),
+               static_cast<long>(hms.hours().count()),
+               static_cast<long>(hms.minutes().count()),
+               static_cast<long>(hms.seconds().count()),
                static_cast<long>(hms.subseconds().count())};
 }
 
@@ -168,17 +171,17 @@ std::string session_path(std::int64_t ms, const std::string& id) {
 // nothing looks like a credential to the secret guard.
 
 constexpr std::array<std::string_view, 96> k_words{
-  "the",      "a",        "and",      "of",       "to",      "in",       "is",      "for",      "with",
-  "this",     "that",     "file",     "test",     "build",   "function", "module",  "return",   "value",
-  "change",   "update",   "check",    "run",      "output",  "input",    "error",   "result",   "line",
-  "code",     "review",   "branch",   "commit",   "merge",   "folder",   "path",    "parse",    "config",
-  "option",   "flag",     "sync",     "cloud",    "mirror",  "backup",   "restore", "plan",     "apply",
-  "scan",     "index",    "hash",     "queue",    "worker",  "thread",   "lock",    "journal",  "record",
-  "session",  "chat",     "history",  "prompt",   "reply",   "model",    "agent",   "tool",     "call",
-  "shell",    "command",  "script",   "python",   "rust",    "cmake",    "ninja",   "compile",  "link",
-  "library",  "header",   "source",   "target",   "release", "debug",    "trace",   "profile",  "bench",
-  "median",   "latency",  "memory",   "buffer",   "stream",  "write",    "read",    "rename",   "delete",
-  "create",   "directory", "between", "before",   "after",   "because"};
+    "the",     "a",         "and",     "of",     "to",      "in",       "is",      "for",     "with",
+    "this",    "that",      "file",    "test",   "build",   "function", "module",  "return",  "value",
+    "change",  "update",    "check",   "run",    "output",  "input",    "error",   "result",  "line",
+    "code",    "review",    "branch",  "commit", "merge",   "folder",   "path",    "parse",   "config",
+    "option",  "flag",      "sync",    "cloud",  "mirror",  "backup",   "restore", "plan",    "apply",
+    "scan",    "index",     "hash",    "queue",  "worker",  "thread",   "lock",    "journal", "record",
+    "session", "chat",      "history", "prompt", "reply",   "model",    "agent",   "tool",    "call",
+    "shell",   "command",   "script",  "python", "rust",    "cmake",    "ninja",   "compile", "link",
+    "library", "header",    "source",  "target", "release", "debug",    "trace",   "profile", "bench",
+    "median",  "latency",   "memory",  "buffer", "stream",  "write",    "read",    "rename",  "delete",
+    "create",  "directory", "between", "before", "after",   "because"};
 
 // Appends exactly `n` bytes of words to `out` (padded with dots).
 void words_exact(std::string& out, Rng& rng, std::size_t n) {
@@ -339,41 +342,42 @@ void meta_line(std::string& out, Rng& rng, std::int64_t t, const std::string& id
 void turn_line(std::string& out, Rng& rng, std::int64_t& t) {
   t += rng.range(200, 40'000);
   switch (rng.below(6)) {
-    case 0:
-      line_head(out, t, "response_item");
-      out += R"({"type":"message","role":"user","content":[{"type":"input_text","text":")";
-      words(out, rng, static_cast<std::size_t>(rng.range(40, 900)));
-      out += R"("}]}})";
-      break;
-    case 1:
-      line_head(out, t, "response_item");
-      out += R"({"type":"reasoning","summary":[{"type":"summary_text","text":")";
-      words(out, rng, static_cast<std::size_t>(rng.range(100, 1500)));
-      out += R"("}],"content":null}})";
-      break;
-    case 2:
-      line_head(out, t, "response_item");
-      out += R"({"type":"function_call","name":"shell","arguments":"{\"command\":[\"bash\",\"-lc\",\")";
-      words(out, rng, static_cast<std::size_t>(rng.range(10, 120)));
-      out += R"(\"],\"workdir\":\"/home/dev/src/project\"}","call_id":"call_)" + rng.hex(24) + R"("}})";
-      break;
-    case 3:
-      line_head(out, t, "response_item");
-      out += R"({"type":"function_call_output","call_id":"call_)" + rng.hex(24) + R"(","output":")";
-      words(out, rng, static_cast<std::size_t>(rng.below(8) == 0 ? rng.range(4000, 15000) : rng.range(80, 3000)));
-      out += R"("}})";
-      break;
-    case 4:
-      line_head(out, t, "event_msg");
-      out += R"({"type":"agent_message","message":")";
-      words(out, rng, static_cast<std::size_t>(rng.range(60, 2500)));
-      out += R"("}})";
-      break;
-    default:
-      line_head(out, t, "turn_context");
-      out += R"({"cwd":"/home/dev/src/project","approval_policy":"on-request","model":"gpt-5-codex",)"
-             R"("effort":"medium","summary":"auto"}})";
-      break;
+  case 0:
+    line_head(out, t, "response_item");
+    out += R"({"type":"message","role":"user","content":[{"type":"input_text","text":")";
+    words(out, rng, static_cast<std::size_t>(rng.range(40, 900)));
+    out += R"("}]}})";
+    break;
+  case 1:
+    line_head(out, t, "response_item");
+    out += R"({"type":"reasoning","summary":[{"type":"summary_text","text":")";
+    words(out, rng, static_cast<std::size_t>(rng.range(100, 1500)));
+    out += R"("}],"content":null}})";
+    break;
+  case 2:
+    line_head(out, t, "response_item");
+    out += R"({"type":"function_call","name":"shell","arguments":"{\"command\":[\"bash\",\"-lc\",\")";
+    words(out, rng, static_cast<std::size_t>(rng.range(10, 120)));
+    out += R"(\"],\"workdir\":\"/home/dev/src/project\"}","call_id":"call_)" + rng.hex(24) + R"("}})";
+    break;
+  case 3:
+    line_head(out, t, "response_item");
+    out += R"({"type":"function_call_output","call_id":"call_)" + rng.hex(24) + R"(","output":")";
+    words(out, rng,
+          static_cast<std::size_t>(rng.below(8) == 0 ? rng.range(4000, 15000) : rng.range(80, 3000)));
+    out += R"("}})";
+    break;
+  case 4:
+    line_head(out, t, "event_msg");
+    out += R"({"type":"agent_message","message":")";
+    words(out, rng, static_cast<std::size_t>(rng.range(60, 2500)));
+    out += R"("}})";
+    break;
+  default:
+    line_head(out, t, "turn_context");
+    out += R"({"cwd":"/home/dev/src/project","approval_policy":"on-request","model":"gpt-5-codex",)"
+           R"("effort":"medium","summary":"auto"}})";
+    break;
   }
   out += '\n';
 }
@@ -406,7 +410,9 @@ void lines_exact(FileWriter& w, Rng& rng, std::int64_t& t, std::uint64_t n) {
   }
   while (left > 0) {
     const std::uint64_t chunk =
-        left <= 3'000 ? left : static_cast<std::uint64_t>(rng.range(600, static_cast<std::int64_t>(std::min<std::uint64_t>(2'500, left - 600))));
+        left <= 3'000 ? left
+                      : static_cast<std::uint64_t>(rng.range(
+                            600, static_cast<std::int64_t>(std::min<std::uint64_t>(2'500, left - 600))));
     exact_line(out, rng, t, static_cast<std::size_t>(chunk));
     left -= chunk;
     w.maybe_flush();
@@ -451,7 +457,8 @@ std::string small_text(Rng& rng, std::size_t bytes, std::string_view kind) {
     out += "#!/usr/bin/env python3\n# ";
   }
   while (out.size() + 2 < bytes) {
-    const auto line = std::min<std::size_t>(static_cast<std::size_t>(rng.range(20, 100)), bytes - out.size() - 1);
+    const auto line =
+        std::min<std::size_t>(static_cast<std::size_t>(rng.range(20, 100)), bytes - out.size() - 1);
     words_exact(out, rng, line);
     out += '\n';
   }
@@ -467,7 +474,8 @@ void write_small(const fs::path& root, const std::string& rel, Rng& rng, std::in
                  Totals& totals) {
   const auto dot = rel.rfind('.');
   const auto kind = std::string_view(rel).substr(dot + 1);
-  const auto bytes = static_cast<std::size_t>(std::exp(std::log(300.0) + rng.unit() * std::log(16384.0 / 300.0)));
+  const auto bytes =
+      static_cast<std::size_t>(std::exp(std::log(300.0) + rng.unit() * std::log(16384.0 / 300.0)));
   const auto text = small_text(rng, bytes, kind);
   const auto path = root / rel;
   make_dirs(path.parent_path());
@@ -479,8 +487,8 @@ void write_small(const fs::path& root, const std::string& rel, Rng& rng, std::in
 }
 
 std::string word_name(Rng& rng, std::size_t index) {
-  return std::string(k_words[rng.below(k_words.size())]) + "-" + std::string(k_words[rng.below(k_words.size())]) +
-         "-" + std::to_string(index);
+  return std::string(k_words[rng.below(k_words.size())]) + "-" +
+         std::string(k_words[rng.below(k_words.size())]) + "-" + std::to_string(index);
 }
 
 // `count` small files: half in skills/<name>/..., half in plugins/<name>/...
@@ -566,12 +574,14 @@ int generate_w1(const Options& o) {
   Totals totals;
 
   const std::size_t small_count =
-      o.size >= 30 * k_mib ? 3000 : static_cast<std::size_t>(std::max<std::uint64_t>(20, o.size / (10 * k_kib)));
+      o.size >= 30 * k_mib ? 3000
+                           : static_cast<std::size_t>(std::max<std::uint64_t>(20, o.size / (10 * k_kib)));
   write_small_files(o.out, rng, small_count, year_start, totals);
   const auto small_bytes = totals.bytes;
 
   // Chat sizes: a few big ones, then log-normal until the size is reached.
-  const std::uint64_t budget = o.size > small_bytes + 256 * k_kib ? o.size - small_bytes - 128 * k_kib : 256 * k_kib;
+  const std::uint64_t budget =
+      o.size > small_bytes + 256 * k_kib ? o.size - small_bytes - 128 * k_kib : 256 * k_kib;
   std::vector<std::uint64_t> sizes;
   std::uint64_t planned = 0;
   std::uint64_t big = (o.size + 750 * k_mib) / (1536 * k_mib);
@@ -624,8 +634,8 @@ int generate_w1(const Options& o) {
     largest = std::max(largest, size);
     std::string name;
     words(name, rng, static_cast<std::size_t>(rng.range(12, 40)));
-    index_lines.emplace_back(end, R"({"id":")" + c.id + R"(","thread_name":")" + name + R"(","updated_at":")" +
-                                      iso(end) + "\"}\n");
+    index_lines.emplace_back(end, R"({"id":")" + c.id + R"(","thread_name":")" + name +
+                                      R"(","updated_at":")" + iso(end) + "\"}\n");
   }
   std::sort(index_lines.begin(), index_lines.end());
   std::int64_t index_time = year_start;
@@ -692,7 +702,8 @@ struct Entry {
 
 // The regular files below root/sub whose relative path passes `keep`,
 // sorted by path.
-template <typename Keep> std::vector<Entry> list_files(const fs::path& root, const std::string& sub, Keep keep) {
+template <typename Keep>
+std::vector<Entry> list_files(const fs::path& root, const std::string& sub, Keep keep) {
   std::vector<Entry> out;
   std::error_code ec;
   const auto base = root / sub;
@@ -739,7 +750,8 @@ int mutate_s3(const Options& o) {
     return rel.size() > 6 && rel.compare(rel.size() - 6, 6, ".jsonl") == 0;
   });
   if (chats.empty()) {
-    throw UsageError("no chats (sessions/**/*.jsonl) in " + o.out.string() + "; generate a workload there first");
+    throw UsageError("no chats (sessions/**/*.jsonl) in " + o.out.string() +
+                     "; generate a workload there first");
   }
   const auto n = chats.size();
   const auto appended = choose(rng, n, std::max<std::size_t>(1, (n + 99) / 100));
@@ -757,8 +769,8 @@ int mutate_s3(const Options& o) {
   std::string index_lines;
   std::int64_t last_end = 0;
   for (std::size_t i = 0; i < added; ++i) {
-    const auto start =
-        epoch_ms(2026, 1, 1 + static_cast<unsigned>(i % 28)) + static_cast<std::int64_t>(rng.below(20 * 3600 * 1000));
+    const auto start = epoch_ms(2026, 1, 1 + static_cast<unsigned>(i % 28)) +
+                       static_cast<std::int64_t>(rng.below(20 * 3600 * 1000));
     const auto id = uuid(rng);
     const auto rel = session_path(start, id);
     make_dirs((o.out / rel).parent_path());
@@ -768,7 +780,8 @@ int mutate_s3(const Options& o) {
     bytes_added += fs::file_size(o.out / rel);
     std::string name;
     words(name, rng, 24);
-    index_lines += R"({"id":")" + id + R"(","thread_name":")" + name + R"(","updated_at":")" + iso(end) + "\"}\n";
+    index_lines +=
+        R"({"id":")" + id + R"(","thread_name":")" + name + R"(","updated_at":")" + iso(end) + "\"}\n";
     last_end = std::max(last_end, end);
   }
   std::uint64_t index_bytes = 0;
@@ -780,15 +793,16 @@ int mutate_s3(const Options& o) {
     index_bytes = index_lines.size();
   }
   settle_folders(o.out, k_folder_time_ms);
-  std::printf("%s\n", json_line({{"mutation", quoted("S3")},
-                                 {"session_files", std::to_string(n)},
-                                 {"files_appended", std::to_string(appended.size())},
-                                 {"bytes_appended", std::to_string(bytes_appended)},
-                                 {"files_added", std::to_string(added)},
-                                 {"bytes_added", std::to_string(bytes_added)},
-                                 {"index_bytes_appended", std::to_string(index_bytes)},
-                                 {"bytes_changed", std::to_string(bytes_appended + bytes_added + index_bytes)}})
-                          .c_str());
+  std::printf("%s\n",
+              json_line({{"mutation", quoted("S3")},
+                         {"session_files", std::to_string(n)},
+                         {"files_appended", std::to_string(appended.size())},
+                         {"bytes_appended", std::to_string(bytes_appended)},
+                         {"files_added", std::to_string(added)},
+                         {"bytes_added", std::to_string(bytes_added)},
+                         {"index_bytes_appended", std::to_string(index_bytes)},
+                         {"bytes_changed", std::to_string(bytes_appended + bytes_added + index_bytes)}})
+                  .c_str());
   return 0;
 }
 
@@ -807,7 +821,8 @@ int mutate_s5(const Options& o) {
   for (const auto i : choose(rng, small.size(), o.count)) {
     const auto& e = small[i];
     const auto dot = e.rel.rfind('.');
-    const auto kind = dot == std::string::npos ? std::string_view("txt") : std::string_view(e.rel).substr(dot + 1);
+    const auto kind =
+        dot == std::string::npos ? std::string_view("txt") : std::string_view(e.rel).substr(dot + 1);
     const auto size = static_cast<std::size_t>(rng.range(300, 16384));
     FileWriter w(o.out / e.rel, false);
     w.buffer() = small_text(rng, size, kind);
@@ -847,10 +862,23 @@ std::uint64_t parse_size(std::string_view text) {
   std::uint64_t unit = 1;
   auto digits = text;
   switch (text.back()) {
-    case 'K': case 'k': unit = k_kib; digits.remove_suffix(1); break;
-    case 'M': case 'm': unit = k_mib; digits.remove_suffix(1); break;
-    case 'G': case 'g': unit = k_gib; digits.remove_suffix(1); break;
-    default: break;
+  case 'K':
+  case 'k':
+    unit = k_kib;
+    digits.remove_suffix(1);
+    break;
+  case 'M':
+  case 'm':
+    unit = k_mib;
+    digits.remove_suffix(1);
+    break;
+  case 'G':
+  case 'g':
+    unit = k_gib;
+    digits.remove_suffix(1);
+    break;
+  default:
+    break;
   }
   char* end = nullptr;
   const std::string copy(digits);

@@ -93,7 +93,8 @@ std::string json_string(std::string_view text) {
   return out + "\"";
 }
 
-constexpr const char* k_usage = "usage: codexsync-benchmeasure [--log FILE] [--tag KEY=VALUE]... -- CMD [ARGS...]\n";
+constexpr const char* k_usage =
+    "usage: codexsync-benchmeasure [--log FILE] [--tag KEY=VALUE]... -- CMD [ARGS...]\n";
 
 } // namespace
 
@@ -131,7 +132,8 @@ int main(int argc, char** argv) {
 
   const int out = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (out < 0) {
-    std::fprintf(stderr, "codexsync-benchmeasure: cannot open the log %s: %s\n", log.c_str(), std::strerror(errno));
+    std::fprintf(stderr, "codexsync-benchmeasure: cannot open the log %s: %s\n", log.c_str(),
+                 std::strerror(errno));
     return 1;
   }
   std::fflush(stdout);
@@ -155,8 +157,8 @@ int main(int argc, char** argv) {
     ::dup2(out, 1);
     ::dup2(out, 2);
     ::execvp(argv[cmd], argv + cmd);
-    const std::string msg = std::string("codexsync-benchmeasure: cannot run ") + argv[cmd] + ": " +
-                            std::strerror(errno) + "\n";
+    const std::string msg =
+        std::string("codexsync-benchmeasure: cannot run ") + argv[cmd] + ": " + std::strerror(errno) + "\n";
     [[maybe_unused]] const auto n = ::write(2, msg.data(), msg.size());
     ::_exit(127);
   }

@@ -203,8 +203,9 @@ fail() {
 
 # Deleting many files is slow on some disks (ext4 with `discard` on a shared
 # VM disk: milliseconds per file), so trees are moved into $TRASH (a rename)
-# and removed after the last measurement, in the background; the next run
-# first waits for what is left.
+# between two measurements and deleted after a run or a scenario; the last
+# workload's trees go in the background at the end, and the next run first
+# waits for what is left.
 TRASH="$BENCH_DIR/trash"
 if [[ -d "$TRASH" ]]; then
   say "removing the previous run's trees ($TRASH)"
@@ -218,6 +219,12 @@ discard() {
       mv "$d" "$TRASH/$(date +%s%N)-$RANDOM"
     fi
   done
+}
+# empty_trash: deletes what discard moved aside, between runs and scenarios
+# (never while a tool is measured), so the space used stays bounded.
+empty_trash() {
+  rm -rf "$TRASH"
+  mkdir -p "$TRASH"
 }
 
 # --- measuring -------------------------------------------------------------------
@@ -354,14 +361,21 @@ make_machine() {
   [[ -n "$MIRROR" ]] || MIRROR="$LIVE/cloud/sync"
 }
 
+# take_snapshot NAME: saves $LIVE as snapshot NAME. Snapshots after the first
+# hard-link the files they share with `synced` (rsync --link-dest): snapshots
+# are only ever read, and reset_to copies from them, so no tool writes a
+# linked file.
 take_snapshot() {
   discard "${SNAPS:?}/$1"
   mkdir -p "$SNAPS/$1"
-  local top
+  local top link=()
   for top in a b cloud unison; do
-    if [[ -e "$LIVE/$top" ]]; then
-      cp -a "$LIVE/$top" "$SNAPS/$1/$top"
+    [[ -e "$LIVE/$top" ]] || continue
+    link=()
+    if [[ "$1" != synced && -d "$SNAPS/synced/$top" ]]; then
+      link=(--link-dest="$SNAPS/synced/$top")
     fi
+    rsync -a "${link[@]}" "$LIVE/$top/" "$SNAPS/$1/$top/"
   done
 }
 
@@ -488,6 +502,7 @@ run_s1() {
       verify_same "$WL S1 unison (run $r)" "$A" "$P" "$(check_mode "$r")"
       discard "$LIVE/peer"
     fi
+    empty_trash
   done
   discard "${LIVE:?}/cloud" "$LIVE/a/state" "$LIVE/a/home" "$LIVE/peer"
   mkdir -p "$LIVE/cloud" "$LIVE/a/state" "$LIVE/a/home"
@@ -540,14 +555,18 @@ run_s2() {
     if ! grep -q '^Done: 0 copied' "$M_LOG"; then
       fail "$WL S2 codexsync (run $r) copied something although nothing changed: $(grep '^Done:' "$M_LOG" || echo 'no Done line')"
     fi
+    verify_same "$WL S2 codexsync (run $r)" "$A" "$GEN_TREE" "$(check_mode "$r")"
+    verify_same "$WL S2 codexsync (run $r), mirror" "$MIRROR" "$GEN_TREE" meta
     if want_tool rsync; then
       measure S2 rsync "$r" sh -c 'rsync -a "$1/" "$2/" && rsync -a "$2/" "$1/"' sh "$A" "$MIRROR"
       expect_exit0 "$WL S2 rsync -a, both ways (run $r)"
+      verify_same "$WL S2 rsync (run $r)" "$A" "$MIRROR" meta
     fi
     if want_tool unison; then
       unison_cmd "$A" "$MIRROR"
       measure S2 unison "$r" "${UN[@]}"
       expect_exit0 "$WL S2 unison (run $r)"
+      verify_same "$WL S2 unison (run $r)" "$A" "$MIRROR" meta
     fi
   done
   verify_same "$WL S2 (A vs mirror)" "$A" "$MIRROR" sha
@@ -944,6 +963,7 @@ run_growth() {
         S2) run_s2 ;;
         *) say "growth: $scen is left out (growth measures S1 and S2)" ;;
       esac
+      empty_trash
       if [[ -s "$RESULTS/$WL_KEY-$scen.jsonl" ]]; then
         stats "$RESULTS/$WL_KEY-$scen.jsonl" | awk -F'\t' -v n="$n" -v s="$scen" '$1 == "ours" { print s "\t" n "\t" $3 "\t" $4 "\t" $5 }' \
           >>"$RESULTS/growth.tsv"
@@ -1015,6 +1035,7 @@ for wl in "${workloads[@]}"; do
       S4) run_s4 ;;
       S5) run_s5 ;;
     esac
+    empty_trash
   done
   for scen in "${scens[@]}"; do
     SECTIONS+="$(table "$scen")"$'\n'
