@@ -57,7 +57,12 @@ void ColdGate::check_now() {
   if (!m_cfg.safety.require_codex_stopped) {
     return;
   }
+  const auto now = std::chrono::steady_clock::now();
+  if (m_seen_stopped && now - *m_seen_stopped < k_recheck_after) {
+    return;
+  }
   process::check_still_stopped(*m_probe, m_rules, m_cfg.safety.fail_on_unknown, warn);
+  m_seen_stopped = now;  // reached only when the sample did not stop the run
 }
 
 void ColdGate::close_agent(const std::vector<process::Match>& matches) {

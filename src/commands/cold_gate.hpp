@@ -4,7 +4,9 @@
 #include <codexsync/process/gate.hpp>
 #include <codexsync/process/probe.hpp>
 
+#include <chrono>
 #include <memory>
+#include <optional>
 
 // The cold precondition as the writing commands use it (sync --apply,
 // restore --apply, recover ... --apply).
@@ -24,8 +26,11 @@ public:
   // fail_on_unknown. require_codex_stopped = false: a logged warning only.
   void require();
 
-  // One more sample right before a write.
+  // One more sample right before a write; a sample that found the agent
+  // stopped less than k_recheck_after ago stands for this one (a run that
+  // replaces a thousand files does not list every process a thousand times).
   void check_now();
+  static constexpr std::chrono::milliseconds k_recheck_after{200};
 
 private:
   void close_agent(const std::vector<process::Match>& matches);
@@ -34,6 +39,7 @@ private:
   const config::Config& m_cfg;
   std::unique_ptr<process::ProcessProbe> m_probe;
   process::MatchRules m_rules;
+  std::optional<std::chrono::steady_clock::time_point> m_seen_stopped;  // the last sample that found it stopped
 };
 
 // True when the agent is running now (for marking a plan "volatile"); false
