@@ -21,6 +21,7 @@ apt_packages_common=(
   libxml2-utils libplist-utils # the tests parse the scheduler's XML and plist
   syncthing                     # the Syncthing tests carry the cloud folder between two instances
   rsync unison                  # the benchmark's peers (bench/run.sh; its smoke test runs in the suite)
+  strace                        # a test checks which files a no-op sync opens
 )
 # Debian 12 packages Boost 1.81; Ubuntu releases without those names get the
 # distribution's default Boost instead (CMake asks for 1.80 or newer).

@@ -473,6 +473,19 @@ void FolderSyncs::add(const fs::path& dir) {
   m_dirs.insert(dir);
 }
 
+void FolderSyncs::add_up_to(const fs::path& dir, const fs::path& root) {
+  const auto top = detail::os_path(root).lexically_normal();
+  auto at = detail::os_path(dir).lexically_normal();
+  const std::lock_guard lock(m_mutex);
+  while (!at.empty()) {
+    m_dirs.insert(at);
+    if (at == top || !util::is_same_or_inside(at, top) || at.parent_path() == at) {
+      break;
+    }
+    at = at.parent_path();
+  }
+}
+
 void FolderSyncs::flush() {
   const std::lock_guard lock(m_mutex);
   for (const auto& dir : m_dirs) {

@@ -327,14 +327,18 @@ private:
   // Last: tells the other machines what this run left in the mirror; after a
   // clean run, remembers the records as they now are (deliveries_settled).
   void publish() {
-    // A run that changed nothing in the mirror has nothing new to say (old
-    // tombstones expire at the next run that writes).
-    if (!m_written_to_cloud.empty() || !m_deleted_from_cloud.empty() || !m_prepared.accepted.empty() ||
-        m_withdrawn) {
+    // With the records read, the record is brought up to date whenever it
+    // differs (a run cut short left pending claims; claims on files gone from
+    // the mirror are dropped). Settled records had nothing to bring up to
+    // date: only this run's own changes to the mirror are news then.
+    if (!m_prepared.deliveries_settled || !m_written_to_cloud.empty() || !m_deleted_from_cloud.empty() ||
+        !m_prepared.accepted.empty() || m_withdrawn) {
       detail::publish_delivery(m_cfg, m_prepared, own_delivery(), m_report.journal_id, m_written_to_cloud,
                                m_deleted_from_cloud, m_clock, m_withdrawn);
     }
-    if (m_report.failed.empty() && m_report.changed_meanwhile.empty()) {
+    // A record that could not be read is not remembered as settled: the next
+    // run reads it again and says so again.
+    if (m_report.failed.empty() && m_report.changed_meanwhile.empty() && m_prepared.delivery_problems.empty()) {
       detail::remember_settled_deliveries(m_cfg, m_prepared);
     }
   }
@@ -618,6 +622,7 @@ private:
           }
         }();
         lock.lock();
+        m_folder_syncs.add_up_to(dest.parent_path(), side_root(m_cfg, dest_side));
         m_applied.copied[action.path] = state;
         if (dest_side == Side::cloud) {
           m_written_to_cloud[action.path] = state;
@@ -728,7 +733,8 @@ Prepared prepare(const config::Config& cfg, const PrepareOptions& options) {
   scan_both(cfg, p);
   refuse_unreadable(p.local, Side::local);
   refuse_unreadable(p.cloud, Side::cloud);
-  p.deliveries_settled = detail::deliveries_settled(cfg, options, p);
+  p.settled_stamp = detail::stamp_deliveries(cfg);  // before the records are read (or not)
+  p.deliveries_settled = detail::deliveries_settled(options, p);
   auto deliveries = p.deliveries_settled ? state::DeliveryListing{} : detail::read_deliveries(cfg);
   p.artefacts = scan::take_artefacts(p.local, p.cloud, p.baseline.baseline, known_hosts(p.machines.records),
                                      state::mentioned_paths(deliveries));

@@ -188,25 +188,18 @@ std::filesystem::path settled_stamp_path(const Prepared& p) {
   return p.baseline_file.path.parent_path() / name;
 }
 
-// One line per record file: name, size, mtime (ns), sorted by name.
-std::string stamp_records(const std::filesystem::path& dir) {
-  std::vector<std::string> lines;
-  std::error_code ec;
-  for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
-    std::error_code stat_ec;
-    const auto stat = util::stat_no_follow(it->path(), stat_ec);
-    if (stat && stat->type == util::FileType::regular) {
-      lines.push_back(fmt::format("{}\t{}\t{}\n", util::display_path(it->path().filename()), stat->size,
-                                  stat->mtime_ns));
+// The stamp without the line of this machine's own record (which its own
+// run rewrites).
+std::string without_own(const std::string& stamp, const std::string& machine) {
+  const auto own = machine + ".json\t";
+  std::string out;
+  std::size_t at = 0;
+  while (at < stamp.size()) {
+    const auto end = std::min(stamp.find('\n', at), stamp.size());
+    if (stamp.compare(at, own.size(), own) != 0) {
+      out.append(stamp, at, end - at).push_back('\n');
     }
-  }
-  if (ec) {
-    return {};  // unknown: never matches
-  }
-  std::sort(lines.begin(), lines.end());
-  std::string out = "codexsync-delivery-seen-v1\n";
-  for (const auto& line : lines) {
-    out += line;
+    at = end + 1;
   }
   return out;
 }
@@ -232,23 +225,61 @@ bool mirror_as_baseline(const Index& cloud, const Baseline& baseline) {
 
 } // namespace
 
-bool deliveries_settled(const config::Config& cfg, const PrepareOptions& options, const Prepared& p) {
-  if (options.accept_undelivered || p.adopting || !p.baseline.usable || p.baseline.baseline.empty()) {
+std::string stamp_deliveries(const config::Config& cfg) {
+  std::vector<std::string> lines;
+  std::error_code ec;
+  const auto dir = delivery_dir_of(cfg);
+  for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    std::error_code stat_ec;
+    const auto stat = util::stat_no_follow(it->path(), stat_ec);
+    if (stat && stat->type == util::FileType::regular) {
+      lines.push_back(fmt::format("{}\t{}\t{}\t{}\t{}\n", util::display_path(it->path().filename()), stat->size,
+                                  stat->mtime_ns, stat->change_ns, stat->inode));
+    }
+  }
+  if (ec) {
+    return {};  // unknown: never matches
+  }
+  std::sort(lines.begin(), lines.end());
+  // What this machine syncs is part of it: a record read while a folder was
+  // out of scope says nothing settled about that folder once it is in.
+  std::string scope;
+  for (const auto* list : {&cfg.targets.include_roots, &cfg.filters.exclude_globs, &cfg.filters.never_sync_globs}) {
+    for (const auto& item : *list) {
+      scope += item;
+      scope += '\x1f';
+    }
+    scope += '\x1e';
+  }
+  std::string out = "codexsync-delivery-seen-v2 " + util::sha256_hex(scope) + "\n";
+  for (const auto& line : lines) {
+    out += line;
+  }
+  return out;
+}
+
+bool deliveries_settled(const PrepareOptions& options, const Prepared& p) {
+  if (options.accept_undelivered || p.adopting || !p.baseline.usable || p.baseline.baseline.empty() ||
+      p.settled_stamp.empty()) {
     return false;
   }
   std::error_code ec;
   const auto remembered = util::read_file(settled_stamp_path(p), ec);
-  if (!remembered || remembered->empty() || *remembered != stamp_records(delivery_dir_of(cfg))) {
+  if (!remembered || *remembered != p.settled_stamp) {
     return false;
   }
   return mirror_as_baseline(p.cloud, p.baseline.baseline);
 }
 
 void remember_settled_deliveries(const config::Config& cfg, const Prepared& p) {
-  const auto stamp = stamp_records(delivery_dir_of(cfg));
+  const auto stamp = stamp_deliveries(cfg);
+  const auto& machine = cfg.identity.effective_machine_id;
+  if (stamp.empty() || p.settled_stamp.empty() || without_own(stamp, machine) != without_own(p.settled_stamp, machine)) {
+    return;  // a peer's record changed while this run worked: the next run reads it
+  }
   const auto path = settled_stamp_path(p);
   std::error_code ec;
-  if (stamp.empty() || util::read_file(path, ec) == stamp) {
+  if (util::read_file(path, ec) == stamp) {
     return;
   }
   util::write_file_atomic(path, stamp, ec);
@@ -258,7 +289,26 @@ void remember_settled_deliveries(const config::Config& cfg, const Prepared& p) {
 }
 
 state::DeliveryRecord own_delivery_of(const config::Config& cfg, const Prepared& p) {
-  return p.deliveries_settled ? own_record(cfg).value_or(state::DeliveryRecord{}) : p.own_delivery;
+  if (!p.deliveries_settled) {
+    return p.own_delivery;
+  }
+  auto listing = state::read_delivery_records(delivery_dir_of(cfg));
+  const auto& machine = cfg.identity.effective_machine_id;
+  for (auto& record : listing.records) {
+    if (record.machine == machine) {
+      return std::move(record);
+    }
+  }
+  const auto own_file = util::display_path(delivery_dir_of(cfg) / util::path_from_utf8(machine + ".json"));
+  for (const auto& problem : listing.problems) {
+    if (problem.rfind(own_file, 0) == 0) {
+      // Starting over from an empty record would drop every claim it makes.
+      throw FailSafeError(fmt::format("this machine's delivery record cannot be read ({}); nothing was written. "
+                                      "Run again once the cloud client has it downloaded",
+                                      problem));
+    }
+  }
+  return {};
 }
 
 void settle_marker(const config::Config& cfg, const Prepared& p, const util::Clock& clock) {

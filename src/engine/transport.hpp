@@ -35,15 +35,24 @@ state::DeliveryListing read_deliveries(const config::Config& cfg);
 // check would then find what it found after that run (nothing undelivered,
 // nothing absent), so the records are not read at all. Never with
 // --accept-undelivered or --adopt-workspace.
-bool deliveries_settled(const config::Config& cfg, const PrepareOptions& options, const Prepared& p);
+bool deliveries_settled(const PrepareOptions& options, const Prepared& p);
+
+// The record files as they are now (name, size, mtime, ctime, inode) and what
+// this machine syncs (roots and filters): taken before the records are read,
+// into p.settled_stamp, and again at the end of the run. "" when the folder
+// cannot be listed (never settled).
+std::string stamp_deliveries(const config::Config& cfg);
 
 // After a clean run (nothing failed or left for later): remembers the record
-// files as they are now, beside the baseline, for deliveries_settled. Writes
-// only when they changed. Never throws.
+// files as they are now, beside the baseline, for deliveries_settled, unless a
+// peer's record changed since p.settled_stamp was taken (it arrived during the
+// run and was not read: the next run reads it). Writes only when they changed.
+// Never throws.
 void remember_settled_deliveries(const config::Config& cfg, const Prepared& p);
 
 // This machine's last published record: p.own_delivery when the records were
-// read, else read now (deliveries_settled skipped them).
+// read, else read now (deliveries_settled skipped them). Throws FailSafeError
+// when its file is there but cannot be read.
 state::DeliveryRecord own_delivery_of(const config::Config& cfg, const Prepared& p);
 
 

@@ -36,8 +36,12 @@ void parallel_for(std::size_t count, std::size_t threads, const std::function<vo
   };
   std::vector<std::thread> pool;
   pool.reserve(threads - 1);
-  for (std::size_t t = 1; t < threads; ++t) {
-    pool.emplace_back(run);
+  try {
+    for (std::size_t t = 1; t < threads; ++t) {
+      pool.emplace_back(run);
+    }
+  } catch (...) {
+    // No more threads to be had: the ones started and this one do the work.
   }
   run();
   for (auto& thread : pool) {

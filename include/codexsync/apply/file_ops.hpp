@@ -59,6 +59,10 @@ public:
   ~FolderSyncs();  // flushes what is left
 
   void add(const std::filesystem::path& dir);  // thread-safe
+  // Adds `dir` and each folder above it up to and including `root`: with
+  // copies running at once, a folder one copy made may hold another's file,
+  // and only the one that made it knew it was new.
+  void add_up_to(const std::filesystem::path& dir, const std::filesystem::path& root);
   // Syncs each folder added since the last flush, once.
   void flush();
 
