@@ -49,7 +49,9 @@ struct Prepared {
   // The records were not read: they and the mirror are as the last clean run
   // left them (detail::deliveries_settled); own_delivery is then read on demand.
   bool deliveries_settled = false;
-  std::string settled_stamp;  // the record files' (name, size, mtime) as last remembered
+  // The record files (name, size, mtime, ctime, inode) and the sync scope,
+  // taken before the records were read (detail::stamp_deliveries).
+  std::string settled_stamp;
   // With --accept-undelivered: the paths that were not as the records say;
   // apply vouches for them as they are.
   std::set<std::string> accepted;
