@@ -547,6 +547,7 @@ private:
     }
     const auto threads = copy_threads(copies.size());
     if (threads <= 1) {
+      // One at a time: every write in plan order.
       for (const auto* action : writes) {
         carry_out(*action);
       }

@@ -24,15 +24,32 @@ std::filesystem::path delivery_dir_of(const config::Config& cfg) {
   return state::delivery_dir(config::workspace_dir(cfg), cfg.agent.profile);
 }
 
-// This machine's record as last published (read from disk), if any.
-std::optional<state::DeliveryRecord> own_record(const config::Config& cfg) {
-  for (auto& record : state::read_delivery_records(delivery_dir_of(cfg)).records) {
-    if (record.machine == cfg.identity.effective_machine_id) {
-      return std::move(record);
+struct OwnRecord {
+  std::optional<state::DeliveryRecord> record;  // as last published, if any
+  std::optional<std::string> problem;           // its file is there but cannot be read
+};
+
+// This machine's record as last published (read from disk).
+OwnRecord read_own(const config::Config& cfg) {
+  auto listing = state::read_delivery_records(delivery_dir_of(cfg));
+  const auto& machine = cfg.identity.effective_machine_id;
+  OwnRecord out;
+  for (auto& record : listing.records) {
+    if (record.machine == machine) {
+      out.record = std::move(record);
+      return out;
     }
   }
-  return std::nullopt;
+  const auto own_file = util::display_path(delivery_dir_of(cfg) / util::path_from_utf8(machine + ".json"));
+  for (auto& problem : listing.problems) {
+    if (problem.rfind(own_file, 0) == 0) {
+      out.problem = std::move(problem);
+    }
+  }
+  return out;
 }
+
+std::optional<state::DeliveryRecord> own_record(const config::Config& cfg) { return read_own(cfg).record; }
 
 // `record` as this machine's next generation, written now.
 void stamp(const config::Config& cfg, state::DeliveryRecord& record, const util::Clock& clock) {
@@ -292,23 +309,14 @@ state::DeliveryRecord own_delivery_of(const config::Config& cfg, const Prepared&
   if (!p.deliveries_settled) {
     return p.own_delivery;
   }
-  auto listing = state::read_delivery_records(delivery_dir_of(cfg));
-  const auto& machine = cfg.identity.effective_machine_id;
-  for (auto& record : listing.records) {
-    if (record.machine == machine) {
-      return std::move(record);
-    }
+  auto own = read_own(cfg);
+  if (own.problem) {
+    // Starting over from an empty record would drop every claim it makes.
+    throw FailSafeError(fmt::format("this machine's delivery record cannot be read ({}); nothing was written. "
+                                    "Run again once the cloud client has it downloaded",
+                                    *own.problem));
   }
-  const auto own_file = util::display_path(delivery_dir_of(cfg) / util::path_from_utf8(machine + ".json"));
-  for (const auto& problem : listing.problems) {
-    if (problem.rfind(own_file, 0) == 0) {
-      // Starting over from an empty record would drop every claim it makes.
-      throw FailSafeError(fmt::format("this machine's delivery record cannot be read ({}); nothing was written. "
-                                      "Run again once the cloud client has it downloaded",
-                                      problem));
-    }
-  }
-  return {};
+  return std::move(own.record).value_or(state::DeliveryRecord{});
 }
 
 void settle_marker(const config::Config& cfg, const Prepared& p, const util::Clock& clock) {

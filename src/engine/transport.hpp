@@ -29,9 +29,10 @@ void check_deliveries(const config::Config& cfg, const PrepareOptions& options, 
 // The delivery records of this config's mirror.
 state::DeliveryListing read_deliveries(const config::Config& cfg);
 
-// The scheduled no-op's shortcut: true when the delivery record files are
-// exactly (name, size, mtime) as the last clean run left them and the mirror
-// is exactly as the baseline saw it (same paths, sizes and mtimes). The
+// The scheduled no-op's shortcut: true when p.settled_stamp (the record
+// files and the sync scope, see stamp_deliveries) is what the last clean run
+// remembered and the mirror is exactly as the baseline saw it (same paths,
+// sizes and mtimes). The
 // check would then find what it found after that run (nothing undelivered,
 // nothing absent), so the records are not read at all. Never with
 // --accept-undelivered or --adopt-workspace.

@@ -1,4 +1,5 @@
 #include <codexsync/scan/artefacts.hpp>
+#include <codexsync/util/text.hpp>
 
 #include <algorithm>
 #include <cstddef>
@@ -22,12 +23,6 @@ constexpr std::size_t k_sync_conflict_stamp = 23; // "YYYYMMDD-HHMMSS-XXXXXXX"
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 bool is_upper_or_digit(char c) { return is_digit(c) || (c >= 'A' && c <= 'Z'); }
-char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return lower(x) == lower(y); });
-}
 
 bool all_digits(std::string_view text) {
   return !text.empty() && std::all_of(text.begin(), text.end(), is_digit);
@@ -123,7 +118,7 @@ bool says_conflicted_copy(std::string_view inside) {
     return false;
   }
   for (std::size_t i = 0; i + k_words.size() <= inside.size(); ++i) {
-    if (iequals(inside.substr(i, k_words.size()), k_words)) {
+    if (util::equals_ignore_ascii_case(inside.substr(i, k_words.size()), k_words)) {
       return true;
     }
   }
@@ -211,7 +206,7 @@ std::optional<Match> host_copy(std::string_view dir, std::string_view name,
     }
     for (auto at = name.find('-'); at != std::string_view::npos; at = name.find('-', at + 1)) {
       const auto end = at + 1 + host.size();
-      if (end > name.size() || !iequals(name.substr(at + 1, host.size()), host) ||
+      if (end > name.size() || !util::equals_ignore_ascii_case(name.substr(at + 1, host.size()), host) ||
           !ends_name_or_stem(name, end)) {
         continue;
       }

@@ -47,15 +47,9 @@ constexpr std::string_view k_reason_reparse = "junction or reparse point: not fo
 constexpr std::string_view k_reason_special = "not a regular file: never synced";
 constexpr std::string_view k_reason_bad_name = "name is not valid Unicode: not synced";
 
-char lower_ascii(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
-
-bool equals_ignore_case(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(),
-                                            [](char x, char y) { return lower_ascii(x) == lower_ascii(y); });
-}
-
 bool ends_with_ignore_case(std::string_view text, std::string_view suffix) {
-  return text.size() >= suffix.size() && equals_ignore_case(text.substr(text.size() - suffix.size()), suffix);
+  return text.size() >= suffix.size() &&
+         util::equals_ignore_ascii_case(text.substr(text.size() - suffix.size()), suffix);
 }
 
 bool is_separator(char c) { return c == '/' || c == '\\'; }
@@ -70,10 +64,10 @@ std::string_view last_segment(std::string_view path) {
 
 bool is_credential_name(std::string_view name) {
   return std::any_of(k_credential_names.begin(), k_credential_names.end(),
-                     [&](std::string_view credential) { return equals_ignore_case(name, credential); });
+                     [&](std::string_view credential) { return util::equals_ignore_ascii_case(name, credential); });
 }
 
-bool is_secrets_folder_name(std::string_view name) { return equals_ignore_case(name, k_secrets_folder); }
+bool is_secrets_folder_name(std::string_view name) { return util::equals_ignore_ascii_case(name, k_secrets_folder); }
 
 // `x.sqlite`, `x.sqlite3`, `x.db` and their -wal/-shm/-journal companions.
 bool is_sqlite_name(std::string_view name) {

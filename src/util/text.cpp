@@ -1,5 +1,7 @@
 #include <codexsync/util/text.hpp>
 
+#include <algorithm>
+
 namespace codexsync::util {
 
 std::string to_lower_ascii(std::string_view text) {
@@ -10,6 +12,12 @@ std::string to_lower_ascii(std::string_view text) {
     }
   }
   return out;
+}
+
+bool equals_ignore_ascii_case(std::string_view a, std::string_view b) {
+  const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+  return a.size() == b.size() &&
+         std::equal(a.begin(), a.end(), b.begin(), [&](char x, char y) { return lower(x) == lower(y); });
 }
 
 std::string_view trim(std::string_view text) {

@@ -11,6 +11,9 @@ namespace codexsync::util {
 // Returns `text` with ASCII letters lower-cased; other bytes unchanged.
 std::string to_lower_ascii(std::string_view text);
 
+// True when `a` and `b` are equal ignoring the case of ASCII letters.
+bool equals_ignore_ascii_case(std::string_view a, std::string_view b);
+
 // Returns `text` without leading and trailing ASCII white space.
 std::string_view trim(std::string_view text);
 
