@@ -706,6 +706,45 @@ std::size_t read_some(std::ifstream& in, char* out, std::size_t size) {
   return static_cast<std::size_t>(in.gcount());
 }
 
+// Sets `line_start` to the offset just after the last '\n' before `from`
+// (0 when there is none), reading backwards a chunk at a time.
+bool find_line_start(std::ifstream& in, std::uint64_t from, std::vector<char>& chunk, std::uint64_t& line_start) {
+  std::uint64_t end = from;
+  while (end > 0) {
+    const auto begin = end - std::min<std::uint64_t>(end, chunk.size());
+    const auto want = static_cast<std::size_t>(end - begin);
+    in.clear();
+    in.seekg(static_cast<std::streamoff>(begin));
+    if (!in || read_some(in, chunk.data(), want) != want) {
+      return false;
+    }
+    for (auto i = want; i > 0; --i) {
+      if (chunk[i - 1] == '\n') {
+        line_start = begin + i;
+        return true;
+      }
+    }
+    end = begin;
+  }
+  line_start = 0;
+  return true;
+}
+
+// Sets `lines` to the number of '\n' in the first `size` bytes.
+bool count_lines(std::ifstream& in, std::uint64_t size, std::vector<char>& chunk, std::size_t& lines) {
+  in.seekg(0);
+  lines = 0;
+  for (std::uint64_t offset = 0; offset < size;) {
+    const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(chunk.size(), size - offset));
+    if (!in || read_some(in, chunk.data(), want) != want) {
+      return false;
+    }
+    lines += static_cast<std::size_t>(std::count(chunk.begin(), chunk.begin() + static_cast<std::ptrdiff_t>(want), '\n'));
+    offset += want;
+  }
+  return true;
+}
+
 } // namespace
 
 std::vector<Finding> scan_text(std::string_view text) {
@@ -722,50 +761,39 @@ std::vector<Finding> scan_file(const std::filesystem::path& file, std::uint64_t 
     return {};
   }
   std::vector<char> chunk(k_read_chunk_bytes);
-  // Pass 1, up to `from`: is it binary, and where does the line holding
-  // `from` start (and what is its number)?
-  std::uint64_t offset = 0;
+  // Is it binary? Only the first bytes say.
+  const auto probed = read_some(in, chunk.data(), k_binary_probe);
+  if (in.bad()) {
+    ec = std::make_error_code(std::errc::io_error);
+    return {};
+  }
+  if (std::find(chunk.begin(), chunk.begin() + static_cast<std::ptrdiff_t>(probed), '\0') !=
+      chunk.begin() + static_cast<std::ptrdiff_t>(probed)) {
+    return {};
+  }
+  // Where does the line holding `from` start? Read backwards from `from`
+  // (a fast-forward's tail usually starts a line: one byte is read), so a
+  // grown chat costs its tail, not its whole length.
+  in.clear();
   std::uint64_t line_start = 0;
-  std::size_t line = 1;
-  bool probed = false;
-  while (!probed || offset < from) {
-    const auto want = probed ? std::min<std::uint64_t>(chunk.size(), from - offset) : chunk.size();
-    const auto got = read_some(in, chunk.data(), static_cast<std::size_t>(want));
-    if (in.bad()) {
+  if (from > 0) {
+    in.seekg(0, std::ios::end);
+    const auto size = static_cast<std::uint64_t>(std::max<std::streamoff>(in.tellg(), 0));
+    if (!in || size < from) {
+      return {};  // the file is shorter than `from`: nothing new to scan
+    }
+    if (!find_line_start(in, from, chunk, line_start)) {
       ec = std::make_error_code(std::errc::io_error);
       return {};
     }
-    if (!probed) {
-      const auto probe = std::min<std::size_t>(got, k_binary_probe);
-      if (std::find(chunk.begin(), chunk.begin() + static_cast<std::ptrdiff_t>(probe), '\0') !=
-          chunk.begin() + static_cast<std::ptrdiff_t>(probe)) {
-        return {};
-      }
-      probed = true;
-    }
-    const auto used = static_cast<std::size_t>(std::min<std::uint64_t>(got, from > offset ? from - offset : 0));
-    for (std::size_t i = 0; i < used; ++i) {
-      if (chunk[i] == '\n') {
-        ++line;
-        line_start = offset + i + 1;
-      }
-    }
-    offset += got;
-    if (got < want || got == 0) {
-      break;  // the end of the file
-    }
   }
-  if (from > 0 && offset < from) {
-    return {};  // the file is shorter than `from`: nothing new to scan
-  }
-  // Pass 2: from the start of that line to the end.
   in.clear();
   in.seekg(static_cast<std::streamoff>(line_start));
   if (!in) {
     ec = std::make_error_code(std::errc::io_error);
     return {};
   }
-  Stream stream(line);
+  Stream stream(1);
   for (;;) {
     const auto got = read_some(in, chunk.data(), chunk.size());
     if (in.bad()) {
@@ -777,7 +805,20 @@ std::vector<Finding> scan_file(const std::filesystem::path& file, std::uint64_t 
       break;
     }
   }
-  return stream.finish();
+  auto findings = stream.finish();
+  if (!findings.empty() && line_start > 0) {
+    // Rare: only a file that will be refused pays for numbering its lines.
+    in.clear();
+    std::size_t lines_before = 0;
+    if (!count_lines(in, line_start, chunk, lines_before)) {
+      ec = std::make_error_code(std::errc::io_error);
+      return {};
+    }
+    for (auto& finding : findings) {
+      finding.line += lines_before;
+    }
+  }
+  return findings;
 }
 
 std::string describe(std::string_view path, const Finding& finding) {

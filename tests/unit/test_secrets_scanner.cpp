@@ -314,6 +314,19 @@ TEST_CASE("scan_file with `from` scans the line holding it and what follows", "[
   const auto big_file = dir.write("big.jsonl", big);
   CHECK(rules_of(scan_file(big_file, appended, ec)) == "bearer@3001");
   CHECK(rules_of(scan_file(big_file, 10, ec)) == "bearer@3001");
+  // The line holding `from` began more than a read chunk before it: the
+  // search for its start goes back across chunks.
+  const std::string long_line = "{\"img\":\"" + std::string(3 * secrets::k_read_chunk_bytes, 'q') + "\",\"k\":\"" + k_github + "\"}\n";
+  const auto long_file = dir.write("long.jsonl", line1 + long_line + line3);
+  CHECK(rules_of(scan_file(long_file, line1.size() + long_line.size() - 10, ec)) ==
+        "github-token@2,aws-access-key@3");
+  CHECK(rules_of(scan_file(long_file, line1.size() + long_line.size(), ec)) == "aws-access-key@3");
+  CHECK_FALSE(ec);
+  // A binary file stays unscanned whatever `from` is.
+  std::string binary = "PNG";
+  binary += '\0';
+  binary += "\n" + k_github + "\n";
+  CHECK(scan_file(dir.write("image.bin", binary), 5, ec).empty());
 }
 
 TEST_CASE("binary files are not scanned; a NUL after the first 8 KiB does not make one", "[secrets]") {
