@@ -316,7 +316,8 @@ TEST_CASE("scan_file with `from` scans the line holding it and what follows", "[
   CHECK(rules_of(scan_file(big_file, 10, ec)) == "bearer@3001");
   // The line holding `from` began more than a read chunk before it: the
   // search for its start goes back across chunks.
-  const std::string long_line = "{\"img\":\"" + std::string(3 * secrets::k_read_chunk_bytes, 'q') + "\",\"k\":\"" + k_github + "\"}\n";
+  const std::string long_line =
+    "{\"k\":\"" + k_github + "\",\"img\":\"" + std::string(3 * secrets::k_read_chunk_bytes, 'q') + "\"}\n";
   const auto long_file = dir.write("long.jsonl", line1 + long_line + line3);
   CHECK(rules_of(scan_file(long_file, line1.size() + long_line.size() - 10, ec)) ==
         "github-token@2,aws-access-key@3");
