@@ -1,8 +1,12 @@
 #include <codexsync/core/error.hpp>
 #include <codexsync/util/sha256.hpp>
 
+// The low-level SHA256_* calls are deprecated in OpenSSL 3 in favour of EVP,
+// whose context is opaque; only they let a hash be saved and resumed (the
+// midstate of a chat that grows). They run the same block code as EVP.
+#define OPENSSL_SUPPRESS_DEPRECATED 1
 #include <fcntl.h>
-#include <openssl/evp.h>
+#include <openssl/sha.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -41,17 +45,13 @@ private:
 } // namespace
 
 struct Sha256::Impl {
-  EVP_MD_CTX* ctx = nullptr;
+  SHA256_CTX ctx{};
 
-  Impl() : ctx(EVP_MD_CTX_new()) {
-    if (ctx == nullptr || EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr) != 1) {
-      EVP_MD_CTX_free(ctx);
+  Impl() {
+    if (SHA256_Init(&ctx) != 1) {
       throw RuntimeError("OpenSSL could not start a SHA-256 hash; check the libcrypto installation");
     }
   }
-  ~Impl() { EVP_MD_CTX_free(ctx); }
-  Impl(const Impl&) = delete;
-  Impl& operator=(const Impl&) = delete;
 };
 
 Sha256::Sha256() : m_impl(std::make_unique<Impl>()) {}
@@ -63,7 +63,7 @@ void Sha256::update(const void* data, std::size_t size) {
   if (!m_impl) {
     throw std::logic_error("Sha256::update on a finished or moved-from hash");
   }
-  if (size != 0 && EVP_DigestUpdate(m_impl->ctx, data, size) != 1) {
+  if (size != 0 && SHA256_Update(&m_impl->ctx, data, size) != 1) {
     throw RuntimeError("OpenSSL failed to update a SHA-256 hash");
   }
 }
@@ -72,14 +72,43 @@ std::string Sha256::finish_hex() {
   if (!m_impl) {
     throw std::logic_error("Sha256::finish_hex on a finished or moved-from hash");
   }
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  const int ok = EVP_DigestFinal_ex(m_impl->ctx, digest, &length);
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  const int ok = SHA256_Final(digest, &m_impl->ctx);
   m_impl.reset();
   if (ok != 1) {
     throw RuntimeError("OpenSSL failed to finish a SHA-256 hash");
   }
-  return to_hex(digest, length);
+  return to_hex(digest, sizeof digest);
+}
+
+std::optional<Sha256Midstate> Sha256::midstate() const {
+  if (!m_impl) {
+    throw std::logic_error("Sha256::midstate on a finished or moved-from hash");
+  }
+  const auto& c = m_impl->ctx;
+  const auto bits = (std::uint64_t{c.Nh} << 32U) | c.Nl;
+  Sha256Midstate state;
+  state.bytes = bits / 8 - c.num;  // the bytes of a partial block wait in c.data
+  for (std::size_t i = 0; i < state.words.size(); ++i) {
+    state.words[i] = static_cast<std::uint32_t>(c.h[i]);
+  }
+  return state;
+}
+
+std::optional<Sha256> Sha256::resume(const Sha256Midstate& state) {
+  if (state.bytes % SHA256_CBLOCK != 0) {
+    return std::nullopt;
+  }
+  Sha256 hash;
+  auto& c = hash.m_impl->ctx;
+  for (std::size_t i = 0; i < state.words.size(); ++i) {
+    c.h[i] = state.words[i];
+  }
+  const auto bits = state.bytes * 8;
+  c.Nl = static_cast<SHA_LONG>(bits & 0xffffffffU);
+  c.Nh = static_cast<SHA_LONG>(bits >> 32U);
+  c.num = 0;
+  return hash;
 }
 
 std::string sha256_file(const std::filesystem::path& path, std::error_code& ec) {

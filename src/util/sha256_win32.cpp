@@ -113,6 +113,12 @@ std::string Sha256::finish_hex() {
   return to_hex(digest, k_digest_size);
 }
 
+// CNG keeps its state to itself: no midstate, no resume (callers read the
+// whole file again).
+std::optional<Sha256Midstate> Sha256::midstate() const { return std::nullopt; }
+
+std::optional<Sha256> Sha256::resume(const Sha256Midstate& /*state*/) { return std::nullopt; }
+
 std::string sha256_file(const std::filesystem::path& path, std::error_code& ec) {
   ec.clear();
   const HANDLE handle =

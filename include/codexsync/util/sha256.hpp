@@ -2,13 +2,28 @@
 
 #include <array>
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <system_error>
 
 namespace codexsync::util {
+
+// SHA-256's chaining value after a whole number of 64-byte blocks: enough to
+// hash a file that grew (a chat) without reading its start again.
+struct Sha256Midstate {
+  std::uint64_t bytes = 0;               // the bytes it covers: a multiple of 64
+  std::array<std::uint32_t, 8> words{};  // the state after them
+  bool operator==(const Sha256Midstate&) const = default;
+};
+
+// "<bytes>:<64 hex digits>", and back; nullopt for anything else (a byte count
+// that is not a multiple of 64 included).
+std::string to_text(const Sha256Midstate& state);
+std::optional<Sha256Midstate> parse_midstate(std::string_view text);
 
 // Incremental SHA-256: OpenSSL's libcrypto on POSIX, the OS (CNG) on Windows.
 class Sha256 {
@@ -24,6 +39,14 @@ public:
   void update(std::string_view data) { update(data.data(), data.size()); }
   // Returns the digest as lower-case hex; the object is then spent.
   std::string finish_hex();
+
+  // The state after the whole blocks fed so far (the bytes of a last, partial
+  // block are not in it). nullopt where the OS's hash cannot tell (Windows'
+  // CNG): callers then read the whole file again.
+  std::optional<Sha256Midstate> midstate() const;
+  // A hash that goes on from `state` as if its bytes had been fed; nullopt
+  // where that cannot be done (Windows' CNG).
+  static std::optional<Sha256> resume(const Sha256Midstate& state);
 
 private:
   struct Impl;
