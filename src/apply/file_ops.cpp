@@ -285,7 +285,7 @@ bool retry_transient(const std::function<bool(std::error_code&)>& attempt, std::
 
 FileState copy_file_atomic(const fs::path& source, const fs::path& dest, const CopyHooks& hooks,
                            const Expect& expect, std::optional<std::uint64_t> keep_prefix,
-                           FolderSyncs* folders) {
+                           FolderSyncs* folders, HashResume* resume) {
   std::error_code ec;
   const auto before = util::stat_no_follow(os_path(source), ec);
   if (!before) {
@@ -348,6 +348,49 @@ FileState copy_file_atomic(const fs::path& source, const fs::path& dest, const C
       throw FailSafeError(show(dest) + " changed while the new version was being copied; it was left as it is "
                                        "and the next run decides again");
     }
+    // With a midstate of the old content, its bytes are not hashed again.
+    std::uint64_t hashed_from = 0;
+    if (resume != nullptr && resume->from && resume->from->bytes <= *keep_prefix) {
+      if (auto resumed = util::Sha256::resume(*resume->from)) {
+        hash = std::move(*resumed);
+        hashed_from = resume->from->bytes;
+        resume->used_from = true;
+      }
+    }
+    const auto shrank = [&] {
+      return FailSafeError(show(dest) + " changed while the new version was being copied; it was left as it is "
+                                        "and the next run decides again");
+    };
+    const auto kernel_copy = output.copy_from(old, *keep_prefix, ec);
+    if (kernel_copy == OsFile::KernelCopy::failed) {
+      throw_write_error(dest, ec);
+    }
+    if (kernel_copy == OsFile::KernelCopy::done) {
+      // Cloned or copied in the kernel: hash what the midstate does not cover.
+      const auto placed = output.stat(ec);
+      if (!placed || placed->size != *keep_prefix) {
+        throw shrank();
+      }
+      if (!old.seek(hashed_from, ec)) {
+        throw_read_error(dest, ec);
+      }
+      for (auto at = hashed_from; at < *keep_prefix;) {
+        const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(buffer_size, *keep_prefix - at));
+        const auto got = old.read(buffer.get(), want, ec);
+        if (!got) {
+          throw_read_error(dest, ec);
+        }
+        if (*got == 0) {
+          throw shrank();
+        }
+        hash.update(buffer.get(), *got);
+        at += *got;
+      }
+      if (!output.seek(*keep_prefix, ec)) {
+        throw_write_error(dest, ec);
+      }
+      copied = *keep_prefix;
+    }
     while (copied < *keep_prefix) {
       const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(buffer_size, *keep_prefix - copied));
       const auto got = old.read(buffer.get(), want, ec);
@@ -355,10 +398,12 @@ FileState copy_file_atomic(const fs::path& source, const fs::path& dest, const C
         throw_read_error(dest, ec);
       }
       if (*got == 0) {
-        throw FailSafeError(show(dest) + " shrank while the new version was being copied; it was left as it is "
-                                         "and the next run decides again");
+        throw shrank();
       }
-      hash.update(buffer.get(), *got);
+      if (copied + *got > hashed_from) {
+        const auto skip = static_cast<std::size_t>(hashed_from > copied ? hashed_from - copied : 0);
+        hash.update(buffer.get() + skip, *got - skip);
+      }
       if (!output.write_all(buffer.get(), *got, ec)) {
         throw_write_error(dest, ec);
       }
@@ -418,6 +463,9 @@ FileState copy_file_atomic(const fs::path& source, const fs::path& dest, const C
   const auto after = util::stat_no_follow(os_path(source), ec);
   if (!after || !same_content_state(*before, *after)) {
     throw_changed(source, dest);
+  }
+  if (resume != nullptr) {
+    resume->result = hash.midstate();
   }
   auto sha256 = hash.finish_hex();
   fault_point("apply.copy.before_rename");
@@ -495,13 +543,13 @@ void FolderSyncs::flush() {
 }
 
 FileState copy_file_atomic(const fs::path& source, const fs::path& dest, const Expect& expect,
-                           FolderSyncs* folders) {
-  return detail::copy_file_atomic(source, dest, detail::CopyHooks{}, expect, std::nullopt, folders);
+                           FolderSyncs* folders, HashResume* resume) {
+  return detail::copy_file_atomic(source, dest, detail::CopyHooks{}, expect, std::nullopt, folders, resume);
 }
 
 FileState append_copy_atomic(const fs::path& source, const fs::path& dest, std::uint64_t from,
-                             const Expect& expect, FolderSyncs* folders) {
-  return detail::copy_file_atomic(source, dest, detail::CopyHooks{}, expect, from, folders);
+                             const Expect& expect, FolderSyncs* folders, HashResume* resume) {
+  return detail::copy_file_atomic(source, dest, detail::CopyHooks{}, expect, from, folders, resume);
 }
 
 void remove_file(const fs::path& file, const fs::path& stop_at) {

@@ -24,7 +24,7 @@ struct CopyHooks {
 FileState copy_file_atomic(const std::filesystem::path& source, const std::filesystem::path& dest,
                            const CopyHooks& hooks, const Expect& expect = {},
                            std::optional<std::uint64_t> keep_prefix = std::nullopt,
-                           FolderSyncs* folders = nullptr);
+                           FolderSyncs* folders = nullptr, HashResume* resume = nullptr);
 
 // Calls `attempt` until it returns true, or fails with an error that is not
 // transient (ErrorKind::transient), or about 5 s of backoff (50 ms doubling to

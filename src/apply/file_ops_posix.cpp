@@ -2,10 +2,15 @@
 
 #include <fcntl.h>
 #include <stdio.h> // renameat2, RENAME_NOREPLACE (glibc)
+#ifdef __linux__
+#include <linux/fs.h>  // FICLONE
+#include <sys/ioctl.h>
+#endif
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <ctime>
 
@@ -92,6 +97,48 @@ bool OsFile::seek(std::uint64_t offset, std::error_code& ec) {
     return false;
   }
   return true;
+}
+
+OsFile::KernelCopy OsFile::copy_from(const OsFile& from, std::uint64_t size, std::error_code& ec) {
+#ifdef __linux__
+  if (size == 0) {
+    return KernelCopy::done;
+  }
+  // A clone shares the blocks: nothing is read or written but metadata.
+  if (::ioctl(m_fd, FICLONE, from.m_fd) == 0) {
+    return KernelCopy::done;
+  }
+  // Not this file system (ext4, tmpfs): copy inside the kernel instead.
+  loff_t in = 0;
+  loff_t out = 0;
+  while (static_cast<std::uint64_t>(in) < size) {
+    const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(size - static_cast<std::uint64_t>(in),
+                                                                       std::uint64_t{1} << 30U));
+    const auto done = ::copy_file_range(from.m_fd, &in, m_fd, &out, want, 0);
+    if (done > 0) {
+      continue;
+    }
+    if (done == 0) {
+      ec = std::make_error_code(std::errc::io_error);  // `from` ended early: it shrank
+      return KernelCopy::failed;
+    }
+    if (errno == EINTR) {
+      continue;
+    }
+    if (in == 0 && (errno == ENOSYS || errno == EXDEV || errno == EINVAL || errno == EOPNOTSUPP ||
+                    errno == ENOTSUP || errno == EPERM)) {
+      return KernelCopy::unsupported;  // nothing written yet: the caller copies
+    }
+    ec = last_error();
+    return KernelCopy::failed;
+  }
+  return KernelCopy::done;
+#else
+  (void)from;
+  (void)size;
+  (void)ec;
+  return KernelCopy::unsupported;  // macOS: clonefile needs a path that does not exist yet (not used yet)
+#endif
 }
 
 bool OsFile::write_all(const char* data, std::size_t size, std::error_code& ec) {

@@ -157,6 +157,12 @@ bool OsFile::seek(std::uint64_t offset, std::error_code& ec) {
   return true;
 }
 
+OsFile::KernelCopy OsFile::copy_from(const OsFile& /*from*/, std::uint64_t /*size*/, std::error_code& /*ec*/) {
+  // ReFS block cloning (FSCTL_DUPLICATE_EXTENTS_TO_FILE) is not used yet: the
+  // caller copies the bytes itself.
+  return KernelCopy::unsupported;
+}
+
 bool OsFile::write_all(const char* data, std::size_t size, std::error_code& ec) {
   while (size > 0) {
     const DWORD chunk = size > k_max_io_chunk ? k_max_io_chunk : static_cast<DWORD>(size);

@@ -155,6 +155,52 @@ TEST_CASE("append_copy_atomic takes the prefix from the destination, not the sou
   CHECK(read_text(dest) == "AAAAtail");
 }
 
+TEST_CASE("append_copy_atomic hashes only the new bytes from a midstate and hands on the next one", "[engine][apply]") {
+  TempDir dir;
+  // Sizes that are not whole blocks, so the midstate stops short of the end.
+  const auto old_text = chat(300) + "x";
+  const auto tail = chat(9, "tail") + "yz";
+  const auto dest = dir.write("dest.jsonl", old_text);
+  const auto source = dir.write("source.jsonl", old_text + tail);
+
+  // The midstate a full copy of the old content hands back.
+  const auto seed = dir.write("seed.jsonl", old_text);
+  apply::HashResume first;
+  const auto copied = apply::copy_file_atomic(seed, dir.path() / "copy.jsonl", {}, nullptr, &first);
+  if (!first.result) {
+    WARN("this platform's SHA-256 cannot save a midstate (CNG): the fast-forward reads the whole file");
+    return;
+  }
+  CHECK(first.result->bytes == old_text.size() / 64 * 64);
+  CHECK(copied.sha256 == util::sha256_hex(old_text));
+
+  apply::HashResume resume;
+  resume.from = first.result;
+  const auto result = apply::append_copy_atomic(source, dest, old_text.size(),
+                                                apply::Expect::as_planned(state_of(dest)), nullptr, &resume);
+  CHECK(resume.used_from);
+  CHECK(read_text(dest) == old_text + tail);
+  CHECK(result.sha256 == util::sha256_hex(old_text + tail));
+  // The next midstate resumes to the same digest.
+  REQUIRE(resume.result);
+  CHECK(resume.result->bytes == (old_text + tail).size() / 64 * 64);
+  auto next = util::Sha256::resume(*resume.result);
+  REQUIRE(next);
+  next->update(std::string_view(old_text + tail).substr(resume.result->bytes));
+  CHECK(next->finish_hex() == util::sha256_hex(old_text + tail));
+
+  // The midstate really stands for the old bytes: a wrong one (which the
+  // caller must never hand over) gives a wrong digest, the file stays right.
+  const auto dest2 = dir.write("dest2.jsonl", old_text);
+  apply::HashResume wrong;
+  wrong.from = first.result;
+  wrong.from->words[0] ^= 1U;
+  const auto skewed = apply::append_copy_atomic(source, dest2, old_text.size(),
+                                                apply::Expect::as_planned(state_of(dest2)), nullptr, &wrong);
+  CHECK(read_text(dest2) == old_text + tail);
+  CHECK(skewed.sha256 != util::sha256_hex(old_text + tail));
+}
+
 TEST_CASE("append_copy_atomic refuses a destination that changed since the plan", "[engine][apply]") {
   TempDir dir;
   const auto dest = dir.write("dest", "AAAA");

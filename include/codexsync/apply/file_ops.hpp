@@ -2,6 +2,7 @@
 
 #include <codexsync/core/index.hpp>
 #include <codexsync/util/clock.hpp>
+#include <codexsync/util/sha256.hpp>
 
 #include <chrono>
 #include <cstdint>
@@ -71,17 +72,34 @@ private:
   std::set<std::filesystem::path> m_dirs;
 };
 
+// The SHA-256 midstates of a copy, for files that grow (chats): with the
+// midstate of `dest`'s old content a fast-forward need not read that content
+// to hash the new one, and each copy hands back the midstate of what it wrote
+// for the next one. Where the platform's hash cannot save a midstate
+// (Windows' CNG), `result` stays empty and `from` is not used.
+struct HashResume {
+  std::optional<util::Sha256Midstate> from;    // of dest's current content (fast-forward only)
+  std::optional<util::Sha256Midstate> result;  // set: of the content written
+  bool used_from = false;                      // set: `from` was used
+};
+
 FileState copy_file_atomic(const std::filesystem::path& source, const std::filesystem::path& dest,
-                           const Expect& expect = {}, FolderSyncs* folders = nullptr);
+                           const Expect& expect = {}, FolderSyncs* folders = nullptr,
+                           HashResume* resume = nullptr);
 
 // A fast-forward of an append-only file: like copy_file_atomic (a temp file,
 // fsync, rename: `dest` is wholly old or wholly new), but the first `from`
 // bytes are taken from `dest` itself, which the caller has verified to equal
 // the source's first `from` bytes, and only the rest is read from `source`.
-// `expect` must be Kind::state with size `from`. Returns the new state with
-// the sha256 of the whole new content.
+// Those first bytes reach the temp file by a clone where the file system can
+// (Btrfs, XFS), else an in-kernel copy, else through a buffer; with
+// `resume->from` (the midstate of dest's content, which the caller vouches
+// for: dest unchanged since it was taken) they are not read to be hashed
+// either. `expect` must be Kind::state with size `from`. Returns the new
+// state with the sha256 of the whole new content.
 FileState append_copy_atomic(const std::filesystem::path& source, const std::filesystem::path& dest,
-                             std::uint64_t from, const Expect& expect, FolderSyncs* folders = nullptr);
+                             std::uint64_t from, const Expect& expect, FolderSyncs* folders = nullptr,
+                             HashResume* resume = nullptr);
 
 // Removes `file` (retrying transient errors), then removes the parent folders
 // it leaves empty, up to but not including `stop_at`. A file already gone is
