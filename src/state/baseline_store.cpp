@@ -521,4 +521,80 @@ void save_baseline(const BaselineFile& file, const Baseline& baseline) {
   }
 }
 
+// --- resume points -------------------------------------------------------------
+//   codexsync-resume-v1
+//   <path>\t<sha256>\t<bytes>:<midstate hex>     (path escaped as in the baseline)
+//   end <count>
+
+namespace {
+
+constexpr std::string_view k_resume_format = "codexsync-resume-v1";
+
+} // namespace
+
+fs::path resume_points_path(const BaselineFile& file) {
+  auto name = file.path.stem();
+  name += ".resume.txt";
+  return file.path.parent_path() / name;
+}
+
+ResumePoints load_resume_points(const BaselineFile& file) {
+  LineReader reader(resume_points_path(file));
+  if (!reader.is_open()) {
+    return {};
+  }
+  const auto head = reader.next();
+  if (!head || *head != k_resume_format) {
+    return {};
+  }
+  ResumePoints points;
+  std::size_t lines = 0;
+  while (const auto line = reader.next()) {
+    if (line->starts_with(k_end)) {
+      std::size_t count = 0;
+      const bool complete = parse_number(line->substr(k_end.size()), count) && count == lines && !reader.next();
+      return complete ? points : ResumePoints{};
+    }
+    ++lines;
+    const auto first = line->find('\t');
+    const auto second = first == std::string_view::npos ? first : line->find('\t', first + 1);
+    if (second == std::string_view::npos) {
+      continue;
+    }
+    auto path = unescape_path(line->substr(0, first));
+    const auto hash = line->substr(first + 1, second - first - 1);
+    auto state = util::parse_midstate(line->substr(second + 1));
+    if (path && hash.size() == 64 && is_hash(hash) && state) {
+      points[std::move(*path)] = ResumePoint{std::string(hash), *state};
+    }
+  }
+  return {};  // cut short, or a read failed
+}
+
+void save_resume_points(const BaselineFile& file, const ResumePoints& points) {
+  std::string out(k_resume_format);
+  out.push_back('\n');
+  for (const auto& [path, point] : points) {
+    append_path(out, path);
+    out.push_back('\t');
+    out.append(point.sha256);
+    out.push_back('\t');
+    out.append(util::to_text(point.state));
+    out.push_back('\n');
+  }
+  out.append(k_end);
+  append_number(out, points.size());
+  out.push_back('\n');
+  const auto path = resume_points_path(file);
+  std::error_code ec;
+  std::filesystem::create_directories(path.parent_path(), ec);
+  if (!ec) {
+    util::write_file_atomic(path, out, ec);
+  }
+  if (ec) {
+    throw RuntimeError(fmt::format("cannot write {} ({}); check free space and permissions",
+                                   util::display_path(path), ec.message()));
+  }
+}
+
 } // namespace codexsync::state

@@ -333,3 +333,37 @@ TEST_CASE("baseline v2: more than one read chunk of lines", "[state]") {
   CHECK(loaded.baseline.size() == baseline.size());
   CHECK(loaded.baseline.at("sessions/19999" + std::string(40, 'x') + ".jsonl").cloud->mtime_ns == 19999);
 }
+
+TEST_CASE("resume points round-trip beside the baseline and a damaged file gives none", "[state]") {
+  test::TempDir dir;
+  const auto file = file_in(dir);
+  CHECK(load_resume_points(file).empty());  // none yet
+  CHECK(resume_points_path(file) == dir / "state/baseline.resume.txt");
+
+  util::Sha256Midstate state;
+  state.bytes = 960;
+  for (std::size_t i = 0; i < state.words.size(); ++i) {
+    state.words[i] = static_cast<std::uint32_t>(0x01020304U * (i + 1));
+  }
+  const std::string sha(64, 'e');
+  ResumePoints points{{"sessions/a.jsonl", {sha, state}}, {"odd\tname%\n.jsonl", {std::string(64, '0'), {}}}};
+  save_resume_points(file, points);
+  CHECK(load_resume_points(file) == points);
+
+  // A malformed line is dropped, the others stay.
+  auto text = test::read_text(resume_points_path(file));
+  const auto broken = text;
+  text.replace(text.find(sha), 1, "X");
+  dir.write("state/baseline.resume.txt", text);
+  const auto kept = load_resume_points(file);
+  CHECK(kept.size() == 1);
+  CHECK(kept.count("odd\tname%\n.jsonl") == 1);
+
+  // Cut short (no end line, or a wrong count): none at all.
+  dir.write("state/baseline.resume.txt", broken.substr(0, broken.rfind("end ")));
+  CHECK(load_resume_points(file).empty());
+  dir.write("state/baseline.resume.txt", broken.substr(0, broken.rfind("end ")) + "end 3\n");
+  CHECK(load_resume_points(file).empty());
+  dir.write("state/baseline.resume.txt", "something else\n");
+  CHECK(load_resume_points(file).empty());
+}

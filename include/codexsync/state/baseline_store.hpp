@@ -1,8 +1,10 @@
 #pragma once
 
 #include <codexsync/core/index.hpp>
+#include <codexsync/util/sha256.hpp>
 
 #include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -50,5 +52,28 @@ std::string install_id(const std::optional<std::filesystem::path>& state_dir);
 // Writes the baseline atomically (temp file, fsync, rename), creating the
 // folder. Throws RuntimeError naming the path when it cannot.
 void save_baseline(const BaselineFile& file, const Baseline& baseline);
+
+// The SHA-256 midstate of an append-only file's content (a chat), so that a
+// fast-forward hashes only the new tail. It stands for the content whose hash
+// is `sha256`, and is used only for a file the baseline shows with that hash
+// and has not changed since (size and mtime).
+struct ResumePoint {
+  std::string sha256;
+  util::Sha256Midstate state;
+  bool operator==(const ResumePoint&) const = default;
+};
+using ResumePoints = std::map<std::string, ResumePoint>;  // path -> point
+
+// Beside the baseline: `<baseline stem>.resume.txt`. Only this machine
+// writes it; the baseline never depends on it.
+std::filesystem::path resume_points_path(const BaselineFile& file);
+
+// Reads the points. Never throws: a missing or damaged file gives none (the
+// grown chats are then read whole once more), a malformed line is dropped.
+ResumePoints load_resume_points(const BaselineFile& file);
+
+// Writes them atomically (temp file, fsync, rename). Throws RuntimeError
+// naming the path when it cannot.
+void save_resume_points(const BaselineFile& file, const ResumePoints& points);
 
 } // namespace codexsync::state
