@@ -392,6 +392,7 @@ private:
                        {"snapshot", r.snapshot},
                        {"journal", r.journal_id},
                        {"fast_forwarded", r.fast_forwarded},
+                       {"tails_hashed_alone", r.tails_hashed_alone},
                        {"merged", r.merged},
                        {"new_chats", r.new_chats},
                        {"conflicts_kept", kept_json(r)},

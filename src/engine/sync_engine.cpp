@@ -307,6 +307,7 @@ private:
       apply::fault_point("engine.before_baseline");
       const auto next = plan::next_baseline(m_prepared.local, m_prepared.cloud, m_prepared.baseline.baseline, plan,
                                             m_applied);
+      save_resume_points(next);
       state::save_baseline(m_prepared.baseline_file, next);
       apply::fault_point("engine.after_baseline");
       publish();
@@ -566,6 +567,53 @@ private:
     return copies >= k_parallel_copies_from ? k_auto_copy_threads : 1;
   }
 
+  // The midstate of `path`'s hash on `dest_side` when the baseline vouches
+  // for it: the baseline saw that side with the hash the point stands for,
+  // and the file has the same size and mtime now. Never with compare = "hash"
+  // (every byte is read there).
+  std::optional<util::Sha256Midstate> vouched_midstate(const std::string& path, Side dest_side,
+                                                       const std::optional<FileState>& now) const {
+    if (m_cfg.sync.compare == config::Compare::hash || !now || !m_prepared.baseline.usable) {
+      return std::nullopt;
+    }
+    const auto point = m_prepared.resume_points.find(path);
+    const auto entry = m_prepared.baseline.baseline.find(path);
+    if (point == m_prepared.resume_points.end() || entry == m_prepared.baseline.baseline.end()) {
+      return std::nullopt;
+    }
+    const auto& seen = dest_side == Side::local ? entry->second.local : entry->second.cloud;
+    if (!seen || seen->sha256 != point->second.sha256 || seen->size != now->size || seen->mtime_ns != now->mtime_ns ||
+        point->second.state.bytes > now->size) {
+      return std::nullopt;
+    }
+    return point->second.state;
+  }
+
+  // Keeps the midstates this run made, and the old ones whose content the
+  // next baseline still shows; a point is only an aid, so a failure to save
+  // is a warning (the next fast-forward reads the whole file).
+  void save_resume_points(const Baseline& next) {
+    if (m_new_resume_points.empty()) {
+      return;  // stale points are harmless: each is tied to its content's hash
+    }
+    auto points = m_prepared.resume_points;
+    std::erase_if(points, [&](const auto& item) {
+      const auto entry = next.find(item.first);
+      const auto shows = [&](const std::optional<FileState>& side) {
+        return side && side->sha256 == item.second.sha256;
+      };
+      return entry == next.end() || !(shows(entry->second.local) || shows(entry->second.cloud));
+    });
+    for (auto& [path, point] : m_new_resume_points) {
+      points[path] = std::move(point);
+    }
+    try {
+      state::save_resume_points(m_prepared.baseline_file, points);
+    } catch (const RuntimeError& e) {
+      log::warn(fmt::format("{}: the next fast-forward of a chat reads it whole", e.what()));
+    }
+  }
+
   // One write. Thread-safe: everything but the copy itself runs under m_mutex.
   void carry_out(const plan::Action& action) {
     std::unique_lock lock(m_mutex);
@@ -606,6 +654,13 @@ private:
       ++m_report.deleted;
     } else {
       const auto source = file_on(m_cfg, other(dest_side), action.path);
+      // A chat's copy hands back the midstate of its hash for the next
+      // fast-forward, which starts from the one the baseline vouches for.
+      apply::HashResume resume;
+      apply::HashResume* const resume_ptr = m_append_only.matches(action.path) ? &resume : nullptr;
+      if (resume_ptr != nullptr && action.append_from) {
+        resume.from = vouched_midstate(action.path, dest_side, planned_dest);
+      }
       try {
         // The destination must still be as planned when the copy replaces it:
         // a version that arrived meanwhile is never overwritten unseen.
@@ -614,9 +669,9 @@ private:
           try {
             return action.append_from ? apply::append_copy_atomic(source, dest, *action.append_from,
                                                                   apply::Expect::as_planned(planned_dest),
-                                                                  &m_folder_syncs)
+                                                                  &m_folder_syncs, resume_ptr)
                                       : apply::copy_file_atomic(source, dest, apply::Expect::as_planned(planned_dest),
-                                                                &m_folder_syncs);
+                                                                &m_folder_syncs, resume_ptr);
           } catch (...) {
             lock.lock();
             throw;
@@ -628,6 +683,10 @@ private:
         if (dest_side == Side::cloud) {
           m_written_to_cloud[action.path] = state;
         }
+        if (resume.result && state.sha256) {
+          m_new_resume_points[action.path] = state::ResumePoint{*state.sha256, *resume.result};
+        }
+        m_report.tails_hashed_alone += resume.used_from ? 1 : 0;
       } catch (const FailSafeError& e) {
         // The source or the destination changed under the copy: the destination is untouched.
         log::file_action(log::Level::warning, "skip", action.path, side_name(dest_side), e.what());
@@ -707,6 +766,7 @@ private:
   std::optional<state::RunLock> m_lock;
   plan::Applied m_applied;
   std::map<std::string, FileState> m_written_to_cloud;  // for the delivery record
+  state::ResumePoints m_new_resume_points;              // midstates of the chats copied
   std::set<std::string> m_deleted_from_cloud;
   bool m_withdrawn = false;
   std::optional<state::DeliveryRecord> m_own_delivery;
@@ -731,6 +791,9 @@ Prepared prepare(const config::Config& cfg, const PrepareOptions& options) {
     .local_root = cfg.paths.local_state_dir,
     .cloud_root = cfg.paths.cloud_root_dir};
   p.baseline = state::load_baseline(p.baseline_file);
+  if (!cfg.sync.append_only_globs.empty()) {
+    p.resume_points = state::load_resume_points(p.baseline_file);
+  }
   scan_both(cfg, p);
   refuse_unreadable(p.local, Side::local);
   refuse_unreadable(p.cloud, Side::cloud);

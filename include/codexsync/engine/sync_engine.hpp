@@ -28,6 +28,9 @@ struct Prepared {
   Index cloud;
   state::BaselineFile baseline_file;
   state::LoadedBaseline baseline;
+  // Midstates of the chats' hashes (state::load_resume_points): a fast-forward
+  // of a chat the baseline vouches for hashes only its new tail.
+  state::ResumePoints resume_points;
   plan::Options options;
   plan::Plan plan;
   std::vector<state::JournalRecord> open_journals;  // this machine's unfinished runs
@@ -117,6 +120,7 @@ struct ApplyReport {
   std::size_t copied_to_local = 0;
   std::size_t deleted = 0;
   std::size_t fast_forwarded = 0;          // append-only files that got only their new tail
+  std::size_t tails_hashed_alone = 0;      // of those, hashed from the baseline's midstate (start not read)
   std::size_t merged = 0;                  // merge-line files whose sides got the union
   std::size_t new_chats = 0;               // chat transcripts (append-only *.jsonl) new here
   std::size_t backed_up = 0;

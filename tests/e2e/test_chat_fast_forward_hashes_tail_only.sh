@@ -1,0 +1,88 @@
+# A chat that grows is hashed from the midstate its last copy left (kept
+# beside the baseline in <baseline stem>.resume.txt): a fast-forward reads and
+# hashes only the new tail, on the way to the cloud and on the way back, and
+# the hash it records is the file's real SHA-256 (B checks what arrives
+# against A's delivery record). A missing or wrong midstate, or
+# compare = "hash", means the whole file is hashed, with the same result.
+source "$(dirname "$0")/lib.sh"
+
+sync_setup --empty-b
+chat=sessions/2026/11/20/rollout-2026-11-20T10-00-00-a.jsonl
+# A chat of a few hundred KiB whose size is no whole number of 64-byte blocks.
+python3 - "$STATE_A/$chat" <<'PY'
+import sys
+with open(sys.argv[1], "a") as f:
+    for i in range(3000):
+        f.write('{"type":"response_item","n":%d,"text":"%s"}\n' % (i, "w" * (i % 97)))
+PY
+sync_ok a
+sync_ok b
+assert_same_file "$STATE_A/$chat" "$STATE_B/$chat"
+
+points_a="$(find "$CLOUD" "$(machine_dir a)" -name "*machine-a.resume.txt" | head -n 1)"
+echo "resume points of A: $points_a"
+[[ -n "$points_a" ]] || cs_fail "no resume points were written beside A's baseline"
+assert_file_contains "$points_a" "$chat"
+assert_file_contains "$points_a" "$(sha256sum "$STATE_A/$chat" | cut -c1-64)"
+
+# tails_hashed N: the last `--json sync --apply` hashed N tails from a midstate.
+tails_hashed() {
+  python3 - "$CS_RUN/stdout" "$1" <<'PY' || cs_fail "expected tails_hashed_alone = $1 in: $(cat "$CS_RUN/stdout")"
+import json, sys
+doc = json.load(open(sys.argv[1]))
+r = doc["result"]
+sys.exit(0 if r["tails_hashed_alone"] == int(sys.argv[2]) and r["fast_forwarded"] >= 1 else 1)
+PY
+}
+# recorded_sha M: the SHA-256 machine M's baseline holds for the chat.
+baseline_has_real_sha() {
+  local want
+  want="$(sha256sum "$STATE_A/$chat" | cut -c1-64)"
+  grep -rl --include='*.json' -e "$want" "$CLOUD/state" "$(machine_dir "$1")" >/dev/null 2>&1 ||
+    cs_fail "machine $1's baseline does not hold the chat's real SHA-256 $want"
+}
+grow() { printf '{"type":"response_item","text":"%s"}\n' "$1" >>"$STATE_A/$chat"; }
+
+# 1. Grown on A: A hashes only the tail on its way to the cloud, B on its way here.
+grow "continued on A"
+cs_a --json sync --apply
+assert_exit 0
+tails_hashed 1
+baseline_has_real_sha a
+cs_b --json sync --apply
+assert_exit 0
+tails_hashed 1
+assert_same_file "$STATE_A/$chat" "$STATE_B/$chat"
+assert_same_file "$STATE_A/$chat" "$SYNC_DIR/$chat"
+baseline_has_real_sha b
+
+# 2. A damaged midstate file is ignored: the whole chat is hashed, correctly.
+printf 'garbage\n' >"$points_a"
+grow "again"
+cs_a --json sync --apply
+assert_exit 0
+tails_hashed 0
+baseline_has_real_sha a
+assert_file_contains "$points_a" "$(sha256sum "$STATE_A/$chat" | cut -c1-64)" # written anew
+
+# 3. A point for other content (the chat was rewritten in between) is not used.
+sed -i "s/\t[0-9a-f]\{64\}\t/\t$(printf '0%.0s' {1..64})\t/" "$points_a"
+grow "and again"
+cs_a --json sync --apply
+assert_exit 0
+tails_hashed 0
+baseline_has_real_sha a
+cs_b --json sync --apply
+assert_exit 0
+tails_hashed 1 # B's own points are fine
+assert_same_file "$STATE_A/$chat" "$STATE_B/$chat"
+
+# 4. compare = "hash" reads every byte.
+put_config a sync compare '"hash"'
+grow "with hash compare"
+cs_a --json sync --apply
+assert_exit 0
+tails_hashed 0
+baseline_has_real_sha a
+sync_ok b
+assert_same_file "$STATE_A/$chat" "$STATE_B/$chat"
