@@ -1,4 +1,5 @@
 #include "support/catch.hpp"
+#include "support/platform.hpp"
 #include "support/fake_probe.hpp"
 #include "support/temp_dir.hpp"
 
@@ -238,6 +239,12 @@ TEST_CASE("system probe: lists this test process with its name and parent", "[pr
 #endif
 }
 
+CS_POSIX_ONLY("system probe: a running fake agent named codex is found, a codexsync is not",
+              "names the child through prctl(PR_SET_NAME) and reads /proc (Linux)")
+CS_POSIX_ONLY("fake agent: ignore-term survives SIGTERM and needs a forced end",
+              "sends SIGTERM, which Windows does not have")
+CS_POSIX_ONLY("fake agent: ends by itself after the given seconds",
+              "starts the helper with fork and exec and reaps it with waitpid")
 #ifdef __linux__
 namespace {
 
