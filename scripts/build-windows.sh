@@ -44,7 +44,8 @@ if [[ "${CODEXSYNC_SKIP_DEPS:-0}" != 1 ]]; then
     unavailable "could not install the mingw-w64 toolchain and Wine (scripts/install-deps.sh --windows failed; see above)"
   fi
 fi
-for tool in x86_64-w64-mingw32-g++-posix cmake ninja dpkg-source; do
+# Wine too: CTest's test discovery runs the unit-test .exe right after linking.
+for tool in x86_64-w64-mingw32-g++-posix cmake ninja dpkg-source wine; do
   command -v "$tool" >/dev/null 2>&1 ||
     unavailable "$tool is missing; run scripts/install-deps.sh --windows"
 done
