@@ -8,8 +8,21 @@
 #   macOS          Homebrew
 #   Windows        vcpkg, from vcpkg.json (not this script)
 #
+# With --windows it also installs what cross-building for Windows and running
+# the result under Wine needs (scripts/build-windows.sh; Debian/Ubuntu only).
+#
 # Exit status: 0 when everything is installed, 1 when it could not be.
 set -euo pipefail
+
+windows=0
+case "${1:-}" in
+  "") ;;
+  --windows) windows=1 ;;
+  *)
+    printf 'usage: install-deps.sh [--windows]\n' >&2
+    exit 1
+    ;;
+esac
 
 export DEBIAN_FRONTEND=noninteractive
 
@@ -23,6 +36,12 @@ apt_packages_common=(
   rsync unison                  # the benchmark's peers (bench/run.sh; its smoke test runs in the suite)
   strace                        # a test checks which files a no-op sync opens
 )
+# The mingw-w64 cross compiler (posix threads), zlib for it, Wine to run the
+# result, and dpkg-source to unpack libzip's source package.
+apt_packages_windows=(g++-mingw-w64-x86-64-posix libz-mingw-w64-dev wine wine64 dpkg-dev xz-utils)
+if ((windows)); then
+  apt_packages_common+=("${apt_packages_windows[@]}")
+fi
 # Debian 12 packages Boost 1.81; Ubuntu releases without those names get the
 # distribution's default Boost instead (CMake asks for 1.80 or newer).
 apt_boost_versioned=(libboost1.81-dev libboost-filesystem1.81-dev)
@@ -188,6 +207,9 @@ case "$(uname -s)" in
       explain_other
     fi
     ;;
-  Darwin) install_brew ;;
+  Darwin)
+    ((windows)) && fail "--windows: the cross-build for Windows needs Debian or Ubuntu (apt-get)"
+    install_brew
+    ;;
   *) explain_other ;;
 esac

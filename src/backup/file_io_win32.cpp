@@ -109,9 +109,25 @@ void File::write_all(const void* data, std::size_t size, std::error_code& ec) {
 
 void File::sync(std::error_code& ec) {
   ec.clear();
-  if (!FlushFileBuffers(handle_of(m_handle))) {
+  if (FlushFileBuffers(handle_of(m_handle))) {
+    return;
+  }
+  // FlushFileBuffers needs write access, which a handle from open_read lacks:
+  // flush through a second handle to the same file that has it.
+  if (GetLastError() != ERROR_ACCESS_DENIED) {
+    ec = last_error();
+    return;
+  }
+  HANDLE writable = ReOpenFile(handle_of(m_handle), GENERIC_WRITE,
+                               FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, 0);
+  if (writable == INVALID_HANDLE_VALUE) {
+    ec = last_error();
+    return;
+  }
+  if (!FlushFileBuffers(writable)) {
     ec = last_error();
   }
+  CloseHandle(writable);
 }
 
 void File::drop_cache() {}

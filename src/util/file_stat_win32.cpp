@@ -1,6 +1,11 @@
 #include <codexsync/util/file_stat.hpp>
 
+#ifndef NOMINMAX
+#define NOMINMAX
+#endif
 #include <windows.h>
+
+#include <algorithm>
 
 namespace codexsync::util {
 namespace {
@@ -51,7 +56,17 @@ std::optional<FileStat> from_handle(HANDLE handle, std::error_code& ec) {
   }
   out.size = (static_cast<std::uint64_t>(info.nFileSizeHigh) << 32) | info.nFileSizeLow;
   out.mtime_ns = to_unix_ns(info.ftLastWriteTime);
+  // NTFS keeps a change time (any write, rename or attribute change) that no
+  // program sets, like POSIX ctime; the creation time stands in for it where
+  // the file system keeps none (FAT, exFAT report 0).
   out.change_ns = to_unix_ns(info.ftCreationTime);
+  FILE_BASIC_INFO basic{};
+  if (GetFileInformationByHandleEx(handle, FileBasicInfo, &basic, sizeof(basic)) && basic.ChangeTime.QuadPart > 0) {
+    FILETIME change;
+    change.dwLowDateTime = basic.ChangeTime.LowPart;
+    change.dwHighDateTime = static_cast<DWORD>(basic.ChangeTime.HighPart);
+    out.change_ns = std::max(out.change_ns, to_unix_ns(change));
+  }
   out.device = info.dwVolumeSerialNumber;
   out.inode = (static_cast<std::uint64_t>(info.nFileIndexHigh) << 32) | info.nFileIndexLow;
   out.read_only = (info.dwFileAttributes & FILE_ATTRIBUTE_READONLY) != 0;

@@ -3,6 +3,7 @@
 // fault points (forked children), a full disk and a read-only folder (private
 // mount namespaces where the OS allows), removals, the temp sweep, free space.
 #include "support/catch.hpp"
+#include "support/platform.hpp"
 #include "support/temp_dir.hpp"
 
 #include "../../src/apply/file_ops_detail.hpp"
@@ -111,11 +112,11 @@ std::string try_copy(const fs::path& source, const fs::path& dest) {
   }
 }
 
+#ifndef _WIN32
 codexsync::util::ManualClock clock_at_offset(std::chrono::seconds offset) {
   return codexsync::util::ManualClock(std::chrono::system_clock::now() + offset);
 }
 
-#ifndef _WIN32
 struct ChildResult {
   int exit_code = -1; // -1 when killed by a signal
   std::string output;
@@ -244,6 +245,12 @@ TEST_CASE("copy_file_atomic replaces an existing file and leaves no temp file", 
   CHECK(names_in(dir / "cloud") == std::vector<std::string>{"config.json"});
 }
 
+CS_POSIX_ONLY("copy_file_atomic keeps the permissions of an existing destination",
+              "POSIX permission bits (chmod); Windows files have no mode to keep")
+CS_POSIX_ONLY("copy_file_atomic gives a new destination the source permissions",
+              "POSIX permission bits (chmod); Windows files have no mode to copy")
+CS_POSIX_ONLY("copy_file_atomic refuses a symlinked source",
+              "makes a symlink, which Windows allows only with Developer Mode or admin rights")
 #ifndef _WIN32
 TEST_CASE("copy_file_atomic keeps the permissions of an existing destination", "[apply]") {
   TempDir dir;
@@ -308,6 +315,12 @@ TEST_CASE("copy_file_atomic shortens the temp name of a long file name", "[apply
   }
   // 255 bytes (the POSIX limit) and 243 bytes of two-byte characters.
   for (const auto& name : {std::string(250, 'x') + ".json", utf8_name + ".md"}) {
+    if (name == utf8_name + ".md" && codexsync::test::running_under_wine()) {
+      // 123 UTF-16 units fit NTFS, but Wine keeps files on a POSIX file system,
+      // where the 243 bytes of the name and the temp suffix pass NAME_MAX.
+      WARN("skipped under Wine: a name of 243 UTF-8 bytes passes the host file system's 255-byte limit");
+      continue;
+    }
     const auto dest = dir / "out" / codexsync::util::path_from_utf8(name);
     apply::copy_file_atomic(source, dest);
     // Read back through copy_file_atomic: on Windows the path passes MAX_PATH.
@@ -374,11 +387,25 @@ TEST_CASE("copy_file_atomic stops fail-safe when the source is replaced by anoth
       // Same size and mtime, another file: only the file id tells.
       const auto other = dir.write("other.bin", content);
       set_mtime(other, k_some_mtime_ns);
+#ifdef _WIN32
+      // Windows refuses to replace a file that is open (the copy holds the
+      // source): that refusal is the protection there.
+      std::error_code refused;
+      fs::rename(other, source, refused);
+      CHECK(refused);
+#else
       fs::rename(other, source);
+#endif
     }
   };
+#ifdef _WIN32
+  CHECK(apply::detail::copy_file_atomic(source, dest, hooks).size == content.size());
+  CHECK(read_text(dest) == content);
+  dir.write("out/a.bin", "old");
+#else
   CHECK_THROWS_AS(apply::detail::copy_file_atomic(source, dest, hooks), codexsync::FailSafeError);
   CHECK(read_text(dest) == "old");
+#endif
   CHECK(temps_in(dir / "out").empty());
 
   // The seam itself changes nothing when the hook does nothing.
@@ -387,6 +414,12 @@ TEST_CASE("copy_file_atomic stops fail-safe when the source is replaced by anoth
   CHECK(read_text(dest) == content);
 }
 
+CS_POSIX_ONLY("a copy killed at a fault point leaves the destination wholly old or wholly new",
+              "forks a child and kills it at each fault point (fork, SIGKILL)")
+CS_POSIX_ONLY("fault_point fires only for the named point",
+              "forks a child that exits at the fault point (fork)")
+CS_POSIX_ONLY("a failed write leaves the destination untouched and no temp file",
+              "makes writes fail with a file size limit (setrlimit RLIMIT_FSIZE, SIGXFSZ)")
 #ifndef _WIN32
 TEST_CASE("a copy killed at a fault point leaves the destination wholly old or wholly new", "[apply]") {
   struct Case {
@@ -474,6 +507,8 @@ TEST_CASE("a failed write leaves the destination untouched and no temp file", "[
 }
 #endif
 
+CS_POSIX_ONLY("a full disk leaves the destination untouched and says so",
+              "fills a small tmpfs mounted in a private mount namespace (Linux)")
 #ifdef __linux__
 TEST_CASE("a full disk leaves the destination untouched and says so", "[apply]") {
   TempDir dir;
@@ -504,6 +539,8 @@ TEST_CASE("a full disk leaves the destination untouched and says so", "[apply]")
 }
 #endif
 
+CS_POSIX_ONLY("a read-only destination folder is a runtime error and nothing changes",
+              "takes write permission off a folder (chmod 0555, read-only bind mount); a Windows folder's read-only attribute does not stop writes")
 #ifndef _WIN32
 TEST_CASE("a read-only destination folder is a runtime error and nothing changes", "[apply]") {
   TempDir dir;

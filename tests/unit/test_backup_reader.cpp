@@ -1,4 +1,5 @@
 #include "support/catch.hpp"
+#include "support/platform.hpp"
 #include "support/temp_dir.hpp"
 
 #include <codexsync/backup/snapshot.hpp>
@@ -126,6 +127,12 @@ TEST_CASE("a manifest entry with an unknown side is refused", "[backup]") {
   require_refused(dir, name, "side");
 }
 
+CS_POSIX_ONLY("a link inside a folder snapshot is refused",
+              "makes a symlink, which Windows allows only with Developer Mode or admin rights")
+CS_POSIX_ONLY("a link swapped into a folder snapshot after it was opened is not followed",
+              "makes a symlink, which Windows allows only with Developer Mode or admin rights")
+CS_POSIX_ONLY("a folder snapshot whose payload folder is a link is refused",
+              "makes a symlink, which Windows allows only with Developer Mode or admin rights")
 #ifndef _WIN32
 TEST_CASE("a link inside a folder snapshot is refused", "[backup]") {
   TempDir dir;

@@ -5,6 +5,7 @@
 #include <codexsync/cli/command_table.hpp>
 #include <codexsync/core/exit_code.hpp>
 #include <codexsync/util/text.hpp>
+#include <codexsync/util/fs.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -131,7 +132,7 @@ TEST_CASE("validate: config errors exit 4 as FILE:LINE:COL lines, also as JSON",
   const auto file = f.dir.write("bad.toml", "[sync]\ndry_run_default = \"false\"\n" + f.base());
   const auto result = run_cli({"--json", "-c", file.string(), "validate"}, f.env);
   CHECK(result.code == to_int(ExitCode::invalid_config));
-  CHECK_THAT(result.err, CS_CONTAINS(file.string() + ":2:19: sync.dry_run_default must be true or false"));
+  CHECK_THAT(result.err, CS_CONTAINS(codexsync::util::display_path(file) + ":2:19: sync.dry_run_default must be true or false"));
   const auto doc = nlohmann::json::parse(result.out);
   CHECK(doc["exit_code"] == 4);
   CHECK(doc["messages"].size() == 1);

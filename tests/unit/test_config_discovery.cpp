@@ -4,6 +4,7 @@
 #include <codexsync/config/discovery.hpp>
 #include <codexsync/core/error.hpp>
 #include <codexsync/util/text.hpp>
+#include <codexsync/util/fs.hpp>
 
 using namespace codexsync;
 using namespace codexsync::config;
@@ -104,8 +105,8 @@ TEST_CASE("no config anywhere lists the places searched and suggests init-config
   const auto error = discovery_error(f, std::nullopt);
   CHECK_THAT(error, CS_CONTAINS("no config file found; searched, in order:"));
   CHECK_THAT(error, CS_CONTAINS("$CODEXSYNC_CONFIG (not set)"));
-  CHECK_THAT(error, CS_CONTAINS((f.dir / "home/.config/codexsync/config.toml").string()));
-  CHECK_THAT(error, CS_CONTAINS((f.dir / "work/config.toml").string()));
+  CHECK_THAT(error, CS_CONTAINS(codexsync::util::display_path(f.dir / "home/.config/codexsync/config.toml")));
+  CHECK_THAT(error, CS_CONTAINS(codexsync::util::display_path(f.dir / "work/config.toml")));
   CHECK_THAT(error, CS_CONTAINS("codexsync init-config"));
 }
 

@@ -6,6 +6,7 @@
 #include <codexsync/core/error.hpp>
 #include <codexsync/state/run_record.hpp>
 #include <codexsync/util/text.hpp>
+#include <codexsync/util/fs.hpp>
 
 #include <string>
 
@@ -163,7 +164,7 @@ TEST_CASE("custom needs include_roots and process_names from the file", "[config
 TEST_CASE("an unknown kind and globs that cannot match are errors with their position", "[config]") {
   ConfigFixture f;
   CHECK_THAT(load_error(f, f.base() + "[agent]\nkind = \"cursor\"\n"),
-             CS_CONTAINS(f.file().string() + ":12:8: agent.kind = \"cursor\" is not allowed; use one of \"codex\", "
+             CS_CONTAINS(codexsync::util::display_path(f.file()) + ":12:8: agent.kind = \"cursor\" is not allowed; use one of \"codex\", "
                                              "\"claude\", \"gemini\", \"pi\", \"custom\""));
   const auto error = load_error(f, f.base() + "[filters]\nnever_sync_globs = [\"ok/**\",\n  \"../x\"]\n"
                                               "exclude_globs = [\"C:/Users/**\"]\n"

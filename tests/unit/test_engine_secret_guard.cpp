@@ -4,6 +4,7 @@
 #include <codexsync/core/error.hpp>
 #include <codexsync/engine/sync_engine.hpp>
 #include <codexsync/util/clock.hpp>
+#include <codexsync/util/fs.hpp>
 
 #include <filesystem>
 #include <string>
@@ -156,7 +157,7 @@ TEST_CASE("guard_secrets names a file it cannot read and one that vanished", "[e
     engine::guard_secrets(g.cfg, p);
     FAIL("expected a RuntimeError");
   } catch (const RuntimeError& e) {
-    CHECK_THAT(std::string(e.what()), CS_CONTAINS("cannot read " + g.local("skills/odd/SKILL.md").string() +
+    CHECK_THAT(std::string(e.what()), CS_CONTAINS("cannot read " + codexsync::util::display_path(g.local("skills/odd/SKILL.md")) +
                                                   " to check it for secrets"));
   }
   p.plan.actions = {copy_to_cloud("skills/gone/SKILL.md")};

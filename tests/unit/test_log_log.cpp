@@ -1,5 +1,6 @@
 // The logging facade: stderr form, levels, fields, configure errors, shutdown.
 #include "support/catch.hpp"
+#include "support/platform.hpp"
 #include "support/stderr_capture.hpp"
 #include "support/temp_dir.hpp"
 
@@ -55,6 +56,12 @@ const auto k_start = std::chrono::system_clock::from_time_t(1'774'094'400); // 2
 
 } // namespace
 
+CS_POSIX_ONLY("stderr gets compact text for a person, at the threshold",
+              "captures file descriptor 2 through a pipe (dup2, fcntl)")
+CS_POSIX_ONLY("with a json file, stderr stays human text and both honour the level",
+              "captures file descriptor 2 through a pipe (dup2, fcntl)")
+CS_POSIX_ONLY("a separate stderr threshold keeps info in the file and off the terminal",
+              "captures file descriptor 2 through a pipe (dup2, fcntl)")
 #ifndef _WIN32
 TEST_CASE("stderr gets compact text for a person, at the threshold", "[log]") {
   test::TempDir tmp;

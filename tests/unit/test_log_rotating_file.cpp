@@ -2,6 +2,7 @@
 // manual clock: naming, day and size rollover, zip archiving, retention,
 // following other processes, and real concurrent processes (POSIX).
 #include "support/catch.hpp"
+#include "support/platform.hpp"
 #include "support/stderr_capture.hpp"
 #include "support/temp_dir.hpp"
 
@@ -420,6 +421,8 @@ TEST_CASE("start-up zips this machine's stale text logs and leaves other machine
   CHECK(test::read_text(dir / "notes.txt") == "unrelated\n");
 }
 
+CS_POSIX_ONLY("processes logging at once lose and corrupt no line across rollover and archiving",
+              "forks the logging processes (fork, waitpid)")
 #ifndef _WIN32
 namespace {
 

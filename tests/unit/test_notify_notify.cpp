@@ -1,4 +1,5 @@
 #include "support/catch.hpp"
+#include "support/platform.hpp"
 #include "support/temp_dir.hpp"
 
 #include <codexsync/notify/notify.hpp>
@@ -83,9 +84,16 @@ TEST_CASE("notify: a string goes through the OS's shell, a list runs as it is", 
   CHECK(how.exe == std::filesystem::path("C:\\Windows\\system32\\cmd.exe"));
   CHECK(how.args == std::vector<std::string>{"/d", "/s", "/c", "notify-send \"$CODEXSYNC_MESSAGE\""});
 
+#ifdef _WIN32
+  // The lookup with this computer's rules: a Linux PATH cannot hold "C:/...".
+  env.os = util::Os::windows;
+  env.vars["PATHEXT"] = ".exe";
+  const auto tool = dir.write("bin/alert.exe", "");
+#else
   env.os = util::Os::linux;
   const auto tool = dir.write("bin/alert", "#!/bin/sh\n");
   std::filesystem::permissions(tool, std::filesystem::perms::owner_all);
+#endif
   env.vars["PATH"] = (dir / "bin").string();
   config::Notify argv;
   argv.argv = {"alert", "a b", "$HOME"};
@@ -103,6 +111,8 @@ TEST_CASE("notify: a string goes through the OS's shell, a list runs as it is", 
   CHECK_THAT(not_started.describe(), CS_CONTAINS("was not found"));
 }
 
+CS_POSIX_ONLY("notify: the command gets the variables, and a hanging one is stopped at its timeout",
+              "runs /bin/sh scripts")
 #ifndef _WIN32
 TEST_CASE("notify: the command gets the variables, and a hanging one is stopped at its timeout", "[notify]") {
   TempDir dir;

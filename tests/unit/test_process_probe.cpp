@@ -1,4 +1,5 @@
 #include "support/catch.hpp"
+#include "support/platform.hpp"
 #include "support/fake_probe.hpp"
 #include "support/temp_dir.hpp"
 
@@ -13,7 +14,15 @@
 #include <thread>
 #include <vector>
 
-#ifndef _WIN32
+#ifdef _WIN32
+#ifndef NOMINMAX
+#define NOMINMAX
+#endif
+#ifndef WIN32_LEAN_AND_MEAN
+#define WIN32_LEAN_AND_MEAN
+#endif
+#include <windows.h>
+#else
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -238,6 +247,12 @@ TEST_CASE("system probe: lists this test process with its name and parent", "[pr
 #endif
 }
 
+CS_POSIX_ONLY("system probe: a running fake agent named codex is found, a codexsync is not",
+              "names the child through prctl(PR_SET_NAME) and reads /proc (Linux)")
+CS_POSIX_ONLY("fake agent: ignore-term survives SIGTERM and needs a forced end",
+              "sends SIGTERM, which Windows does not have")
+CS_POSIX_ONLY("fake agent: ends by itself after the given seconds",
+              "starts the helper with fork and exec and reaps it with waitpid")
 #ifdef __linux__
 namespace {
 
@@ -441,5 +456,38 @@ TEST_CASE("fake agent: ends by itself after the given seconds", "[process]") {
   const test::TempDir dir;
   Child agent(helper, {"codex", "0"}, dir / "err");
   CHECK(agent.wait() == 0);
+}
+#endif
+
+#ifdef _WIN32
+TEST_CASE("system probe: a started fake agent is listed with this process as its parent", "[process]") {
+  // (Under Wine this test process itself has no Windows parent: its parent id is 0.)
+  const std::filesystem::path helper =
+      std::filesystem::path(CODEXSYNC_TEST_TMP).parent_path() / "test-helpers" / "fake_agent.exe";
+  REQUIRE(std::filesystem::exists(helper));
+  STARTUPINFOW startup{};
+  startup.cb = sizeof startup;
+  PROCESS_INFORMATION child{};
+  std::wstring command_line = L"\"" + helper.wstring() + L"\" 30";
+  REQUIRE(CreateProcessW(helper.c_str(), command_line.data(), nullptr, nullptr, FALSE, CREATE_NO_WINDOW, nullptr,
+                         nullptr, &startup, &child));
+  std::string why_not;
+  const std::optional<std::vector<ProcessInfo>> processes = make_system_probe()->list(why_not);
+  TerminateProcess(child.hProcess, 0);
+  WaitForSingleObject(child.hProcess, 10000);
+  CloseHandle(child.hThread);
+  CloseHandle(child.hProcess);
+
+  REQUIRE(processes.has_value());
+  const auto found = std::find_if(processes->begin(), processes->end(), [&](const ProcessInfo& process) {
+    return process.pid == static_cast<std::uint64_t>(child.dwProcessId);
+  });
+  REQUIRE(found != processes->end());
+  CHECK(found->parent_pid == current_pid());
+  CHECK(found->name == "fake_agent.exe");
+  CHECK_THAT(found->exe_path, CS_CONTAINS("fake_agent.exe"));
+  const std::vector<Match> matches = match_processes(*processes, rules_for(Os::windows, {"fake_agent"}), 0);
+  CHECK(std::any_of(matches.begin(), matches.end(),
+                    [&](const Match& match) { return match.process.pid == found->pid; }));
 }
 #endif

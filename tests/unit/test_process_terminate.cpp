@@ -1,4 +1,5 @@
 #include "support/catch.hpp"
+#include "support/platform.hpp"
 #include "support/fake_probe.hpp"
 #include "support/temp_dir.hpp"
 
@@ -167,6 +168,10 @@ TEST_CASE("gui confirmation takes the dialog's answer and falls back to the cons
   }
 }
 
+CS_POSIX_ONLY("without a display no dialog is tried",
+              "looks at DISPLAY and WAYLAND_DISPLAY; Windows always has a desktop for the dialog")
+CS_POSIX_ONLY("with a display the zenity found on PATH asks and its exit code answers",
+              "runs zenity, the Linux dialog")
 #if !defined(_WIN32) && !defined(__APPLE__)
 TEST_CASE("without a display no dialog is tried", "[process]") {
   util::Environment env;
@@ -439,6 +444,12 @@ TEST_CASE("the protected pids are 0, 1, this process and its parent", "[process]
   CHECK_FALSE(force_end(self));
 }
 
+CS_POSIX_ONLY("a real child is closed politely with SIGTERM",
+              "forks a child and sends it SIGTERM")
+CS_POSIX_ONLY("a real child that ignores SIGTERM is forced after the timeout",
+              "forks a child that ignores SIGTERM")
+CS_POSIX_ONLY("terminate sees a real child leave the system process list",
+              "forks a child and watches /proc (Linux)")
 #ifndef _WIN32
 namespace {
 
@@ -551,6 +562,8 @@ TEST_CASE("a real child that ignores SIGTERM is forced after the timeout", "[pro
   CHECK(std::chrono::steady_clock::now() - started >= 1s);
 }
 
+CS_POSIX_ONLY("terminate sees a real child leave the system process list",
+              "forks a child and watches /proc (Linux)")
 #ifdef __linux__
 TEST_CASE("terminate sees a real child leave the system process list", "[process]") {
   // The child is reaped as soon as it ends, as an agent's parent would.

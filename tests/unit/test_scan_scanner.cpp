@@ -1,4 +1,5 @@
 #include "support/catch.hpp"
+#include "support/platform.hpp"
 #include "support/temp_dir.hpp"
 
 #include <codexsync/core/error.hpp>
@@ -378,6 +379,14 @@ TEST_CASE("scan_tree keys are UTF-8 with forward slashes, spaces kept", "[scan]"
   CHECK(skipped(index).empty());
 }
 
+CS_POSIX_ONLY("scan_tree does not follow symlinks to files or folders",
+              "makes symlinks, which Windows allows only with Developer Mode or admin rights")
+CS_POSIX_ONLY("scan_tree follows a base that is itself a symlink",
+              "makes a symlink, which Windows allows only with Developer Mode or admin rights")
+CS_POSIX_ONLY("scan_tree lists special files and names that are not UTF-8",
+              "makes a FIFO (mkfifo) and a file name that is not UTF-8, which NTFS cannot hold")
+CS_POSIX_ONLY("scan_tree lists unreadable files and folders and goes on",
+              "takes read permission off files and folders (chmod 000)")
 #ifndef _WIN32
 TEST_CASE("scan_tree does not follow symlinks to files or folders", "[scan]") {
   TempDir dir;

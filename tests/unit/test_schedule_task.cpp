@@ -58,8 +58,23 @@ TEST_CASE("the random delay is a tenth of the interval within 1 and 5 minutes", 
   CHECK(schedule::random_delay(24h) == 5min);
 }
 
+namespace {
+
+// `posix_path` made absolute by this computer's rules ("C:/home/ann" on Windows).
+std::filesystem::path absolute_here(const std::string& posix_path) {
+#ifdef _WIN32
+  return std::filesystem::path("C:" + posix_path);
+#else
+  return std::filesystem::path(posix_path);
+#endif
+}
+
+} // namespace
+
 TEST_CASE("what stops a task from being installed", "[schedule]") {
   auto spec = test::golden_posix_spec(schedule::Platform::linux);
+  spec.binary = absolute_here(spec.binary.string());
+  spec.config = absolute_here(spec.config.string());
   CHECK(schedule::problems(spec).empty());
   spec.every = 4min;
   REQUIRE(schedule::problems(spec).size() == 1);
@@ -69,19 +84,20 @@ TEST_CASE("what stops a task from being installed", "[schedule]") {
   spec.every = 5min;
   spec.config = "relative/config.toml";
   CHECK_THAT(schedule::problems(spec).at(0), CS_CONTAINS("config file path \"relative/config.toml\" is not absolute"));
-  spec.config = "/home/ann/line\nbreak.toml";
+  spec.config = absolute_here("/home/ann/line\nbreak.toml");
   CHECK_THAT(schedule::problems(spec).at(0), CS_CONTAINS("line break"));
 
-  // Paths are checked with this computer's rules: the ones here are POSIX paths.
+  // Paths are checked with this computer's rules.
   auto windows = test::golden_posix_spec(schedule::Platform::windows);
-  windows.config = "/home/ann/config.toml";
+  windows.binary = absolute_here(windows.binary.string());
+  windows.config = absolute_here("/home/ann/config.toml");
   windows.user = "ann";
   CHECK(schedule::problems(windows).empty());
-  windows.config = "/home/ann/%APPDATA%/config.toml";
+  windows.config = absolute_here("/home/ann/%APPDATA%/config.toml");
   CHECK_THAT(schedule::problems(windows).at(0), CS_CONTAINS("Task Scheduler would expand"));
-  windows.config = "/home/ann/\"quoted\"/config.toml";
+  windows.config = absolute_here("/home/ann/\"quoted\"/config.toml");
   CHECK_THAT(schedule::problems(windows).at(0), CS_CONTAINS("double quote"));
-  windows.config = "/home/ann/config.toml";
+  windows.config = absolute_here("/home/ann/config.toml");
   windows.user.clear();
   CHECK_THAT(schedule::problems(windows).at(0), CS_CONTAINS("USERNAME is not set"));
 }

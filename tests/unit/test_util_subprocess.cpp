@@ -1,6 +1,7 @@
 #include <codexsync/util/subprocess.hpp>
 
 #include "support/catch.hpp"
+#include "support/platform.hpp"
 #include "support/temp_dir.hpp"
 
 #include <chrono>
@@ -15,6 +16,10 @@ using codexsync::util::ProgramRun;
 using codexsync::util::run_program;
 using codexsync::util::RunOptions;
 
+CS_POSIX_ONLY("run_program reports exit codes, output, timeouts and programs that cannot start",
+              "runs /bin/sh; the Windows test runs cmd.exe instead")
+CS_POSIX_ONLY("find_program searches the PATH of the given environment",
+              "relies on the POSIX execute bit (chmod) to pass over a file")
 #ifndef _WIN32
 namespace {
 
@@ -113,6 +118,8 @@ TEST_CASE("find_program searches the PATH of the given environment", "[util]") {
   CHECK(find_program("tool", env).empty());
 }
 
+#endif
+
 TEST_CASE("find_program tries PATHEXT on Windows", "[util]") {
   TempDir tmp;
   std::ofstream(tmp.path() / "schtasks.EXE") << "MZ";
@@ -123,5 +130,23 @@ TEST_CASE("find_program tries PATHEXT on Windows", "[util]") {
   env.vars["PATH"] = tmp.path().string();
   env.vars["PATHEXT"] = ".COM;.EXE";
   CHECK(find_program("schtasks", env) == tmp.path() / "schtasks.EXE");
+}
+
+#ifdef _WIN32
+TEST_CASE("run_program runs a Windows program with its exit code, output and variables", "[util]") {
+  RunOptions options;
+  options.timeout = 60s;
+  const std::filesystem::path cmd = "C:\\Windows\\System32\\cmd.exe";
+  options.extra_env = {{"CODEXSYNC_TEST_VALUE", "a b=c"}};
+  const ProgramRun run = run_program(cmd, {"/d", "/c", "echo out %CODEXSYNC_TEST_VALUE%& exit /b 3"}, options);
+  CHECK(run.started);
+  CHECK(run.exited);
+  CHECK_FALSE(run.timed_out);
+  CHECK(run.exit_code == 3);
+  CHECK_THAT(run.output, CS_CONTAINS("out a b=c"));
+
+  const ProgramRun missing = run_program("C:\\no\\such\\program.exe", {}, options);
+  CHECK_FALSE(missing.started);
+  CHECK_FALSE(missing.ok());
 }
 #endif

@@ -18,7 +18,8 @@ struct FileStat {
   std::uint64_t size = 0;
   std::int64_t mtime_ns = 0;  // since the Unix epoch
   // When the file itself last changed in any way (POSIX st_ctime: content,
-  // times, mode) or was created (Windows): unlike mtime, no program sets it.
+  // times, mode; NTFS ChangeTime, or the creation time where the file system
+  // keeps none): unlike mtime, no program sets it.
   std::int64_t change_ns = 0;
   std::uint64_t device = 0;   // st_dev / volume serial number
   std::uint64_t inode = 0;    // st_ino / file index
@@ -49,7 +50,7 @@ std::optional<FileStat> stat_open_file(NativeFile file, std::error_code& ec);
 std::optional<FileStat> stat_no_follow_at(int dir_fd, const char* name, std::error_code& ec);
 #endif
 
-// Sets the modification time of `path` (a regular file) to `mtime_ns`.
+// Sets the modification time of `path` (a regular file or a folder) to `mtime_ns`.
 void set_mtime_ns(const std::filesystem::path& path, std::int64_t mtime_ns, std::error_code& ec);
 
 } // namespace codexsync::util

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Runs a Windows program under Wine in a prefix of its own, quietly:
+#   scripts/wine-run.sh PREFIX PROGRAM.exe [ARGS...]
+# The cross-build (cmake/toolchains/mingw-w64-x86_64.cmake) makes this CTest's
+# emulator, so the unit tests and the test helpers run through it. PREFIX is
+# created on first use (wineboot, some seconds); it never is the user's ~/.wine.
+# Exit status: the program's, or 127 when Wine is missing.
+set -euo pipefail
+
+if (($# < 2)); then
+  printf 'usage: wine-run.sh PREFIX PROGRAM.exe [ARGS...]\n' >&2
+  exit 2
+fi
+export WINEPREFIX="$1"
+shift
+
+wine_bin="$(command -v wine || command -v wine64 || true)"
+if [[ -z "$wine_bin" ]]; then
+  printf 'wine-run.sh: Wine is not installed (apt-get install wine wine64).\n' >&2
+  exit 127
+fi
+
+# No debug chatter; no Mono or Gecko install prompts; no display needed.
+export WINEDEBUG=-all
+export WINEDLLOVERRIDES="${WINEDLLOVERRIDES:-mscoree,mshtml=}"
+unset DISPLAY
+
+if [[ ! -f "$WINEPREFIX/system.reg" ]]; then
+  mkdir -p "$WINEPREFIX"
+  # Two runs at once may both get here; a lock keeps to one wineboot.
+  (
+    flock 9
+    if [[ ! -f "$WINEPREFIX/system.reg" ]]; then
+      "$wine_bin" wineboot --init >/dev/null 2>&1 || true
+      wineserver_bin="$(command -v wineserver || true)"
+      [[ -n "$wineserver_bin" ]] && "$wineserver_bin" --wait || true
+    fi
+  ) 9>"$WINEPREFIX.lock"
+fi
+
+exec "$wine_bin" "$@"
