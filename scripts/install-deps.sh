@@ -35,6 +35,7 @@ apt_packages_common=(
   syncthing                     # the Syncthing tests carry the cloud folder between two instances
   rsync unison                  # the benchmark's peers (bench/run.sh; its smoke test runs in the suite)
   strace                        # a test checks which files a no-op sync opens
+  xfsprogs                      # a test and the benchmark put the cloud folder on XFS (a file system that clones)
 )
 # The mingw-w64 cross compiler (posix threads), zlib for it, Wine to run the
 # result, and dpkg-source to unpack libzip's source package.
