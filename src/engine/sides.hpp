@@ -3,12 +3,14 @@
 #include <codexsync/config/config.hpp>
 #include <codexsync/core/error.hpp>
 #include <codexsync/core/index.hpp>
+#include <codexsync/state/baseline_store.hpp>
 #include <codexsync/util/fs.hpp>
 #include <codexsync/util/sha256.hpp>
 
 #include <fmt/format.h>
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -61,6 +63,30 @@ inline void fill_hash(const config::Config& cfg, const Baseline& baseline, Side 
     throw_unreadable(file_on(cfg, side, path), ec, why, "check its permissions");
   }
   state.sha256 = std::move(hash);
+}
+
+// The midstate of `path`'s hash on `side` when the baseline vouches for it:
+// it saw that side with the hash the point stands for, and the file has the
+// same size and mtime `now`. Never with compare = "hash" (every byte is read
+// there), nor without a usable baseline.
+inline std::optional<util::Sha256Midstate> vouched_midstate(const config::Config& cfg,
+                                                            const state::LoadedBaseline& baseline,
+                                                            const state::ResumePoints& points, const std::string& path,
+                                                            Side side, const FileState& now) {
+  if (cfg.sync.compare == config::Compare::hash || !baseline.usable) {
+    return std::nullopt;
+  }
+  const auto point = points.find(path);
+  const auto entry = baseline.baseline.find(path);
+  if (point == points.end() || entry == baseline.baseline.end()) {
+    return std::nullopt;
+  }
+  const auto& seen = side == Side::local ? entry->second.local : entry->second.cloud;
+  if (!seen || seen->sha256 != point->second.sha256 || seen->size != now.size || seen->mtime_ns != now.mtime_ns ||
+      point->second.state.bytes > now.size) {
+    return std::nullopt;
+  }
+  return point->second.state;
 }
 
 } // namespace codexsync::engine::detail

@@ -567,28 +567,6 @@ private:
     return copies >= k_parallel_copies_from ? k_auto_copy_threads : 1;
   }
 
-  // The midstate of `path`'s hash on `dest_side` when the baseline vouches
-  // for it: the baseline saw that side with the hash the point stands for,
-  // and the file has the same size and mtime now. Never with compare = "hash"
-  // (every byte is read there).
-  std::optional<util::Sha256Midstate> vouched_midstate(const std::string& path, Side dest_side,
-                                                       const std::optional<FileState>& now) const {
-    if (m_cfg.sync.compare == config::Compare::hash || !now || !m_prepared.baseline.usable) {
-      return std::nullopt;
-    }
-    const auto point = m_prepared.resume_points.find(path);
-    const auto entry = m_prepared.baseline.baseline.find(path);
-    if (point == m_prepared.resume_points.end() || entry == m_prepared.baseline.baseline.end()) {
-      return std::nullopt;
-    }
-    const auto& seen = dest_side == Side::local ? entry->second.local : entry->second.cloud;
-    if (!seen || seen->sha256 != point->second.sha256 || seen->size != now->size || seen->mtime_ns != now->mtime_ns ||
-        point->second.state.bytes > now->size) {
-      return std::nullopt;
-    }
-    return point->second.state;
-  }
-
   // Keeps the midstates this run made, and the old ones whose content the
   // next baseline still shows; a point is only an aid, so a failure to save
   // is a warning (the next fast-forward reads the whole file).
@@ -659,7 +637,9 @@ private:
       apply::HashResume resume;
       apply::HashResume* const resume_ptr = m_append_only.matches(action.path) ? &resume : nullptr;
       if (resume_ptr != nullptr && action.append_from) {
-        resume.from = vouched_midstate(action.path, dest_side, planned_dest);
+        resume.from = planned_dest ? detail::vouched_midstate(m_cfg, m_prepared.baseline, m_prepared.resume_points,
+                                                      action.path, dest_side, *planned_dest)
+                                   : std::nullopt;
       }
       try {
         // The destination must still be as planned when the copy replaces it:

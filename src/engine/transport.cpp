@@ -15,6 +15,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <fstream>
+#include <vector>
 
 namespace codexsync::engine::detail {
 namespace {
@@ -22,6 +24,52 @@ namespace {
 // <workspace>/state/delivery[/<profile>] of this config.
 std::filesystem::path delivery_dir_of(const config::Config& cfg) {
   return state::delivery_dir(config::workspace_dir(cfg), cfg.agent.profile);
+}
+
+// Feeds `hash` the `size` bytes of `file` from `offset` on; false when they
+// cannot all be read.
+bool hash_range(util::Sha256& hash, const std::filesystem::path& file, std::uint64_t offset, std::uint64_t size) {
+  std::ifstream in(file, std::ios::binary);
+  in.seekg(static_cast<std::streamoff>(offset));
+  std::vector<char> buffer(static_cast<std::size_t>(std::min<std::uint64_t>(size, std::uint64_t{1} << 20U)));
+  while (size > 0 && in) {
+    const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(size, buffer.size()));
+    in.read(buffer.data(), static_cast<std::streamsize>(want));
+    if (static_cast<std::size_t>(in.gcount()) != want) {
+      return false;
+    }
+    hash.update(buffer.data(), want);
+    size -= want;
+  }
+  return size == 0;
+}
+
+// A chat that grew on a peer and arrived here as a longer cloud copy, which
+// the evidence found to start with this machine's copy: the hash of what a
+// fast-forward here will write (this copy, hashed on from the midstate the
+// baseline vouches for, plus the cloud copy's tail), read from the tail
+// alone. That is the cloud copy's hash when its start is this copy, and in
+// any case the hash of the bytes this machine would end up with, which is
+// what the peer's claim must vouch for: the fast-forward takes the start
+// from this machine's own copy, never from the cloud's. nullopt when it does
+// not apply (no midstate, compare = "hash", a read failed): the whole cloud
+// copy is hashed then.
+std::optional<std::string> hash_as_fast_forward(const config::Config& cfg, const Prepared& p,
+                                                const plan::Evidence& evidence, const std::string& path) {
+  const auto relation = evidence.relations.find(path);
+  const auto* here = p.local.find(path);
+  const auto* there = p.cloud.find(path);
+  if (relation == evidence.relations.end() || relation->second != plan::Relation::local_prefix_of_cloud ||
+      here == nullptr || there == nullptr || here->size >= there->size) {
+    return std::nullopt;
+  }
+  const auto mid = vouched_midstate(cfg, p.baseline, p.resume_points, path, Side::local, *here);
+  auto hash = mid ? util::Sha256::resume(*mid) : std::nullopt;
+  if (!hash || !hash_range(*hash, file_on(cfg, Side::local, path), mid->bytes, here->size - mid->bytes) ||
+      !hash_range(*hash, file_on(cfg, Side::cloud, path), here->size, there->size - here->size)) {
+    return std::nullopt;
+  }
+  return hash->finish_hex();
 }
 
 struct OwnRecord {
@@ -173,7 +221,11 @@ void check_deliveries(const config::Config& cfg, const PrepareOptions& options, 
   auto check = state::check_delivery(statements, self, p.cloud, in_scope, present, unavailable);
   if (!check.need_hash.empty()) {
     for (const auto& path : check.need_hash) {
-      fill_hash(cfg, p.baseline.baseline, Side::cloud, path, p.cloud.files.at(path), "check that it arrived");
+      auto& state = p.cloud.files.at(path);
+      if (!state.sha256) {
+        state.sha256 = hash_as_fast_forward(cfg, p, evidence, path);
+      }
+      fill_hash(cfg, p.baseline.baseline, Side::cloud, path, state, "check that it arrived");
     }
     check = state::check_delivery(statements, self, p.cloud, in_scope, present, unavailable);
   }
