@@ -707,11 +707,14 @@ std::size_t read_some(std::ifstream& in, char* out, std::size_t size) {
 }
 
 // Sets `line_start` to the offset just after the last '\n' before `from`
-// (0 when there is none), reading backwards a chunk at a time.
+// (0 when there is none), reading backwards: 4 KiB first (a tail usually
+// starts a line), then a chunk at a time.
 bool find_line_start(std::ifstream& in, std::uint64_t from, std::vector<char>& chunk, std::uint64_t& line_start) {
+  constexpr std::size_t k_first_look = 4096;
   std::uint64_t end = from;
-  while (end > 0) {
-    const auto begin = end - std::min<std::uint64_t>(end, chunk.size());
+  std::size_t window = std::min(k_first_look, chunk.size());
+  for (; end > 0; window = chunk.size()) {
+    const auto begin = end - std::min<std::uint64_t>(end, window);
     const auto want = static_cast<std::size_t>(end - begin);
     in.clear();
     in.seekg(static_cast<std::streamoff>(begin));
