@@ -36,6 +36,9 @@ constexpr std::size_t k_finished_journals_kept = 20;
 // k_parallel_copies_from copies (smaller runs gain nothing from threads).
 constexpr std::size_t k_auto_copy_threads = 4;
 constexpr std::size_t k_parallel_copies_from = 16;
+// A chat smaller than this is hashed whole again when it grows (cheap); a
+// midstate is kept only for larger ones, so many small chats cost no memory.
+constexpr std::uint64_t k_resume_point_min_bytes = 64ULL * 1024;
 
 using detail::file_on;
 using detail::side_root;
@@ -574,7 +577,8 @@ private:
     if (m_new_resume_points.empty()) {
       return;  // stale points are harmless: each is tied to its content's hash
     }
-    auto points = m_prepared.resume_points;
+    auto points =
+      m_prepared.resume_points_loaded ? m_prepared.resume_points : state::load_resume_points(m_prepared.baseline_file);
     std::erase_if(points, [&](const auto& item) {
       const auto entry = next.find(item.first);
       const auto shows = [&](const std::optional<FileState>& side) {
@@ -663,7 +667,7 @@ private:
         if (dest_side == Side::cloud) {
           m_written_to_cloud[action.path] = state;
         }
-        if (resume.result && state.sha256) {
+        if (resume.result && state.sha256 && state.size >= k_resume_point_min_bytes) {
           m_new_resume_points[action.path] = state::ResumePoint{*state.sha256, *resume.result};
         }
         m_report.tails_hashed_alone += resume.used_from ? 1 : 0;
@@ -771,9 +775,6 @@ Prepared prepare(const config::Config& cfg, const PrepareOptions& options) {
     .local_root = cfg.paths.local_state_dir,
     .cloud_root = cfg.paths.cloud_root_dir};
   p.baseline = state::load_baseline(p.baseline_file);
-  if (!cfg.sync.append_only_globs.empty()) {
-    p.resume_points = state::load_resume_points(p.baseline_file);
-  }
   scan_both(cfg, p);
   refuse_unreadable(p.local, Side::local);
   refuse_unreadable(p.cloud, Side::cloud);
@@ -804,6 +805,12 @@ Prepared prepare(const config::Config& cfg, const PrepareOptions& options) {
   }
   hash_candidates(cfg, p);
   auto evidence = detail::gather_evidence(cfg, p.local, p.cloud, p.baseline.baseline, p.options);
+  // Only a chat that grew needs a midstate; a run without one reads none.
+  if (std::any_of(evidence.relations.begin(), evidence.relations.end(),
+                  [](const auto& r) { return r.second != plan::Relation::diverged; })) {
+    p.resume_points = state::load_resume_points(p.baseline_file);
+    p.resume_points_loaded = true;
+  }
   std::set<std::string> unavailable;  // evicted by iCloud: neither copied nor deleted
   for (const auto& artefact : p.artefacts) {
     if (artefact.placeholder && artefact.side == Side::cloud && !artefact.shadows.empty() &&

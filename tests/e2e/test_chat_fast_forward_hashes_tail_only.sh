@@ -15,6 +15,10 @@ with open(sys.argv[1], "a") as f:
     for i in range(3000):
         f.write('{"type":"response_item","n":%d,"text":"%s"}\n' % (i, "w" * (i % 97)))
 PY
+# A small chat gets no midstate (hashing it whole again is cheap; many small
+# chats must not cost memory).
+small=sessions/2026/11/20/rollout-2026-11-20T11-00-00-small.jsonl
+printf '{"type":"response_item","text":"short"}\n' >"$STATE_A/$small"
 sync_ok a
 sync_ok b
 assert_same_file "$STATE_A/$chat" "$STATE_B/$chat"
@@ -24,6 +28,7 @@ echo "resume points of A: $points_a"
 [[ -n "$points_a" ]] || cs_fail "no resume points were written beside A's baseline"
 assert_file_contains "$points_a" "$chat"
 assert_file_contains "$points_a" "$(sha256sum "$STATE_A/$chat" | cut -c1-64)"
+if grep -qF "$small" "$points_a"; then cs_fail "expected no midstate for the small chat $small"; fi
 
 # tails_hashed N: the last `--json sync --apply` hashed N tails from a midstate.
 tails_hashed() {

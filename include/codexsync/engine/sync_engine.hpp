@@ -29,8 +29,10 @@ struct Prepared {
   state::BaselineFile baseline_file;
   state::LoadedBaseline baseline;
   // Midstates of the chats' hashes (state::load_resume_points): a fast-forward
-  // of a chat the baseline vouches for hashes only its new tail.
+  // of a chat the baseline vouches for hashes only its new tail. Read only
+  // when a chat grew (resume_points_loaded).
   state::ResumePoints resume_points;
+  bool resume_points_loaded = false;
   plan::Options options;
   plan::Plan plan;
   std::vector<state::JournalRecord> open_journals;  // this machine's unfinished runs
