@@ -777,6 +777,14 @@ can_use_mount_ns() {
   unshare -m bash -c 'mount -t tmpfs -o size=1m tmpfs "$1"' probe "$CS_RUN/ns-probe" >/dev/null 2>&1
 }
 
+# write_chat FILE LINES: appends LINES JSONL lines of varying length to FILE
+# (a chat of about LINES * 90 bytes, no whole number of 64-byte blocks).
+write_chat() {
+  mkdir -p "$(dirname "$1")"
+  awk -v n="$2" 'BEGIN { for (i = 0; i < n; i++) { t = ""; for (j = 0; j < i % 89; j++) t = t "w"
+    printf "{\"type\":\"response_item\",\"n\":%d,\"text\":\"%s\"}\n", i, t } }' >>"$1"
+}
+
 # skip_test REASON: ends a test that cannot run here as passed, saying why.
 # Exits with 77, which CTest reports as "Skipped" (SKIP_RETURN_CODE); the
 # sandbox is removed as for a pass.

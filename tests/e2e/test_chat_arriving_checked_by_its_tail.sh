@@ -9,12 +9,7 @@ source "$(dirname "$0")/lib.sh"
 command -v strace >/dev/null 2>&1 || skip_test "strace is not installed; it counts the bytes read"
 sync_setup --empty-b
 chat=sessions/2026/11/20/rollout-2026-11-20T10-00-00-a.jsonl
-python3 - "$STATE_A/$chat" <<'PY'
-import sys
-with open(sys.argv[1], "a") as f:
-    for i in range(20000):
-        f.write('{"type":"response_item","n":%d,"text":"%s"}\n' % (i, "w" * (i % 89)))
-PY
+write_chat "$STATE_A/$chat" 20000
 sync_ok a
 sync_ok b
 grow() { printf '{"type":"response_item","text":"%s"}\n' "$1" >>"$STATE_A/$chat"; }

@@ -18,12 +18,7 @@ unshare -m bash -c 'mount -o loop "$1" "$2"' probe "$T/xfs.img" "$CLOUD" >/dev/n
 
 sync_setup --empty-b
 chat=sessions/2026/11/20/rollout-2026-11-20T10-00-00-a.jsonl
-python3 - "$STATE_A/$chat" <<'PY'
-import sys
-with open(sys.argv[1], "a") as f:
-    for i in range(40000):
-        f.write('{"type":"response_item","n":%d,"text":"%s"}\n' % (i, "w" * (i % 89)))
-PY
+write_chat "$STATE_A/$chat" 40000
 
 on_xfs='mount -o loop "'"$T"'/xfs.img" "'"$CLOUD"'"'
 # cs_xfs a|b ARGS...: the machine's codexsync with the cloud folder on XFS,

@@ -9,12 +9,7 @@ source "$(dirname "$0")/lib.sh"
 sync_setup --empty-b
 chat=sessions/2026/11/20/rollout-2026-11-20T10-00-00-a.jsonl
 # A chat of a few hundred KiB whose size is no whole number of 64-byte blocks.
-python3 - "$STATE_A/$chat" <<'PY'
-import sys
-with open(sys.argv[1], "a") as f:
-    for i in range(3000):
-        f.write('{"type":"response_item","n":%d,"text":"%s"}\n' % (i, "w" * (i % 97)))
-PY
+write_chat "$STATE_A/$chat" 3000
 # A small chat gets no midstate (hashing it whole again is cheap; many small
 # chats must not cost memory).
 small=sessions/2026/11/20/rollout-2026-11-20T11-00-00-small.jsonl
@@ -47,47 +42,38 @@ baseline_has_real_sha() {
     cs_fail "machine $1's baseline does not hold the chat's real SHA-256 $want"
 }
 grow() { printf '{"type":"response_item","text":"%s"}\n' "$1" >>"$STATE_A/$chat"; }
+# synced M N: `--json sync --apply` on machine M exits 0, having hashed N tails
+# from a midstate, and M's baseline holds the chat's real hash.
+synced() {
+  run_cs -c "$(config_of "$1")" --json sync --apply
+  assert_exit 0
+  tails_hashed "$2"
+  baseline_has_real_sha "$1"
+}
 
 # 1. Grown on A: A hashes only the tail on its way to the cloud, B on its way here.
 grow "continued on A"
-cs_a --json sync --apply
-assert_exit 0
-tails_hashed 1
-baseline_has_real_sha a
-cs_b --json sync --apply
-assert_exit 0
-tails_hashed 1
+synced a 1
+synced b 1
 assert_same_file "$STATE_A/$chat" "$STATE_B/$chat"
 assert_same_file "$STATE_A/$chat" "$SYNC_DIR/$chat"
-baseline_has_real_sha b
 
 # 2. A damaged midstate file is ignored: the whole chat is hashed, correctly.
 printf 'garbage\n' >"$points_a"
 grow "again"
-cs_a --json sync --apply
-assert_exit 0
-tails_hashed 0
-baseline_has_real_sha a
+synced a 0
 assert_file_contains "$points_a" "$(sha256sum "$STATE_A/$chat" | cut -c1-64)" # written anew
 
 # 3. A point for other content (the chat was rewritten in between) is not used.
 sed -i "s/\t[0-9a-f]\{64\}\t/\t$(printf '0%.0s' {1..64})\t/" "$points_a"
 grow "and again"
-cs_a --json sync --apply
-assert_exit 0
-tails_hashed 0
-baseline_has_real_sha a
-cs_b --json sync --apply
-assert_exit 0
-tails_hashed 1 # B's own points are fine
+synced a 0
+synced b 1 # B's own points are fine
 assert_same_file "$STATE_A/$chat" "$STATE_B/$chat"
 
 # 4. compare = "hash" reads every byte.
 put_config a sync compare '"hash"'
 grow "with hash compare"
-cs_a --json sync --apply
-assert_exit 0
-tails_hashed 0
-baseline_has_real_sha a
+synced a 0
 sync_ok b
 assert_same_file "$STATE_A/$chat" "$STATE_B/$chat"
