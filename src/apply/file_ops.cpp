@@ -341,12 +341,15 @@ FileState copy_file_atomic(const fs::path& source, const fs::path& dest, const C
     if (expect.kind != Expect::Kind::state || expect.state.size != *keep_prefix || *keep_prefix > before->size) {
       throw RuntimeError("internal error: a fast-forward of " + show(dest) + " without its verified size");
     }
+    const auto changed = [&] {
+      return FailSafeError(show(dest) + " changed while the new version was being copied; it was left as it is "
+                                        "and the next run decides again");
+    };
     OsFile old;
     open_source(old, dest);
     const auto old_stat = old.stat(ec);
     if (!old_stat || old_stat->size != expect.state.size || old_stat->mtime_ns != expect.state.mtime_ns) {
-      throw FailSafeError(show(dest) + " changed while the new version was being copied; it was left as it is "
-                                       "and the next run decides again");
+      throw changed();
     }
     // With a midstate of the old content, its bytes are not hashed again.
     std::uint64_t hashed_from = 0;
@@ -357,58 +360,44 @@ FileState copy_file_atomic(const fs::path& source, const fs::path& dest, const C
         resume->used_from = true;
       }
     }
-    const auto shrank = [&] {
-      return FailSafeError(show(dest) + " changed while the new version was being copied; it was left as it is "
-                                        "and the next run decides again");
-    };
     const auto kernel_copy = output.copy_from(old, *keep_prefix, ec);
     if (kernel_copy == OsFile::KernelCopy::failed) {
       throw_write_error(dest, ec);
     }
-    if (kernel_copy == OsFile::KernelCopy::done) {
-      // Cloned or copied in the kernel: hash what the midstate does not cover.
+    const bool placed_by_kernel = kernel_copy == OsFile::KernelCopy::done;
+    if (placed_by_kernel) {
       const auto placed = output.stat(ec);
       if (!placed || placed->size != *keep_prefix) {
-        throw shrank();
+        throw changed();
       }
       if (!old.seek(hashed_from, ec)) {
         throw_read_error(dest, ec);
       }
-      for (auto at = hashed_from; at < *keep_prefix;) {
-        const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(buffer_size, *keep_prefix - at));
-        const auto got = old.read(buffer.get(), want, ec);
-        if (!got) {
-          throw_read_error(dest, ec);
-        }
-        if (*got == 0) {
-          throw shrank();
-        }
-        hash.update(buffer.get(), *got);
-        at += *got;
-      }
       if (!output.seek(*keep_prefix, ec)) {
         throw_write_error(dest, ec);
       }
-      copied = *keep_prefix;
     }
-    while (copied < *keep_prefix) {
-      const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(buffer_size, *keep_prefix - copied));
+    // Read what is still needed of the old content: all of it to copy it, or,
+    // once the kernel placed it, only what the midstate does not cover.
+    for (auto at = placed_by_kernel ? hashed_from : 0; at < *keep_prefix;) {
+      const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(buffer_size, *keep_prefix - at));
       const auto got = old.read(buffer.get(), want, ec);
       if (!got) {
         throw_read_error(dest, ec);
       }
       if (*got == 0) {
-        throw shrank();
+        throw changed();
       }
-      if (copied + *got > hashed_from) {
-        const auto skip = static_cast<std::size_t>(hashed_from > copied ? hashed_from - copied : 0);
+      if (at + *got > hashed_from) {
+        const auto skip = static_cast<std::size_t>(hashed_from > at ? hashed_from - at : 0);
         hash.update(buffer.get() + skip, *got - skip);
       }
-      if (!output.write_all(buffer.get(), *got, ec)) {
+      if (!placed_by_kernel && !output.write_all(buffer.get(), *got, ec)) {
         throw_write_error(dest, ec);
       }
-      copied += *got;
+      at += *got;
     }
+    copied = *keep_prefix;
     old.close(ec);
     if (!input.seek(copied, ec)) {
       throw_read_error(source, ec);
