@@ -266,6 +266,11 @@ RestoreReport apply_restore(const config::Config& cfg, const RestorePlan& plan, 
     }
     record.actions.push_back(std::move(action));
   }
+  if (std::any_of(work.begin(), work.end(), [](const auto* item) { return item->side == Side::cloud; })) {
+    // The mirror's changes are claimed in this machine's delivery record: one
+    // that cannot be read stops the restore before anything is written.
+    (void)detail::own_record_or_stop(cfg);
+  }
   auto journal = state::Journal::begin(cfg.paths.temp_dir, std::move(record), clock);
   report.journal_id = journal.record().id;
   const auto scratch = cfg.paths.temp_dir / ("restore-" + report.journal_id);

@@ -97,7 +97,6 @@ OwnRecord read_own(const config::Config& cfg) {
   return out;
 }
 
-std::optional<state::DeliveryRecord> own_record(const config::Config& cfg) { return read_own(cfg).record; }
 
 // `record` as this machine's next generation, written now.
 void stamp(const config::Config& cfg, state::DeliveryRecord& record, const util::Clock& clock) {
@@ -357,10 +356,7 @@ void remember_settled_deliveries(const config::Config& cfg, const Prepared& p) {
   }
 }
 
-state::DeliveryRecord own_delivery_of(const config::Config& cfg, const Prepared& p) {
-  if (!p.deliveries_settled) {
-    return p.own_delivery;
-  }
+state::DeliveryRecord own_record_or_stop(const config::Config& cfg) {
   auto own = read_own(cfg);
   if (own.problem) {
     // Starting over from an empty record would drop every claim it makes.
@@ -369,6 +365,10 @@ state::DeliveryRecord own_delivery_of(const config::Config& cfg, const Prepared&
                                     *own.problem));
   }
   return std::move(own.record).value_or(state::DeliveryRecord{});
+}
+
+state::DeliveryRecord own_delivery_of(const config::Config& cfg, const Prepared& p) {
+  return p.deliveries_settled ? own_record_or_stop(cfg) : p.own_delivery;
 }
 
 void settle_marker(const config::Config& cfg, const Prepared& p, const util::Clock& clock) {
@@ -407,7 +407,7 @@ bool withdraw_claims(const config::Config& cfg, const state::DeliveryRecord& own
 }
 
 bool withdraw_own_claims(const config::Config& cfg, const std::set<std::string>& paths, const util::Clock& clock) {
-  return withdraw_from(cfg, own_record(cfg).value_or(state::DeliveryRecord{}), paths, clock);
+  return withdraw_from(cfg, own_record_or_stop(cfg), paths, clock);
 }
 
 void claim_own(const config::Config& cfg, const std::map<std::string, FileState>& written,
@@ -415,7 +415,7 @@ void claim_own(const config::Config& cfg, const std::map<std::string, FileState>
   if (written.empty() && removed.empty()) {
     return;
   }
-  auto record = own_record(cfg).value_or(state::DeliveryRecord{});
+  auto record = own_record_or_stop(cfg);
   stamp(cfg, record, clock);
   for (const auto& [path, state] : written) {
     if (state.sha256) {

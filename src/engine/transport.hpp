@@ -51,6 +51,12 @@ std::string stamp_deliveries(const config::Config& cfg);
 // Never throws.
 void remember_settled_deliveries(const config::Config& cfg, const Prepared& p);
 
+// This machine's record as last published, read now; an empty one when it has
+// none. Throws FailSafeError when its file is there but cannot be read (a
+// cloud client's placeholder, damage): starting over from an empty record
+// would drop every claim it makes.
+state::DeliveryRecord own_record_or_stop(const config::Config& cfg);
+
 // This machine's last published record: p.own_delivery when the records were
 // read, else read now (deliveries_settled skipped them). Throws FailSafeError
 // when its file is there but cannot be read.
