@@ -134,7 +134,7 @@ cs_native_path() {
 # needs something Windows does not have (REASON names it). No-op on Linux.
 skip_on_windows() {
   if ((CS_ON_WINDOWS)); then
-    skip_test "needs a POSIX-only facility, not run on Windows: $*"
+    skip_test "not run on Windows (Wine), it needs: $*"
   fi
 }
 
@@ -702,8 +702,15 @@ sha_of() {
   fi
 }
 
-# mtime_of FILE: its mtime in nanoseconds since the epoch.
-mtime_of() { stat -c '%.9Y' "$1" | tr -d '.'; }
+# mtime_of FILE: its mtime in nanoseconds since the epoch. Under Wine, in
+# 100 ns steps (the last two digits 00), the finest time NTFS and Windows keep.
+mtime_of() {
+  if ((CS_ON_WINDOWS)); then
+    stat -c '%.9Y' "$1" | tr -d '.' | sed 's/..$/00/'
+  else
+    stat -c '%.9Y' "$1" | tr -d '.'
+  fi
+}
 
 # assert_same_file EXPECTED ACTUAL: ACTUAL exists and holds the same bytes as
 # EXPECTED, with the same mtime (to the nanosecond).
@@ -828,6 +835,9 @@ run_cs_in_mount_ns() {
 # tmpfs in it.
 can_use_mount_ns() {
   command -v unshare >/dev/null 2>&1 || return 1
+  # Under Wine the files are opened by the wineserver's processes, outside
+  # the namespace: they would not see what is mounted there.
+  ((CS_ON_WINDOWS == 0)) || return 1
   mkdir -p "$CS_RUN/ns-probe"
   unshare -m bash -c 'mount -t tmpfs -o size=1m tmpfs "$1"' probe "$CS_RUN/ns-probe" >/dev/null 2>&1
 }
@@ -941,7 +951,8 @@ on_exit_remove() {
 CS_AGENT_PIDS=()
 
 # start_agent NAME [ignore-term]: runs the fake agent under the process name
-# NAME (a copy of the helper named NAME) in the background; sets AGENT_PID.
+# NAME (a copy of the helper named NAME) in the background; sets AGENT_PID
+# and AGENT_SHOWN_PID, the pid codexsync names (under Wine the Windows one).
 # It is killed when the test ends.
 start_agent() {
   local name="$1" mode="${2:-}"
@@ -959,6 +970,7 @@ start_agent() {
   ("$T/agent-bin/$name" 120 $mode 2>"$T/agent-bin/$name.stderr" </dev/null >/dev/null &
     echo $! >"$T/agent-bin/$name.pid")
   AGENT_PID="$(cat "$T/agent-bin/$name.pid")"
+  AGENT_SHOWN_PID="$AGENT_PID"
   CS_AGENT_PIDS+=("$AGENT_PID")
   sleep 0.2
   trap 'cs_rc_agent=$?; set +e; trap - ERR; kill "${CS_AGENT_PIDS[@]}" 2>/dev/null; (exit $cs_rc_agent); cs_on_exit' EXIT
@@ -975,11 +987,18 @@ start_agent_windows() {
   [[ -z "$mode" ]] || skip_on_windows "a fake agent that ignores SIGTERM ($mode)"
   mkdir -p "$T/agent-bin"
   cp "$helper" "$T/agent-bin/$name.exe"
-  (CODEXSYNC_WINE_EXEC=1 "${CS_WINE[@]}" "$T/agent-bin/$name.exe" 120 2>"$T/agent-bin/$name.stderr" </dev/null >/dev/null &
+  # fake_agent.exe prints its Windows pid first.
+  (CODEXSYNC_WINE_EXEC=1 "${CS_WINE[@]}" "$T/agent-bin/$name.exe" 120 2>"$T/agent-bin/$name.stderr" </dev/null \
+    >"$T/agent-bin/$name.winpid" &
     echo $! >"$T/agent-bin/$name.pid")
   AGENT_PID="$(cat "$T/agent-bin/$name.pid")"
   CS_AGENT_PIDS+=("$AGENT_PID")
-  sleep 0.5
+  local tries=50
+  while ((tries-- > 0)) && ! grep -q '^[0-9]' "$T/agent-bin/$name.winpid"; do
+    sleep 0.1
+  done
+  AGENT_SHOWN_PID="$(tr -dc '0-9' <"$T/agent-bin/$name.winpid")"
+  [[ -n "$AGENT_SHOWN_PID" ]] || cs_die_setup "the fake agent $name.exe did not start (no pid printed)"
   trap 'cs_rc_agent=$?; set +e; trap - ERR; kill "${CS_AGENT_PIDS[@]}" 2>/dev/null; (exit $cs_rc_agent); cs_on_exit' EXIT
 }
 
