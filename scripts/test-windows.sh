@@ -56,6 +56,19 @@ e2e_skips="$(grep -l '^skip_on_windows ' tests/e2e/test_*.sh | wc -l)"
 printf 'test-windows: %s e2e scripts are skipped under Wine (skip_on_windows), each saying why\n' "$e2e_skips"
 
 status=0
-ctest --test-dir "$build_dir" --output-on-failure --no-tests=error -j "${JOBS:-2}" "$@" || status=$?
+if (($# > 0)); then
+  ctest --test-dir "$build_dir" --output-on-failure --no-tests=error -j "${JOBS:-2}" "$@" || status=$?
+else
+  # The unit tests, then the e2e scripts: two runs, so that neither kind
+  # shares the wineserver with the other (see docs/windows.md).
+  ctest --test-dir "$build_dir" --output-on-failure --no-tests=error -j "${JOBS:-2}" -L unit || status=$?
+  printf 'test-windows: unit tests done after %ss; now the e2e scripts\n' "$((SECONDS - started))"
+  ctest --test-dir "$build_dir" --output-on-failure --no-tests=error -j "${JOBS:-2}" -L windows-e2e || status=$?
+  untested="$(ctest --test-dir "$build_dir" -N -LE 'unit|windows-e2e' | awk '/Total Tests:/ { print $3 }')"
+  if [[ "${untested:-0}" != 0 ]]; then
+    printf 'test-windows: %s tests have neither the unit nor the windows-e2e label and did not run\n' "$untested" >&2
+    status=1
+  fi
+fi
 printf 'test-windows: the Windows tests took %ss in all\n' "$((SECONDS - started))"
 exit "$status"
