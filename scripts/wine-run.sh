@@ -24,6 +24,12 @@ fi
 export WINEDEBUG=-all
 export WINEDLLOVERRIDES="${WINEDLLOVERRIDES:-mscoree,mshtml=}"
 unset DISPLAY
+# scripts/wine-codexsync.sh makes the user folders %CODEXSYNC_WINE_APPDATA% and
+# friends while its wineserver runs; other programs get Wine's own.
+wine_user="$(id -un 2>/dev/null || echo user)"
+export CODEXSYNC_WINE_USERPROFILE="${CODEXSYNC_WINE_USERPROFILE:-C:\\users\\$wine_user}"
+export CODEXSYNC_WINE_APPDATA="${CODEXSYNC_WINE_APPDATA:-$CODEXSYNC_WINE_USERPROFILE\\AppData\\Roaming}"
+export CODEXSYNC_WINE_LOCALAPPDATA="${CODEXSYNC_WINE_LOCALAPPDATA:-$CODEXSYNC_WINE_USERPROFILE\\AppData\\Local}"
 
 if [[ ! -f "$WINEPREFIX/system.reg" ]]; then
   mkdir -p "$WINEPREFIX"

@@ -11,6 +11,10 @@
 #   CODEXSYNC_TEST_TMP   build/test-tmp; every sandbox is made below it
 #   CODEXSYNC_SOURCE_DIR the source tree
 #   CODEXSYNC_HELPERS    test-only helper programs
+#   CODEXSYNC_E2E_OS     "windows" when CODEXSYNC is the Windows build run under
+#                        Wine (scripts/wine-codexsync.sh, which turns /x into
+#                        Z:/x on the way in and back on the way out); then
+#   CODEXSYNC_WINE       that wrapper and its prefix, to run the helper .exe files
 # To run one script by hand:
 #   CODEXSYNC=$PWD/build/codexsync CODEXSYNC_TEST_TMP=$PWD/build/test-tmp bash tests/e2e/test_x.sh
 #
@@ -49,6 +53,13 @@ if [[ -f "$CODEXSYNC" ]]; then
   CS_BIN=("$CODEXSYNC")
 else
   read -r -a CS_BIN <<<"$CODEXSYNC"
+fi
+# Windows under Wine: see skip_on_windows, cs_native_path and cs_helper.
+CS_ON_WINDOWS=0
+CS_WINE=()
+if [[ "${CODEXSYNC_E2E_OS:-}" == windows ]]; then
+  CS_ON_WINDOWS=1
+  read -r -a CS_WINE <<<"${CODEXSYNC_WINE:?CODEXSYNC_WINE names the Wine wrapper when CODEXSYNC_E2E_OS=windows}"
 fi
 CS_TIMEOUT=()
 if command -v timeout >/dev/null 2>&1; then
@@ -105,6 +116,50 @@ CLOUD="$T/cloud"
 RUNS_DIR="$HOME/.local/state/codexsync/runs"
 
 # ---------------------------------------------------------------------------
+# Windows (CODEXSYNC_E2E_OS=windows: the .exe under Wine)
+
+# cs_native_path PATH: PATH as the binary under test writes it: unchanged on
+# Linux, Z:/PATH under Wine (the build machine's / is drive Z:). For what
+# codexsync writes into files (configs, run records, journals); its stdout
+# and stderr are turned back into Linux paths by the wrapper.
+cs_native_path() {
+  if ((CS_ON_WINDOWS)) && [[ "$1" == /* ]]; then
+    printf 'Z:%s' "$1"
+  else
+    printf '%s' "$1"
+  fi
+}
+
+# skip_on_windows REASON: under Wine, ends the test as skipped, saying that it
+# needs something Windows does not have (REASON names it). No-op on Linux.
+skip_on_windows() {
+  if ((CS_ON_WINDOWS)); then
+    skip_test "not run on Windows (Wine), it needs: $*"
+  fi
+}
+
+# Under Wine the test helpers are .exe files: $CODEXSYNC_HELPERS then names a
+# folder of small scripts, one per helper, that run NAME.exe through the
+# wrapper, so the tests call "$CODEXSYNC_HELPERS/NAME" as on Linux.
+# CS_WINDOWS_HELPERS keeps the folder of the .exe files (see start_agent).
+if ((CS_ON_WINDOWS)); then
+  CS_WINDOWS_HELPERS="${CODEXSYNC_HELPERS:-}"
+  CODEXSYNC_HELPERS="$CS_RUN/helpers"
+  mkdir -p "$CODEXSYNC_HELPERS"
+  for cs_exe in "$CS_WINDOWS_HELPERS"/*.exe; do
+    [[ -f "$cs_exe" ]] || continue
+    cs_shim="$CODEXSYNC_HELPERS/$(basename "$cs_exe" .exe)"
+    {
+      printf '#!/usr/bin/env bash\nexec'
+      printf ' %q' "${CS_WINE[@]}" "$cs_exe"
+      printf ' "$@"\n'
+    } >"$cs_shim"
+    chmod +x "$cs_shim"
+  done
+  unset cs_exe cs_shim
+fi
+
+# ---------------------------------------------------------------------------
 # Marking a test
 
 # Says that this test documents the correct behaviour where the binary has a
@@ -124,7 +179,7 @@ keep_run_records_aside() {
 # <key> being the first 16 hex digits of the SHA-256 of its config's real path.
 run_record() {
   local key
-  key="$(printf '%s' "$(realpath -m "$(config_of "$1")")" | sha256sum | cut -c1-16)"
+  key="$(printf '%s' "$(cs_native_path "$(realpath -m "$(config_of "$1")")")" | sha256sum | cut -c1-16)"
   printf '%s/%s/%s' "$RUNS_DIR" "$key" "$2"
 }
 
@@ -647,8 +702,15 @@ sha_of() {
   fi
 }
 
-# mtime_of FILE: its mtime in nanoseconds since the epoch.
-mtime_of() { stat -c '%.9Y' "$1" | tr -d '.'; }
+# mtime_of FILE: its mtime in nanoseconds since the epoch. Under Wine, in
+# 100 ns steps (the last two digits 00), the finest time NTFS and Windows keep.
+mtime_of() {
+  if ((CS_ON_WINDOWS)); then
+    stat -c '%.9Y' "$1" | tr -d '.' | sed 's/..$/00/'
+  else
+    stat -c '%.9Y' "$1" | tr -d '.'
+  fi
+}
 
 # assert_same_file EXPECTED ACTUAL: ACTUAL exists and holds the same bytes as
 # EXPECTED, with the same mtime (to the nanosecond).
@@ -773,6 +835,9 @@ run_cs_in_mount_ns() {
 # tmpfs in it.
 can_use_mount_ns() {
   command -v unshare >/dev/null 2>&1 || return 1
+  # Under Wine the files are opened by the wineserver's processes, outside
+  # the namespace: they would not see what is mounted there.
+  ((CS_ON_WINDOWS == 0)) || return 1
   mkdir -p "$CS_RUN/ns-probe"
   unshare -m bash -c 'mount -t tmpfs -o size=1m tmpfs "$1"' probe "$CS_RUN/ns-probe" >/dev/null 2>&1
 }
@@ -894,11 +959,16 @@ on_exit_remove() {
 CS_AGENT_PIDS=()
 
 # start_agent NAME [ignore-term]: runs the fake agent under the process name
-# NAME (a copy of the helper named NAME) in the background; sets AGENT_PID.
+# NAME (a copy of the helper named NAME) in the background; sets AGENT_PID
+# and AGENT_SHOWN_PID, the pid codexsync names (under Wine the Windows one).
 # It is killed when the test ends.
 start_agent() {
   local name="$1" mode="${2:-}"
   local helper="${CODEXSYNC_HELPERS:-}/fake_agent"
+  if ((CS_ON_WINDOWS)); then
+    start_agent_windows "$name" "$mode"
+    return
+  fi
   [[ -x "$helper" ]] || skip_test "the fake agent helper is not built ($helper)"
   mkdir -p "$T/agent-bin"
   cp "$helper" "$T/agent-bin/$name"
@@ -908,8 +978,35 @@ start_agent() {
   ("$T/agent-bin/$name" 120 $mode 2>"$T/agent-bin/$name.stderr" </dev/null >/dev/null &
     echo $! >"$T/agent-bin/$name.pid")
   AGENT_PID="$(cat "$T/agent-bin/$name.pid")"
+  AGENT_SHOWN_PID="$AGENT_PID"
   CS_AGENT_PIDS+=("$AGENT_PID")
   sleep 0.2
+  trap 'cs_rc_agent=$?; set +e; trap - ERR; kill "${CS_AGENT_PIDS[@]}" 2>/dev/null; (exit $cs_rc_agent); cs_on_exit' EXIT
+}
+
+# start_agent_windows NAME MODE: start_agent under Wine: fake_agent.exe copied
+# to NAME.exe, run through the wrapper, which becomes the Wine process itself
+# (CODEXSYNC_WINE_EXEC=1), so AGENT_PID is the agent. Windows has no SIGTERM
+# to ignore: a test that needs `ignore-term` is skipped.
+start_agent_windows() {
+  local name="${1%.exe}" mode="$2"
+  local helper="$CS_WINDOWS_HELPERS/fake_agent.exe"
+  [[ -f "$helper" ]] || skip_test "the fake agent helper is not built ($helper)"
+  [[ -z "$mode" ]] || skip_on_windows "a fake agent that ignores SIGTERM ($mode)"
+  mkdir -p "$T/agent-bin"
+  cp "$helper" "$T/agent-bin/$name.exe"
+  # fake_agent.exe prints its Windows pid first.
+  (CODEXSYNC_WINE_EXEC=1 "${CS_WINE[@]}" "$T/agent-bin/$name.exe" 120 2>"$T/agent-bin/$name.stderr" </dev/null \
+    >"$T/agent-bin/$name.winpid" &
+    echo $! >"$T/agent-bin/$name.pid")
+  AGENT_PID="$(cat "$T/agent-bin/$name.pid")"
+  CS_AGENT_PIDS+=("$AGENT_PID")
+  local tries=50
+  while ((tries-- > 0)) && ! grep -q '^[0-9]' "$T/agent-bin/$name.winpid"; do
+    sleep 0.1
+  done
+  AGENT_SHOWN_PID="$(tr -dc '0-9' <"$T/agent-bin/$name.winpid")"
+  [[ -n "$AGENT_SHOWN_PID" ]] || cs_die_setup "the fake agent $name.exe did not start (no pid printed)"
   trap 'cs_rc_agent=$?; set +e; trap - ERR; kill "${CS_AGENT_PIDS[@]}" 2>/dev/null; (exit $cs_rc_agent); cs_on_exit' EXIT
 }
 

@@ -49,7 +49,7 @@ agent_config() {
 
 profile_record() {
   local key
-  key="$(printf '%s#%s' "$(realpath -m "$PROFILES_CONFIG")" "$1" | sha256sum | cut -c1-16)"
+  key="$(printf '%s#%s' "$(cs_native_path "$(realpath -m "$PROFILES_CONFIG")")" "$1" | sha256sum | cut -c1-16)"
   printf '%s/%s/%s' "$RUNS_DIR" "$key" "$2"
 }
 

@@ -6,6 +6,7 @@
 # agents' (date-keyed sessions, JSON lines dated like their mtime, SQLite and
 # ELF headers, FAKE tokens); --big-mb makes a multi-megabyte chat quickly.
 source "$(dirname "$0")/lib.sh"
+skip_on_windows "file modes (the credential files are written mode 600)"
 
 command -v python3 >/dev/null 2>&1 || skip_test "python3 is needed to read the generated JSON lines"
 [[ -x "$AGENT_TREE" ]] || skip_test "the agent tree generator is not built ($AGENT_TREE)"

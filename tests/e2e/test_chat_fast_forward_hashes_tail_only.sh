@@ -5,6 +5,7 @@
 # against A's delivery record). A missing or wrong midstate, or
 # compare = "hash", means the whole file is hashed, with the same result.
 source "$(dirname "$0")/lib.sh"
+skip_on_windows "resume points: Windows hashes with CNG, which keeps SHA-256's midstate to itself (util/sha256_win32.cpp); agents_chat_continued_fast_forwards shows the tail-only copy"
 
 sync_setup --empty-b
 chat=sessions/2026/11/20/rollout-2026-11-20T10-00-00-a.jsonl

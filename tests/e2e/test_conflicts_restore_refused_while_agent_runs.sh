@@ -14,7 +14,7 @@ snapshot_tree before "$STATE_A" "$CLOUD/conflicts"
 cs_a conflicts restore "$KEPT_ID"
 assert_exit 3
 assert_stderr_contains "the agent is running"
-assert_stderr_contains "pid $AGENT_PID"
+assert_stderr_contains "pid $AGENT_SHOWN_PID"
 assert_tree_unchanged before
 
 cs_a conflicts restore --dry-run "$KEPT_ID"

@@ -3,6 +3,7 @@
 # time yes, and again the third; a manual run in between does not reset that.
 # A scheduled run never asks to close the agent, even when allowed to.
 source "$(dirname "$0")/lib.sh"
+skip_on_windows "notify commands written for sh (sh -c, echo; exit 7) where Windows runs cmd.exe"
 
 sync_setup --empty-b
 agent="codex-e2e-notify-$$" # unique: other tests run side by side

@@ -2,6 +2,7 @@
 # is a warning; the run keeps its own exit code, and a hanging command is
 # stopped after its timeout.
 source "$(dirname "$0")/lib.sh"
+skip_on_windows "notify commands written for sh (sh -c, echo; exit 7) where Windows runs cmd.exe"
 
 make_conflict skills/review/SKILL.md "edited on A" "2026-03-01 10:00:00" "edited on B" "2026-03-01 11:30:00"
 add_config b notify 'command = "echo broken notifier; exit 7"'

@@ -2,6 +2,7 @@
 # (and 4), with the CODEXSYNC_* variables; not after exit 0, and never after a
 # run without --scheduled. It runs after the record is written.
 source "$(dirname "$0")/lib.sh"
+skip_on_windows "notify commands written for sh (sh -c, echo; exit 7) where Windows runs cmd.exe"
 
 make_conflict skills/review/SKILL.md "edited on A" "2026-03-01 10:00:00" "edited on B" "2026-03-01 11:30:00"
 calls="$T/notify-calls"

@@ -22,4 +22,4 @@ cs_a sync --apply
 assert_exit 5
 assert_no_file "$CLOUD"
 assert_file_contains "$(run_record a last-run.json)" '"outcome": "fail_safe"'
-assert_file_contains "$(run_record a last-run.json)" "the cloud folder $CLOUD does not exist"
+assert_file_contains "$(run_record a last-run.json)" "the cloud folder $(cs_native_path "$CLOUD") does not exist"

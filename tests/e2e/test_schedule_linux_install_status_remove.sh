@@ -4,6 +4,7 @@
 # installed, enabled and points at this binary and config; `schedule remove`
 # disables it and leaves no file of ours behind.
 source "$(dirname "$0")/lib.sh"
+skip_on_windows "systemd/launchd schedule files, their tools and the POSIX scripts (Windows: Task Scheduler, covered by schedule_script_windows_template and the XML golden files)"
 source "$CS_E2E_DIR/schedule_lib.sh"
 
 make_machine a

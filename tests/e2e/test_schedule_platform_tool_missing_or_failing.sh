@@ -2,6 +2,7 @@
 # nothing; when systemctl fails, it exits 1 with the command and systemctl's own
 # message, so the user knows what to fix.
 source "$(dirname "$0")/lib.sh"
+skip_on_windows "systemd/launchd schedule files, their tools and the POSIX scripts (Windows: Task Scheduler, covered by schedule_script_windows_template and the XML golden files)"
 source "$CS_E2E_DIR/schedule_lib.sh"
 
 make_machine a

@@ -2,6 +2,7 @@
 # platform on any OS, the files and commands they would use, and change
 # nothing: no file written, no scheduler tool called.
 source "$(dirname "$0")/lib.sh"
+skip_on_windows "systemd/launchd schedule files, their tools and the POSIX scripts (Windows: Task Scheduler, covered by schedule_script_windows_template and the XML golden files)"
 source "$CS_E2E_DIR/schedule_lib.sh"
 
 make_machine a

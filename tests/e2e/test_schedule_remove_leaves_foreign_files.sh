@@ -2,6 +2,7 @@
 # codexsync-sync.service a person wrote (without our marker line) is left in
 # place, nothing is disabled, and the exit code is 5 (a person must look).
 source "$(dirname "$0")/lib.sh"
+skip_on_windows "systemd/launchd schedule files, their tools and the POSIX scripts (Windows: Task Scheduler, covered by schedule_script_windows_template and the XML golden files)"
 source "$CS_E2E_DIR/schedule_lib.sh"
 
 make_machine a

@@ -5,6 +5,7 @@
 # any kind (interval, program, config, mode, option, no systemctl) stops it
 # before anything is written or systemctl is called.
 source "$(dirname "$0")/lib.sh"
+skip_on_windows "systemd/launchd schedule files, their tools and the POSIX scripts (Windows: Task Scheduler, covered by schedule_script_windows_template and the XML golden files)"
 source "$CS_E2E_DIR/schedule_lib.sh"
 
 make_machine a

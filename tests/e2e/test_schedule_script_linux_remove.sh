@@ -4,6 +4,7 @@
 # without the marker line is refused (exit 5) by remove.sh and install.sh alike:
 # the file stays, nothing else is written, systemctl is not called.
 source "$(dirname "$0")/lib.sh"
+skip_on_windows "systemd/launchd schedule files, their tools and the POSIX scripts (Windows: Task Scheduler, covered by schedule_script_windows_template and the XML golden files)"
 source "$CS_E2E_DIR/schedule_lib.sh"
 
 make_machine a

@@ -6,6 +6,7 @@
 # on PATH (a link, resolved) and a relative $CODEXSYNC_CONFIG with "..".
 # systemctl is a stub; the calls are the command's.
 source "$(dirname "$0")/lib.sh"
+skip_on_windows "systemd/launchd schedule files, their tools and the POSIX scripts (Windows: Task Scheduler, covered by schedule_script_windows_template and the XML golden files)"
 source "$CS_E2E_DIR/schedule_lib.sh"
 
 make_machine a

@@ -7,6 +7,7 @@
 # remove.sh makes the command's call (bootout) and deletes the plist, and
 # refuses a plist without the marker line (exit 5).
 source "$(dirname "$0")/lib.sh"
+skip_on_windows "systemd/launchd schedule files, their tools and the POSIX scripts (Windows: Task Scheduler, covered by schedule_script_windows_template and the XML golden files)"
 source "$CS_E2E_DIR/schedule_lib.sh"
 
 command -v python3 >/dev/null 2>&1 ||

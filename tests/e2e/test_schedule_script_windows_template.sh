@@ -17,6 +17,7 @@
 # interval and ISO-duration spelling, the start time, UTF-16 with a BOM) is
 # checked only by reading it and on Windows.
 source "$(dirname "$0")/lib.sh"
+skip_on_windows "USERNAME and USERDOMAIN set by the test, which Wine replaces with its own"
 
 ps1="$CODEXSYNC_SOURCE_DIR/scripts/scheduler/windows/install.ps1"
 golden="$CODEXSYNC_SOURCE_DIR/tests/golden/schedule/codexsync-sync.xml.utf8"

@@ -2,6 +2,7 @@
 # (syntax, known settings, an ExecStart program that exists), for a config
 # path with a space and a '%' (a systemd specifier unless doubled).
 source "$(dirname "$0")/lib.sh"
+skip_on_windows "systemd/launchd schedule files, their tools and the POSIX scripts (Windows: Task Scheduler, covered by schedule_script_windows_template and the XML golden files)"
 source "$CS_E2E_DIR/schedule_lib.sh"
 
 command -v systemd-analyze >/dev/null 2>&1 || skip_test "systemd-analyze is not installed (package systemd)"

@@ -40,7 +40,7 @@ fi
 # One record per profile; none for the file as a whole.
 assert_file_contains "$(profile_record codex last-success.json)" '"profile": "codex"'
 assert_file_contains "$(profile_record claude last-success.json)" '"profile": "claude"'
-whole_file_key="$(printf '%s' "$(realpath -m "$PROFILES_CONFIG")" | sha256sum | cut -c1-16)"
+whole_file_key="$(printf '%s' "$(cs_native_path "$(realpath -m "$PROFILES_CONFIG")")" | sha256sum | cut -c1-16)"
 assert_no_file "$RUNS_DIR/$whole_file_key"
 run_cs -c "$PROFILES_CONFIG" status
 assert_exit 0

@@ -5,6 +5,7 @@
 # read and checked again, and so is a mirror that no longer holds what the
 # baseline saw; a record nobody can read is never taken as settled.
 source "$(dirname "$0")/lib.sh"
+skip_on_windows "strace, to count the files read and written"
 source "$CS_E2E_DIR/transport_lib.sh"
 
 sync_setup

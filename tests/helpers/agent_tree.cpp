@@ -37,6 +37,8 @@
 #ifndef _WIN32
 #include <fcntl.h>
 #include <sys/stat.h>
+#else
+#include <windows.h>
 #endif
 
 namespace fs = std::filesystem;
@@ -453,7 +455,27 @@ void set_mtime(const fs::path& path, Ms t, bool link = false) {
   if (link) {
     return;
   }
+  // libstdc++'s last_write_time cannot open a folder on Windows; a handle
+  // with backup semantics can, for files and folders alike.
+  const HANDLE handle = CreateFileW(path.c_str(), FILE_WRITE_ATTRIBUTES,
+                                    FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, nullptr, OPEN_EXISTING,
+                                    FILE_FLAG_BACKUP_SEMANTICS, nullptr);
+  if (handle == INVALID_HANDLE_VALUE) {
+    throw IoError("cannot set the time of " + path.string() + ": error " + std::to_string(GetLastError()));
+  }
+  constexpr std::uint64_t k_unix_epoch_in_filetime = 116444736000000000ULL;
+  const auto ticks = k_unix_epoch_in_filetime + static_cast<std::uint64_t>(t) * 10000ULL;
+  FILETIME written{};
+  written.dwLowDateTime = static_cast<DWORD>(ticks & 0xffffffffULL);
+  written.dwHighDateTime = static_cast<DWORD>(ticks >> 32U);
+  const BOOL ok = SetFileTime(handle, nullptr, nullptr, &written);
+  const DWORD error = GetLastError();
+  CloseHandle(handle);
+  if (ok == FALSE) {
+    throw IoError("cannot set the time of " + path.string() + ": error " + std::to_string(error));
+  }
 #endif
+#ifndef _WIN32
   std::error_code ec;
   const auto when =
       file_clock::from_sys(time_point_cast<file_clock::duration>(sys_time<milliseconds>(milliseconds(t))));
@@ -461,6 +483,7 @@ void set_mtime(const fs::path& path, Ms t, bool link = false) {
   if (ec) {
     throw IoError("cannot set the time of " + path.string() + ": " + ec.message());
   }
+#endif
 }
 
 std::string read_file(const fs::path& path) {

@@ -1,9 +1,10 @@
 // A stand-in for a running agent, for tests only. Copy it under the agent's
 // name (e.g. `codex`) and run it:
 //   fake_agent [SECONDS] [ignore-term]
-// It waits SECONDS (default 60) and exits 0. On SIGTERM it prints
+// It waits SECONDS (default 60) and exits 0 (on Windows it first prints its pid). On SIGTERM it prints
 // "fake agent: closing" to stderr and exits 0, unless `ignore-term` is given,
 // in which case SIGTERM is ignored and only a forced end (SIGKILL) stops it.
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 
@@ -13,6 +14,9 @@
 
 int main(int argc, char** argv) {
   const long seconds = argc > 1 ? std::strtol(argv[1], nullptr, 10) : 60;
+  // Its Windows pid, which the tests cannot see from outside Wine.
+  std::printf("%lu\n", static_cast<unsigned long>(GetCurrentProcessId()));
+  std::fflush(stdout);
   for (long i = 0; i < seconds * 10; ++i) {
     Sleep(100);
   }
