@@ -353,16 +353,21 @@ FileState copy_file_atomic(const fs::path& source, const fs::path& dest, const C
     }
     // With a midstate of the old content, its bytes are not hashed again.
     std::uint64_t hashed_from = 0;
-    if (resume != nullptr && resume->from && resume->from->bytes <= *keep_prefix) {
+    if (resume != nullptr && resume->from && resume->from->bytes <= *keep_prefix &&
+        resume->from_file == FileIdentity{old_stat->device, old_stat->inode, old_stat->size, old_stat->mtime_ns}) {
       if (auto resumed = util::Sha256::resume(*resume->from)) {
         hash = std::move(*resumed);
         hashed_from = resume->from->bytes;
         resume->used_from = true;
       }
     }
-    const auto kernel_copy = output.copy_from(old, *keep_prefix, ec);
+    const auto kernel_copy =
+      hooks.no_kernel_copy ? OsFile::KernelCopy::unsupported : output.copy_from(old, *keep_prefix, ec);
     if (kernel_copy == OsFile::KernelCopy::failed) {
       throw_write_error(dest, ec);
+    }
+    if (kernel_copy == OsFile::KernelCopy::changed) {
+      throw changed();
     }
     const bool placed_by_kernel = kernel_copy == OsFile::KernelCopy::done;
     if (placed_by_kernel) {
@@ -398,6 +403,13 @@ FileState copy_file_atomic(const fs::path& source, const fs::path& dest, const C
       at += *got;
     }
     copied = *keep_prefix;
+    // The old file must still be what was stat'ed: the hash stands for what
+    // was read of it (or for the midstate), not for what the kernel placed.
+    const auto old_end = old.stat(ec);
+    if (!old_end || old_end->size != old_stat->size || old_end->mtime_ns != old_stat->mtime_ns ||
+        old_end->change_ns != old_stat->change_ns || !old_end->same_file(*old_stat)) {
+      throw changed();
+    }
     old.close(ec);
     if (!input.seek(copied, ec)) {
       throw_read_error(source, ec);
@@ -455,6 +467,7 @@ FileState copy_file_atomic(const fs::path& source, const fs::path& dest, const C
   }
   if (resume != nullptr) {
     resume->result = hash.midstate();
+    resume->result_file = FileIdentity{written->device, written->inode, written->size, written->mtime_ns};
   }
   auto sha256 = hash.finish_hex();
   fault_point("apply.copy.before_rename");

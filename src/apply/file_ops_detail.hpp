@@ -16,6 +16,9 @@ struct CopyHooks {
   // Called after each chunk is written to the temp file with the bytes copied
   // so far (tests change the source here).
   std::function<void(std::uint64_t copied)> after_chunk;
+  // A fast-forward copies the old content through its buffer even where the
+  // kernel could place it (the path macOS and Windows take).
+  bool no_kernel_copy = false;
 };
 
 // copy_file_atomic with hooks; the public one passes none. With

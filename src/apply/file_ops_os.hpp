@@ -51,14 +51,16 @@ public:
   // Moves the read position to `offset` bytes from the start.
   bool seek(std::uint64_t offset, std::error_code& ec);
 
-  // Makes this new, empty file's first `size` bytes those of `from` (a file of
-  // exactly `size` bytes) without passing them through this process: a clone
+  // Makes this new, empty file's first `size` bytes those of `from` (a file the
+  // caller found `size` bytes long; a clone takes all of it, so the caller
+  // checks the size placed) without passing them through this process: a clone
   // sharing the disk blocks where the file system can (Linux FICLONE: Btrfs,
   // XFS), else an in-kernel copy (Linux copy_file_range). The write position
   // is left at 0. `unsupported` where neither applies (macOS and Windows for
   // now, file systems that refuse): nothing was written and the caller copies
-  // the bytes itself. `failed` sets `ec` (ENOSPC, EIO...).
-  enum class KernelCopy { done, unsupported, failed };
+  // the bytes itself. `changed`: `from` ended before `size` bytes. `failed`
+  // sets `ec` (ENOSPC, EIO...).
+  enum class KernelCopy { done, unsupported, changed, failed };
   KernelCopy copy_from(const OsFile& from, std::uint64_t size, std::error_code& ec);
 
   // Writes all `size` bytes, looping over short writes and EINTR.

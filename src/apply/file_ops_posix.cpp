@@ -119,8 +119,9 @@ OsFile::KernelCopy OsFile::copy_from(const OsFile& from, std::uint64_t size, std
       continue;
     }
     if (done == 0) {
-      ec = std::make_error_code(std::errc::io_error);  // `from` ended early: it shrank
-      return KernelCopy::failed;
+      // Nothing copied at first: a file system that says so instead of an
+      // error (the caller copies). Later: `from` ended early, it shrank.
+      return in == 0 ? KernelCopy::unsupported : KernelCopy::changed;
     }
     if (errno == EINTR) {
       continue;

@@ -65,14 +65,15 @@ inline void fill_hash(const config::Config& cfg, const Baseline& baseline, Side 
   state.sha256 = std::move(hash);
 }
 
-// The midstate of `path`'s hash on `side` when the baseline vouches for it:
-// it saw that side with the hash the point stands for, and the file has the
-// same size and mtime `now`. Never with compare = "hash" (every byte is read
-// there), nor without a usable baseline.
-inline std::optional<util::Sha256Midstate> vouched_midstate(const config::Config& cfg,
-                                                            const state::LoadedBaseline& baseline,
-                                                            const state::ResumePoints& points, const std::string& path,
-                                                            Side side, const FileState& now) {
+// The resume point of `path` on `side` when the baseline vouches for it: this
+// machine wrote that side's file, the baseline saw it with the hash the point
+// stands for, it has the same size and mtime `now`, and the point has not
+// been resumed k_max_resumes times in a row. The copy itself checks that the
+// file is still the one the point names (device and inode). Never with
+// compare = "hash" (every byte is read there), nor without a usable baseline.
+inline std::optional<state::ResumePoint> vouched_point(const config::Config& cfg, const state::LoadedBaseline& baseline,
+                                                       const state::ResumePoints& points, const std::string& path,
+                                                       Side side, const FileState& now) {
   if (cfg.sync.compare == config::Compare::hash || !baseline.usable) {
     return std::nullopt;
   }
@@ -81,12 +82,14 @@ inline std::optional<util::Sha256Midstate> vouched_midstate(const config::Config
   if (point == points.end() || entry == baseline.baseline.end()) {
     return std::nullopt;
   }
+  const auto& p = point->second;
   const auto& seen = side == Side::local ? entry->second.local : entry->second.cloud;
-  if (!seen || seen->sha256 != point->second.sha256 || seen->size != now.size || seen->mtime_ns != now.mtime_ns ||
-      point->second.state.bytes > now.size) {
+  if (p.side != side || p.resumes >= state::k_max_resumes || !seen || seen->sha256 != p.sha256 ||
+      seen->size != now.size || seen->mtime_ns != now.mtime_ns || p.size != now.size || p.mtime_ns != now.mtime_ns ||
+      p.state.bytes > now.size) {
     return std::nullopt;
   }
-  return point->second.state;
+  return p;
 }
 
 } // namespace codexsync::engine::detail

@@ -581,10 +581,11 @@ private:
       m_prepared.resume_points_loaded ? m_prepared.resume_points : state::load_resume_points(m_prepared.baseline_file);
     std::erase_if(points, [&](const auto& item) {
       const auto entry = next.find(item.first);
-      const auto shows = [&](const std::optional<FileState>& side) {
-        return side && side->sha256 == item.second.sha256;
-      };
-      return entry == next.end() || !(shows(entry->second.local) || shows(entry->second.cloud));
+      if (entry == next.end()) {
+        return true;
+      }
+      const auto& side = item.second.side == Side::local ? entry->second.local : entry->second.cloud;
+      return !side || side->sha256 != item.second.sha256;
     });
     for (auto& [path, point] : m_new_resume_points) {
       points[path] = std::move(point);
@@ -640,10 +641,14 @@ private:
       // fast-forward, which starts from the one the baseline vouches for.
       apply::HashResume resume;
       apply::HashResume* const resume_ptr = m_append_only.matches(action.path) ? &resume : nullptr;
-      if (resume_ptr != nullptr && action.append_from) {
-        resume.from = planned_dest ? detail::vouched_midstate(m_cfg, m_prepared.baseline, m_prepared.resume_points,
-                                                      action.path, dest_side, *planned_dest)
-                                   : std::nullopt;
+      std::optional<state::ResumePoint> point;
+      if (resume_ptr != nullptr && action.append_from && planned_dest) {
+        point = detail::vouched_point(m_cfg, m_prepared.baseline, m_prepared.resume_points, action.path, dest_side,
+                                      *planned_dest);
+      }
+      if (point) {
+        resume.from = point->state;
+        resume.from_file = apply::FileIdentity{point->device, point->inode, point->size, point->mtime_ns};
       }
       try {
         // The destination must still be as planned when the copy replaces it:
@@ -668,7 +673,11 @@ private:
           m_written_to_cloud[action.path] = state;
         }
         if (resume.result && state.sha256 && state.size >= k_resume_point_min_bytes) {
-          m_new_resume_points[action.path] = state::ResumePoint{*state.sha256, *resume.result};
+          const auto& file = resume.result_file;
+          m_new_resume_points[action.path] =
+            state::ResumePoint{dest_side,   *state.sha256, *resume.result, file.device,
+                               file.inode,  file.size,     file.mtime_ns,
+                               resume.used_from && point ? point->resumes + 1 : 0};
         }
         m_report.tails_hashed_alone += resume.used_from ? 1 : 0;
       } catch (const FailSafeError& e) {

@@ -63,9 +63,20 @@ std::optional<std::string> hash_as_fast_forward(const config::Config& cfg, const
       here == nullptr || there == nullptr || here->size >= there->size) {
     return std::nullopt;
   }
-  const auto mid = vouched_midstate(cfg, p.baseline, p.resume_points, path, Side::local, *here);
-  auto hash = mid ? util::Sha256::resume(*mid) : std::nullopt;
-  if (!hash || !hash_range(*hash, file_on(cfg, Side::local, path), mid->bytes, here->size - mid->bytes) ||
+  const auto point = vouched_point(cfg, p.baseline, p.resume_points, path, Side::local, *here);
+  if (!point) {
+    return std::nullopt;
+  }
+  // Still the very file the point was made from.
+  std::error_code ec;
+  const auto file = util::stat_no_follow(file_on(cfg, Side::local, path), ec);
+  if (!file || file->device != point->device || file->inode != point->inode || file->size != point->size ||
+      file->mtime_ns != point->mtime_ns) {
+    return std::nullopt;
+  }
+  const auto& mid = point->state;
+  auto hash = util::Sha256::resume(mid);
+  if (!hash || !hash_range(*hash, file_on(cfg, Side::local, path), mid.bytes, here->size - mid.bytes) ||
       !hash_range(*hash, file_on(cfg, Side::cloud, path), here->size, there->size - here->size)) {
     return std::nullopt;
   }

@@ -775,7 +775,7 @@ std::vector<Finding> scan_file(const std::filesystem::path& file, std::uint64_t 
     return {};
   }
   // Where does the line holding `from` start? Read backwards from `from`
-  // (a fast-forward's tail usually starts a line: one byte is read), so a
+  // (a fast-forward's tail usually starts a line, found in the first 4 KiB looked at), so a
   // grown chat costs its tail, not its whole length.
   in.clear();
   std::uint64_t line_start = 0;

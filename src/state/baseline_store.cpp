@@ -1,6 +1,7 @@
 #include <codexsync/core/error.hpp>
 #include <codexsync/state/baseline_store.hpp>
 #include <codexsync/util/fs.hpp>
+#include <codexsync/util/sha256.hpp>
 #include <codexsync/util/text.hpp>
 
 #include <fmt/format.h>
@@ -9,6 +10,7 @@
 #include <algorithm>
 #include <charconv>
 #include <fstream>
+#include <vector>
 
 // The baseline file (v2): a JSON header line, then one line per path, sorted,
 //   <path>\t<local>\t<cloud>
@@ -522,13 +524,57 @@ void save_baseline(const BaselineFile& file, const Baseline& baseline) {
 }
 
 // --- resume points -------------------------------------------------------------
-//   codexsync-resume-v1
-//   <path>\t<sha256>\t<bytes>:<midstate hex>     (path escaped as in the baseline)
+//   codexsync-resume-v2
+//   <path>\t<side>\t<sha256>\t<bytes>:<midstate hex>\t<device>:<inode>:<size>:<mtime_ns>\t<resumes>\t<check>
+// (path escaped as in the baseline; <check>: the first 16 hex digits of the
+// SHA-256 of everything before it on the line, so a damaged line is dropped).
 //   end <count>
 
 namespace {
 
-constexpr std::string_view k_resume_format = "codexsync-resume-v1";
+constexpr std::string_view k_resume_format = "codexsync-resume-v2";
+constexpr std::size_t k_resume_fields = 7;
+
+std::string resume_check(std::string_view line_before_check) {
+  return util::sha256_hex(line_before_check).substr(0, 16);
+}
+
+std::optional<ResumePoint> parse_resume_line(std::string_view line, std::string& path) {
+  std::vector<std::string_view> fields;
+  for (std::size_t at = 0;;) {
+    const auto tab = line.find('\t', at);
+    fields.push_back(line.substr(at, tab == std::string_view::npos ? std::string_view::npos : tab - at));
+    if (tab == std::string_view::npos) {
+      break;
+    }
+    at = tab + 1;
+  }
+  if (fields.size() != k_resume_fields ||
+      fields[6] != resume_check(line.substr(0, line.size() - fields[6].size() - 1))) {
+    return std::nullopt;
+  }
+  auto unescaped = unescape_path(fields[0]);
+  const auto state = util::parse_midstate(fields[3]);
+  ResumePoint point;
+  if (!unescaped || (fields[1] != "local" && fields[1] != "cloud") || fields[2].size() != 64 || !is_hash(fields[2]) ||
+      !state || !parse_number(fields[5], point.resumes)) {
+    return std::nullopt;
+  }
+  const auto file = fields[4];
+  const auto c1 = file.find(':');
+  const auto c2 = c1 == std::string_view::npos ? c1 : file.find(':', c1 + 1);
+  const auto c3 = c2 == std::string_view::npos ? c2 : file.find(':', c2 + 1);
+  if (c3 == std::string_view::npos || !parse_number(file.substr(0, c1), point.device) ||
+      !parse_number(file.substr(c1 + 1, c2 - c1 - 1), point.inode) ||
+      !parse_number(file.substr(c2 + 1, c3 - c2 - 1), point.size) || !parse_number(file.substr(c3 + 1), point.mtime_ns)) {
+    return std::nullopt;
+  }
+  point.side = fields[1] == "local" ? Side::local : Side::cloud;
+  point.sha256 = std::string(fields[2]);
+  point.state = *state;
+  path = std::move(*unescaped);
+  return point;
+}
 
 } // namespace
 
@@ -556,16 +602,9 @@ ResumePoints load_resume_points(const BaselineFile& file) {
       return complete ? points : ResumePoints{};
     }
     ++lines;
-    const auto first = line->find('\t');
-    const auto second = first == std::string_view::npos ? first : line->find('\t', first + 1);
-    if (second == std::string_view::npos) {
-      continue;
-    }
-    auto path = unescape_path(line->substr(0, first));
-    const auto hash = line->substr(first + 1, second - first - 1);
-    auto state = util::parse_midstate(line->substr(second + 1));
-    if (path && hash.size() == 64 && is_hash(hash) && state) {
-      points[std::move(*path)] = ResumePoint{std::string(hash), *state};
+    std::string path;
+    if (auto point = parse_resume_line(*line, path)) {
+      points[std::move(path)] = std::move(*point);
     }
   }
   return {};  // cut short, or a read failed
@@ -574,12 +613,30 @@ ResumePoints load_resume_points(const BaselineFile& file) {
 void save_resume_points(const BaselineFile& file, const ResumePoints& points) {
   std::string out(k_resume_format);
   out.push_back('\n');
+  std::string line;
   for (const auto& [path, point] : points) {
-    append_path(out, path);
+    line.clear();
+    append_path(line, path);
+    line.push_back('\t');
+    line.append(side_name(point.side));
+    line.push_back('\t');
+    line.append(point.sha256);
+    line.push_back('\t');
+    line.append(util::to_text(point.state));
+    line.push_back('\t');
+    append_number(line, point.device);
+    line.push_back(':');
+    append_number(line, point.inode);
+    line.push_back(':');
+    append_number(line, point.size);
+    line.push_back(':');
+    append_number(line, point.mtime_ns);
+    line.push_back('\t');
+    append_number(line, point.resumes);
+    const auto check = resume_check(line);
+    out.append(line);
     out.push_back('\t');
-    out.append(point.sha256);
-    out.push_back('\t');
-    out.append(util::to_text(point.state));
+    out.append(check);
     out.push_back('\n');
   }
   out.append(k_end);

@@ -35,12 +35,15 @@ r = doc["result"]
 sys.exit(0 if r["tails_hashed_alone"] == int(sys.argv[2]) and r["fast_forwarded"] >= 1 else 1)
 PY
 }
-# recorded_sha M: the SHA-256 machine M's baseline holds for the chat.
+# baseline_has_real_sha M: machine M's own baseline records the chat's real
+# SHA-256 on both sides (its line is <path> TAB <local> TAB <cloud>).
 baseline_has_real_sha() {
-  local want
+  local want line baseline="$CLOUD/state/manifest.machine-$1.json"
   want="$(sha256sum "$STATE_A/$chat" | cut -c1-64)"
-  grep -rl --include='*.json' -e "$want" "$CLOUD/state" "$(machine_dir "$1")" >/dev/null 2>&1 ||
-    cs_fail "machine $1's baseline does not hold the chat's real SHA-256 $want"
+  assert_file_exists "$baseline"
+  line="$(grep -F "$chat"$'\t' "$baseline" || true)"
+  [[ "$line" == *":$want"$'\t'*":$want" ]] ||
+    cs_fail "machine $1's baseline does not hold the chat's real SHA-256 $want on both sides" "its line: $line"
 }
 grow() { printf '{"type":"response_item","text":"%s"}\n' "$1" >>"$STATE_A/$chat"; }
 # synced M N: `--json sync --apply` on machine M exits 0, having hashed N tails
@@ -65,14 +68,36 @@ grow "again"
 synced a 0
 assert_file_contains "$points_a" "$(sha256sum "$STATE_A/$chat" | cut -c1-64)" # written anew
 
-# 3. A point for other content (the chat was rewritten in between) is not used.
+# 3. A line changed on disk (here its hash) fails its check value: not used.
 sed -i "s/\t[0-9a-f]\{64\}\t/\t$(printf '0%.0s' {1..64})\t/" "$points_a"
 grow "and again"
 synced a 0
 synced b 1 # B's own points are fine
 assert_same_file "$STATE_A/$chat" "$STATE_B/$chat"
 
-# 4. compare = "hash" reads every byte.
+# 4. The cloud copy A wrote was replaced by another file (a cloud client's
+# download: same bytes, size and mtime, another inode): A's point names the
+# file it was made from, so it is not used.
+cp -p "$SYNC_DIR/$chat" "$T/replacement"
+mv "$T/replacement" "$SYNC_DIR/$chat"
+grow "after a replace"
+synced a 0
+synced b 1
+
+# 5. A point is resumed at most 8 times in a row; then the whole chat is
+# hashed again, so a point that was wrong could not outlive a few runs.
+for n in 1 2 3 4 5 6 7 8; do
+  grow "resume $n"
+  synced a 1
+done
+grow "the ninth"
+synced a 0
+grow "and on from a fresh point"
+synced a 1
+sync_ok b
+assert_same_file "$STATE_A/$chat" "$STATE_B/$chat"
+
+# 6. compare = "hash" reads every byte.
 put_config a sync compare '"hash"'
 grow "with hash compare"
 synced a 0

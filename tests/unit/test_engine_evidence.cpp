@@ -3,6 +3,7 @@
 #include "support/catch.hpp"
 #include "support/temp_dir.hpp"
 
+#include "../../src/apply/file_ops_detail.hpp"
 #include "../../src/engine/evidence.hpp"
 
 #include <codexsync/apply/file_ops.hpp>
@@ -155,49 +156,81 @@ TEST_CASE("append_copy_atomic takes the prefix from the destination, not the sou
   CHECK(read_text(dest) == "AAAAtail");
 }
 
+apply::FileIdentity identity_of(const fs::path& file) {
+  std::error_code ec;
+  const auto stat = util::stat_no_follow(file, ec);
+  REQUIRE(stat);
+  return apply::FileIdentity{stat->device, stat->inode, stat->size, stat->mtime_ns};
+}
+
+// A fast-forward of `dest` to `source` with `resume`, through the kernel's
+// copy where it can (`buffered` = false) or through the buffer.
+FileState fast_forward(const fs::path& source, const fs::path& dest, std::uint64_t from, apply::HashResume& resume,
+                       bool buffered) {
+  apply::detail::CopyHooks hooks;
+  hooks.no_kernel_copy = buffered;
+  return apply::detail::copy_file_atomic(source, dest, hooks, apply::Expect::as_planned(state_of(dest)), from,
+                                         nullptr, &resume);
+}
+
 TEST_CASE("append_copy_atomic hashes only the new bytes from a midstate and hands on the next one", "[engine][apply]") {
+  const bool buffered = GENERATE(false, true);  // kernel copy (clone, copy_file_range) or through the buffer
+  CAPTURE(buffered);
   TempDir dir;
   // Sizes that are not whole blocks, so the midstate stops short of the end.
   const auto old_text = chat(300) + "x";
   const auto tail = chat(9, "tail") + "yz";
-  const auto dest = dir.write("dest.jsonl", old_text);
   const auto source = dir.write("source.jsonl", old_text + tail);
 
-  // The midstate a full copy of the old content hands back.
-  const auto seed = dir.write("seed.jsonl", old_text);
+  // A full copy hands back the midstate of what it wrote, and which file that is.
+  const auto dest = dir.path() / "dest.jsonl";
   apply::HashResume first;
-  const auto copied = apply::copy_file_atomic(seed, dir.path() / "copy.jsonl", {}, nullptr, &first);
+  const auto copied = apply::copy_file_atomic(dir.write("seed.jsonl", old_text), dest, {}, nullptr, &first);
   if (!first.result) {
     WARN("this platform's SHA-256 cannot save a midstate (CNG): the fast-forward reads the whole file");
     return;
   }
   CHECK(first.result->bytes == old_text.size() / 64 * 64);
   CHECK(copied.sha256 == util::sha256_hex(old_text));
+  CHECK(first.result_file == identity_of(dest));
 
   apply::HashResume resume;
   resume.from = first.result;
-  const auto result = apply::append_copy_atomic(source, dest, old_text.size(),
-                                                apply::Expect::as_planned(state_of(dest)), nullptr, &resume);
+  resume.from_file = first.result_file;
+  const auto result = fast_forward(source, dest, old_text.size(), resume, buffered);
   CHECK(resume.used_from);
   CHECK(read_text(dest) == old_text + tail);
   CHECK(result.sha256 == util::sha256_hex(old_text + tail));
   // The next midstate resumes to the same digest.
   REQUIRE(resume.result);
   CHECK(resume.result->bytes == (old_text + tail).size() / 64 * 64);
+  CHECK(resume.result_file == identity_of(dest));
   auto next = util::Sha256::resume(*resume.result);
   REQUIRE(next);
   next->update(std::string_view(old_text + tail).substr(resume.result->bytes));
   CHECK(next->finish_hex() == util::sha256_hex(old_text + tail));
 
-  // The midstate really stands for the old bytes: a wrong one (which the
-  // caller must never hand over) gives a wrong digest, the file stays right.
+  // A midstate for another file (here: the same bytes, another inode) is not
+  // used: the whole result is hashed.
   const auto dest2 = dir.write("dest2.jsonl", old_text);
+  apply::HashResume other;
+  other.from = first.result;
+  other.from_file = first.result_file;
+  const auto whole = fast_forward(source, dest2, old_text.size(), other, buffered);
+  CHECK_FALSE(other.used_from);
+  CHECK(whole.sha256 == util::sha256_hex(old_text + tail));
+
+  // The midstate really stands for the old bytes: a wrong one for the right
+  // file (which a resume point's check value and the resume cap guard
+  // against) gives a wrong digest, while the file itself stays right.
+  const auto dest3 = dir.write("dest3.jsonl", old_text);
   apply::HashResume wrong;
   wrong.from = first.result;
   wrong.from->words[0] ^= 1U;
-  const auto skewed = apply::append_copy_atomic(source, dest2, old_text.size(),
-                                                apply::Expect::as_planned(state_of(dest2)), nullptr, &wrong);
-  CHECK(read_text(dest2) == old_text + tail);
+  wrong.from_file = identity_of(dest3);
+  const auto skewed = fast_forward(source, dest3, old_text.size(), wrong, buffered);
+  CHECK(wrong.used_from);
+  CHECK(read_text(dest3) == old_text + tail);
   CHECK(skewed.sha256 != util::sha256_hex(old_text + tail));
 }
 

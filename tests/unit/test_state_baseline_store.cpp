@@ -346,24 +346,37 @@ TEST_CASE("resume points round-trip beside the baseline and a damaged file gives
     state.words[i] = static_cast<std::uint32_t>(0x01020304U * (i + 1));
   }
   const std::string sha(64, 'e');
-  ResumePoints points{{"sessions/a.jsonl", {sha, state}}, {"odd\tname%\n.jsonl", {std::string(64, '0'), {}}}};
+  ResumePoint chat{Side::cloud, sha, state, 2049, 1234567, 1000, 1767261600123456789, 3};
+  ResumePoint odd{Side::local, std::string(64, '0'), {}, 0, 1, 0, -5, 0};
+  ResumePoints points{{"sessions/a.jsonl", chat}, {"odd\tname%\n.jsonl", odd}};
   save_resume_points(file, points);
   CHECK(load_resume_points(file) == points);
 
-  // A malformed line is dropped, the others stay.
-  auto text = test::read_text(resume_points_path(file));
-  const auto broken = text;
-  text.replace(text.find(sha), 1, "X");
+  // A line changed in any field no longer matches its check value: dropped,
+  // the others stay (a damaged but well-formed midstate is never used).
+  const auto good = test::read_text(resume_points_path(file));
+  for (const std::string& field : {sha, std::string("cloud"), std::string("1234567"), std::string("\t3\t")}) {
+    CAPTURE(field);
+    auto text = good;
+    const auto at = text.find(field);
+    REQUIRE(at != std::string::npos);
+    text[at + (field[0] == '\t' ? 1 : 0)] = field == "cloud" ? 'l' : (text[at + (field[0] == '\t' ? 1 : 0)] == '1' ? '2' : '1');
+    dir.write("state/baseline.resume.txt", text);
+    const auto kept = load_resume_points(file);
+    CHECK(kept.size() == 1);
+    CHECK(kept.count("odd\tname%\n.jsonl") == 1);
+  }
+  auto text = good;
+  const auto in_state = text.find(util::to_text(state)) + 10;
+  text[in_state] = text[in_state] == 'f' ? 'e' : 'f';
   dir.write("state/baseline.resume.txt", text);
-  const auto kept = load_resume_points(file);
-  CHECK(kept.size() == 1);
-  CHECK(kept.count("odd\tname%\n.jsonl") == 1);
+  CHECK(load_resume_points(file).size() == 1);
 
-  // Cut short (no end line, or a wrong count): none at all.
-  dir.write("state/baseline.resume.txt", broken.substr(0, broken.rfind("end ")));
+  // Cut short (no end line, or a wrong count), or another format: none at all.
+  dir.write("state/baseline.resume.txt", good.substr(0, good.rfind("end ")));
   CHECK(load_resume_points(file).empty());
-  dir.write("state/baseline.resume.txt", broken.substr(0, broken.rfind("end ")) + "end 3\n");
+  dir.write("state/baseline.resume.txt", good.substr(0, good.rfind("end ")) + "end 3\n");
   CHECK(load_resume_points(file).empty());
-  dir.write("state/baseline.resume.txt", "something else\n");
+  dir.write("state/baseline.resume.txt", "codexsync-resume-v1\nend 0\n");
   CHECK(load_resume_points(file).empty());
 }

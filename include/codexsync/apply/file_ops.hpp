@@ -72,14 +72,25 @@ private:
   std::set<std::filesystem::path> m_dirs;
 };
 
+// Which file on disk, as it was: device, inode (file index), size, mtime.
+struct FileIdentity {
+  std::uint64_t device = 0;
+  std::uint64_t inode = 0;
+  std::uint64_t size = 0;
+  std::int64_t mtime_ns = 0;
+  bool operator==(const FileIdentity&) const = default;
+};
+
 // The SHA-256 midstates of a copy, for files that grow (chats): with the
 // midstate of `dest`'s old content a fast-forward need not read that content
 // to hash the new one, and each copy hands back the midstate of what it wrote
 // for the next one. Where the platform's hash cannot save a midstate
 // (Windows' CNG), `result` stays empty and `from` is not used.
 struct HashResume {
-  std::optional<util::Sha256Midstate> from;    // of dest's current content (fast-forward only)
+  std::optional<util::Sha256Midstate> from;  // of dest's current content (fast-forward only)
+  FileIdentity from_file;                    // the file `from` stands for: used only while dest is that very file
   std::optional<util::Sha256Midstate> result;  // set: of the content written
+  FileIdentity result_file;                    // set: the file written (dest after the rename)
   bool used_from = false;                      // set: `from` was used
 };
 
@@ -89,13 +100,15 @@ FileState copy_file_atomic(const std::filesystem::path& source, const std::files
 
 // A fast-forward of an append-only file: like copy_file_atomic (a temp file,
 // fsync, rename: `dest` is wholly old or wholly new), but the first `from`
-// bytes are taken from `dest` itself, which the caller has verified to equal
-// the source's first `from` bytes, and only the rest is read from `source`.
+// bytes are taken from `dest` itself, which the caller found to equal the
+// source's first `from` bytes (by samples, or every byte with compare =
+// "hash"), and only the rest is read from `source`.
 // Those first bytes reach the temp file by a clone where the file system can
 // (Btrfs, XFS), else an in-kernel copy, else through a buffer; with
 // `resume->from` (the midstate of dest's content, which the caller vouches
 // for: dest unchanged since it was taken) they are not read to be hashed
-// either. `expect` must be Kind::state with size `from`. Returns the new
+// either, when dest is still the file `resume->from_file` names. `expect`
+// must be Kind::state with size `from`. Returns the new
 // state with the sha256 of the whole new content.
 FileState append_copy_atomic(const std::filesystem::path& source, const std::filesystem::path& dest,
                              std::uint64_t from, const Expect& expect, FolderSyncs* folders = nullptr,

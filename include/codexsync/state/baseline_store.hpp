@@ -54,14 +54,24 @@ std::string install_id(const std::optional<std::filesystem::path>& state_dir);
 void save_baseline(const BaselineFile& file, const Baseline& baseline);
 
 // The SHA-256 midstate of an append-only file's content (a chat), so that a
-// fast-forward hashes only the new tail. It stands for the content whose hash
-// is `sha256`, and is used only for a file the baseline shows with that hash
-// and has not changed since (size and mtime).
+// fast-forward hashes only the new tail. It stands for one file: the copy
+// this machine wrote on `side` (its device, inode, size and mtime when it was
+// written), whose content hash is `sha256`. It is used only while that same
+// file is there unchanged and the baseline shows that side with that hash,
+// and only `k_max_resumes` times in a row: then the whole file is hashed
+// again, so a wrong point cannot outlive a few runs.
 struct ResumePoint {
+  Side side = Side::local;
   std::string sha256;
   util::Sha256Midstate state;
+  std::uint64_t device = 0;
+  std::uint64_t inode = 0;
+  std::uint64_t size = 0;
+  std::int64_t mtime_ns = 0;
+  std::uint32_t resumes = 0;  // fast-forwards hashed from a point since the file was last hashed whole
   bool operator==(const ResumePoint&) const = default;
 };
+inline constexpr std::uint32_t k_max_resumes = 8;
 using ResumePoints = std::map<std::string, ResumePoint>;  // path -> point
 
 // Beside the baseline: `<baseline stem>.resume.txt`. Only this machine
@@ -69,7 +79,8 @@ using ResumePoints = std::map<std::string, ResumePoint>;  // path -> point
 std::filesystem::path resume_points_path(const BaselineFile& file);
 
 // Reads the points. Never throws: a missing or damaged file gives none (the
-// grown chats are then read whole once more), a malformed line is dropped.
+// grown chats are then read whole once more); a malformed line, or one whose
+// check value does not match, is dropped.
 ResumePoints load_resume_points(const BaselineFile& file);
 
 // Writes them atomically (temp file, fsync, rename). Throws RuntimeError
