@@ -1,5 +1,7 @@
 #include "file_ops_os.hpp"
 
+#include <codexsync/util/fs.hpp>
+
 #ifndef NOMINMAX
 #define NOMINMAX
 #endif
@@ -15,8 +17,6 @@ namespace {
 
 // 100 ns intervals between 1601-01-01 and 1970-01-01.
 constexpr std::int64_t k_epoch_delta = 116444736000000000LL;
-// Paths this long get the `\\?\` prefix (CreateDirectoryW stops at MAX_PATH - 12).
-constexpr std::size_t k_long_path = 240;
 constexpr DWORD k_max_io_chunk = 1U << 30;
 
 HANDLE as_handle(void* handle) { return static_cast<HANDLE>(handle); }
@@ -80,29 +80,7 @@ ErrorKind classify(const std::error_code& ec) {
   }
 }
 
-std::filesystem::path os_path(const std::filesystem::path& path) {
-  const std::wstring& text = path.native();
-  if (text.size() < k_long_path || text.rfind(L"\\\\?\\", 0) == 0) {
-    return path;
-  }
-  // The prefix turns off the OS's own clean-up of `/`, `.` and `..`: do it here.
-  std::error_code ec;
-  const auto absolute = std::filesystem::absolute(path, ec);
-  if (ec) {
-    return path;
-  }
-  std::wstring full = absolute.lexically_normal().make_preferred().native();
-  if (full.rfind(L"\\\\?\\", 0) == 0) {
-    return full;
-  }
-  if (full.rfind(L"\\\\", 0) == 0) {
-    return std::filesystem::path(L"\\\\?\\UNC\\" + full.substr(2));
-  }
-  if (full.size() >= 3 && full[1] == L':' && full[2] == L'\\') {
-    return std::filesystem::path(L"\\\\?\\" + full);
-  }
-  return path;
-}
+std::filesystem::path os_path(const std::filesystem::path& path) { return util::os_long_path(path); }
 
 OsFile::~OsFile() {
   std::error_code ignored;

@@ -1,5 +1,7 @@
 #include "file_io.hpp"
 
+#include <codexsync/util/fs.hpp>
+
 #include <windows.h>
 
 #include <utility>
@@ -43,7 +45,7 @@ File File::open_read(const std::filesystem::path& path, std::error_code& ec) {
   // Follows a final reparse point so that a cloud placeholder is read through;
   // a swapped-in link shows as a different file id (is_same_file).
   HANDLE handle =
-      CreateFileW(path.c_str(), GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, nullptr,
+      CreateFileW(util::os_long_path(path).c_str(), GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, nullptr,
                   OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL | FILE_FLAG_SEQUENTIAL_SCAN, nullptr);
   if (handle == INVALID_HANDLE_VALUE) {
     ec = last_error();
@@ -65,7 +67,7 @@ File File::open_read(const std::filesystem::path& path, std::error_code& ec) {
 File File::create_new(const std::filesystem::path& path, std::error_code& ec) {
   ec.clear();
   HANDLE handle =
-      CreateFileW(path.c_str(), GENERIC_WRITE, 0, nullptr, CREATE_NEW, FILE_ATTRIBUTE_NORMAL, nullptr);
+      CreateFileW(util::os_long_path(path).c_str(), GENERIC_WRITE, 0, nullptr, CREATE_NEW, FILE_ATTRIBUTE_NORMAL, nullptr);
   if (handle == INVALID_HANDLE_VALUE) {
     ec = last_error();
     return File();

@@ -1,5 +1,6 @@
 #include "platform.hpp"
 
+#include <codexsync/util/fs.hpp>
 #include <codexsync/util/text.hpp>
 
 #ifndef NOMINMAX
@@ -7,6 +8,7 @@
 #endif
 #include <windows.h>
 
+#include <string>
 #include <string_view>
 
 namespace codexsync::scan::detail {
@@ -27,13 +29,38 @@ EntryName entry_name(std::basic_string_view<std::filesystem::path::value_type> n
 std::vector<ListedEntry> list_dir(const std::filesystem::path& dir, std::error_code& ec) {
   ec.clear();
   std::vector<ListedEntry> out;
-  const std::filesystem::directory_iterator end;
-  auto it = std::filesystem::directory_iterator(dir, ec);
-  for (; !ec && it != end; it.increment(ec)) {
+  // FindFirstFileExW with the long-path form: std::filesystem's iterator goes
+  // through the C runtime, which does not take `\\?\` paths.
+  const auto os_dir = util::os_long_path(dir);
+  std::wstring pattern = os_dir.native();
+  if (!pattern.empty() && pattern.back() != L'\\' && pattern.back() != L'/') {
+    pattern += L'\\';
+  }
+  pattern += L'*';
+  WIN32_FIND_DATAW data{};
+  const HANDLE find = FindFirstFileExW(pattern.c_str(), FindExInfoBasic, &data, FindExSearchNameMatch, nullptr,
+                                       FIND_FIRST_EX_LARGE_FETCH);
+  if (find == INVALID_HANDLE_VALUE) {
+    const DWORD error = GetLastError();
+    if (error != ERROR_FILE_NOT_FOUND) {  // an empty folder has no entry at all on some file systems
+      ec = std::error_code(static_cast<int>(error), std::system_category());
+    }
+    return out;
+  }
+  do {
+    const std::wstring_view name = data.cFileName;
+    if (name == L"." || name == L"..") {
+      continue;
+    }
     ListedEntry listed;
-    listed.name = it->path().filename().native();
-    listed.stat = util::stat_no_follow(it->path(), listed.stat_error);
+    listed.name = std::wstring(name);
+    listed.stat = util::stat_no_follow(os_dir / listed.name, listed.stat_error);
     out.push_back(std::move(listed));
+  } while (FindNextFileW(find, &data));
+  const DWORD last = GetLastError();
+  FindClose(find);
+  if (last != ERROR_NO_MORE_FILES) {
+    ec = std::error_code(static_cast<int>(last), std::system_category());
   }
   return out;
 }
@@ -42,7 +69,7 @@ std::size_t read_file_bytes(const std::filesystem::path& path, std::uint64_t off
                             std::size_t size, std::error_code& ec) {
   ec.clear();
   const HANDLE handle =
-      CreateFileW(path.c_str(), GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, nullptr,
+      CreateFileW(util::os_long_path(path).c_str(), GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, nullptr,
                   OPEN_EXISTING, FILE_FLAG_OPEN_REPARSE_POINT, nullptr);
   if (handle == INVALID_HANDLE_VALUE) {
     ec = std::error_code(static_cast<int>(GetLastError()), std::system_category());

@@ -1,4 +1,5 @@
 #include <codexsync/util/file_stat.hpp>
+#include <codexsync/util/fs.hpp>
 
 #ifndef NOMINMAX
 #define NOMINMAX
@@ -77,7 +78,7 @@ std::optional<FileStat> from_handle(HANDLE handle, std::error_code& ec) {
 
 std::optional<FileStat> stat_no_follow(const std::filesystem::path& path, std::error_code& ec) {
   ec.clear();
-  HANDLE handle = CreateFileW(path.c_str(), FILE_READ_ATTRIBUTES,
+  HANDLE handle = CreateFileW(os_long_path(path).c_str(), FILE_READ_ATTRIBUTES,
                               FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, nullptr, OPEN_EXISTING,
                               FILE_FLAG_BACKUP_SEMANTICS | FILE_FLAG_OPEN_REPARSE_POINT, nullptr);
   if (handle == INVALID_HANDLE_VALUE) {
@@ -96,7 +97,7 @@ std::optional<FileStat> stat_open_file(NativeFile file, std::error_code& ec) {
 
 void set_mtime_ns(const std::filesystem::path& path, std::int64_t mtime_ns, std::error_code& ec) {
   ec.clear();
-  HANDLE handle = CreateFileW(path.c_str(), FILE_WRITE_ATTRIBUTES,
+  HANDLE handle = CreateFileW(os_long_path(path).c_str(), FILE_WRITE_ATTRIBUTES,
                               FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, nullptr, OPEN_EXISTING,
                               FILE_FLAG_BACKUP_SEMANTICS, nullptr);
   if (handle == INVALID_HANDLE_VALUE) {

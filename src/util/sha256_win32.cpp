@@ -1,4 +1,5 @@
 #include <codexsync/core/error.hpp>
+#include <codexsync/util/fs.hpp>
 #include <codexsync/util/sha256.hpp>
 
 // clang-format off
@@ -122,7 +123,7 @@ std::optional<Sha256> Sha256::resume(const Sha256Midstate& /*state*/) { return s
 std::string sha256_file(const std::filesystem::path& path, std::error_code& ec) {
   ec.clear();
   const HANDLE handle =
-      CreateFileW(path.c_str(), GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, nullptr,
+      CreateFileW(os_long_path(path).c_str(), GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, nullptr,
                   OPEN_EXISTING, FILE_FLAG_SEQUENTIAL_SCAN, nullptr);
   if (handle == INVALID_HANDLE_VALUE) {
     ec = std::error_code(static_cast<int>(GetLastError()), std::system_category());

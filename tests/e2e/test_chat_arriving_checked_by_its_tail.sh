@@ -6,6 +6,7 @@
 # written).
 source "$(dirname "$0")/lib.sh"
 
+skip_on_windows "strace of codexsync's reads, and resume points (Windows hashes with CNG, which keeps SHA-256's midstate to itself)"
 command -v strace >/dev/null 2>&1 || skip_test "strace is not installed; it counts the bytes read"
 sync_setup --empty-b
 chat=sessions/2026/11/20/rollout-2026-11-20T10-00-00-a.jsonl

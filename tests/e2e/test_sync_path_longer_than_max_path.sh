@@ -6,10 +6,6 @@
 # planner allows (longer ones are unsyncable); the folders around it make
 # the rest.
 source "$(dirname "$0")/lib.sh"
-# Known Windows bug (to fix): the scan stats and lists folders without the
-# `\\?\` prefix, so a folder past 260 characters looks gone and its files are
-# left out without a word.
-skip_on_windows "KNOWN BUG, not a missing facility: the Windows scan does not reach paths past MAX_PATH yet"
 
 sync_setup --empty-b
 deep="skills/long"

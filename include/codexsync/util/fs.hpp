@@ -16,6 +16,12 @@ std::string display_path(const fs::path& path);
 // Returns a path from UTF-8 text (on Windows the text is converted to UTF-16).
 fs::path path_from_utf8(std::string_view text);
 
+// The path to hand to the OS. On Windows: the extended-length form
+// (`\\?\C:\...`, `\\?\UNC\server\...`, absolute and cleaned of `.`/`..`)
+// once the path is long enough to hit MAX_PATH, so long paths work without
+// the system-wide opt-in; shorter paths unchanged. POSIX: unchanged.
+fs::path os_long_path(const fs::path& path);
+
 // Removes a Windows extended-length prefix (`\\?\C:\x` -> `C:\x`,
 // `\\?\UNC\srv\share` -> `\\srv\share`); other text is returned unchanged.
 std::string strip_long_path_prefix(std::string_view text);
