@@ -1027,6 +1027,46 @@ agent_gone_within() {
 }
 
 # ---------------------------------------------------------------------------
+# A file held open by another program, Windows only (tests/helpers/hold_file.cpp)
+
+# hold_file PATH none|read: under Wine, hold_file.exe opens PATH with that
+# share mode (none: nobody else may open it; read: others may only read it)
+# and keeps it open until release_file or the end of the test. Skips the test
+# elsewhere: POSIX has no mandatory share modes.
+hold_file() {
+  ((CS_ON_WINDOWS)) ||
+    skip_test "POSIX has no mandatory share modes, so no program can keep another from reading or replacing a file (Windows only, run under Wine)"
+  local helper="$CS_WINDOWS_HELPERS/hold_file.exe"
+  [[ -f "$helper" ]] || skip_test "the hold_file helper is not built ($helper)"
+  CS_HOLD="$T/hold"
+  mkdir -p "$CS_HOLD"
+  mkfifo "$CS_HOLD/stdin"
+  # Its stdin is a pipe this shell keeps open on fd 7; closing it releases the file.
+  (CODEXSYNC_WINE_EXEC=1 "${CS_WINE[@]}" "$helper" "$1" "$2" 120 <"$CS_HOLD/stdin" >"$CS_HOLD/stdout" \
+    2>"$CS_HOLD/stderr" &
+    echo $! >"$CS_HOLD/pid")
+  exec 7>"$CS_HOLD/stdin"
+  CS_HOLD_PID="$(cat "$CS_HOLD/pid")"
+  trap 'cs_rc_hold=$?; set +e; trap - ERR; exec 7>&-; kill "$CS_HOLD_PID" 2>/dev/null; (exit $cs_rc_hold); cs_on_exit' EXIT
+  local tries=100
+  while ((tries-- > 0)) && ! grep -q '^held' "$CS_HOLD/stdout" && kill -0 "$CS_HOLD_PID" 2>/dev/null; do
+    sleep 0.1
+  done
+  grep -q '^held' "$CS_HOLD/stdout" || cs_die_setup "hold_file.exe did not hold $1: $(cat "$CS_HOLD/stderr")"
+}
+
+# release_file: closes the file hold_file holds and waits until it is closed.
+release_file() {
+  exec 7>&-
+  local tries=100
+  while ((tries-- > 0)) && kill -0 "$CS_HOLD_PID" 2>/dev/null; do
+    sleep 0.1
+  done
+  ! kill -0 "$CS_HOLD_PID" 2>/dev/null || cs_die_setup "hold_file.exe did not end when its stdin closed"
+  grep -q '^released' "$CS_HOLD/stdout" || cs_die_setup "hold_file.exe did not say it released the file"
+}
+
+# ---------------------------------------------------------------------------
 # Synthetic agent folders (tests/helpers/agent_tree.cpp)
 #
 # agent_tree writes realistic state folders of Codex, Claude, Gemini and Pi
