@@ -105,3 +105,27 @@ TEST_CASE("nearest_existing walks up to a path that exists", "[util]") {
   CHECK(nearest_existing(dir / "a/b/c") == dir / "a");
   CHECK(nearest_existing(dir / "a") == dir / "a");
 }
+
+TEST_CASE("os_long_path reaches a file named like a Windows device as a file", "[util]") {
+  using codexsync::util::os_long_path;
+#ifdef _WIN32
+  // Win32 opens C:\x\CON.md as the console; only the \\?\ form reaches a file
+  // of that name (made by another OS), so such paths always get it.
+  for (const auto* name : {L"CON.md", L"nul.txt", L"aux.json", L"Con .md", L"NUL.", L"COM1", L"lpt9.log"}) {
+    const auto out = os_long_path(std::filesystem::path(L"C:\\x\\") / name).native();
+    CHECK(out == std::wstring(L"\\\\?\\C:\\x\\") + name);
+  }
+  const auto in_folder = os_long_path(std::filesystem::path(L"C:\\prn\\a.md")).native();
+  CHECK(in_folder == L"\\\\?\\C:\\prn\\a.md");
+  // The device namespace, names that only start like a device, and short
+  // paths are left alone.
+  CHECK(os_long_path(std::filesystem::path(L"\\\\.\\NUL")) == std::filesystem::path(L"\\\\.\\NUL"));
+  for (const auto* name : {L"CONFIG.md", L"com0.md", L"nullable.txt", L"auxiliary", L"com10"}) {
+    const auto path = std::filesystem::path(L"C:\\x\\") / name;
+    CHECK(os_long_path(path) == path);
+  }
+#else
+  const std::filesystem::path path = "/x/CON.md";
+  CHECK(os_long_path(path) == path);
+#endif
+}
