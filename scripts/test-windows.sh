@@ -60,10 +60,17 @@ if (($# > 0)); then
   ctest --test-dir "$build_dir" --output-on-failure --no-tests=error -j "${JOBS:-2}" "$@" || status=$?
 else
   # The unit tests, then the e2e scripts: two runs, so that neither kind
-  # shares the wineserver with the other (see docs/windows.md).
-  ctest --test-dir "$build_dir" --output-on-failure --no-tests=error -j "${JOBS:-2}" -L unit || status=$?
+  # shares the wineserver with the other (see docs/windows.md). Under Wine a
+  # test that fails is run once more (--repeat until-pass:2): Wine itself now
+  # and then hangs a process start or ends a run with exit 1 and no output
+  # (seen in a fresh clone's CI run: the Toolhelp32 probe test timed out, a
+  # sync exited 1 silently; both passed on their own). A test that fails
+  # twice fails the stage; a Windows bug fails every time.
+  ctest --test-dir "$build_dir" --output-on-failure --no-tests=error -j "${JOBS:-2}" --repeat until-pass:2 \
+    -L unit || status=$?
   printf 'test-windows: unit tests done after %ss; now the e2e scripts\n' "$((SECONDS - started))"
-  ctest --test-dir "$build_dir" --output-on-failure --no-tests=error -j "${JOBS:-2}" -L windows-e2e || status=$?
+  ctest --test-dir "$build_dir" --output-on-failure --no-tests=error -j "${JOBS:-2}" --repeat until-pass:2 \
+    -L windows-e2e || status=$?
   untested="$(ctest --test-dir "$build_dir" -N -LE 'unit|windows-e2e' | awk '/Total Tests:/ { print $3 }')"
   if [[ "${untested:-0}" != 0 ]]; then
     printf 'test-windows: %s tests have neither the unit nor the windows-e2e label and did not run\n' "$untested" >&2
