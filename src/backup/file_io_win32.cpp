@@ -4,6 +4,9 @@
 
 #include <windows.h>
 
+#include <algorithm>
+#include <chrono>
+#include <thread>
 #include <utility>
 
 namespace codexsync::backup::detail {
@@ -44,9 +47,26 @@ File File::open_read(const std::filesystem::path& path, std::error_code& ec) {
   ec.clear();
   // Follows a final reparse point so that a cloud placeholder is read through;
   // a swapped-in link shows as a different file id (is_same_file).
-  HANDLE handle =
-      CreateFileW(util::os_long_path(path).c_str(), GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, nullptr,
-                  OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL | FILE_FLAG_SEQUENTIAL_SCAN, nullptr);
+  // A program that holds the file without sharing for a moment (an indexer,
+  // a virus scanner) is waited for, about 2 s in all, before the backup gives
+  // up on it (and the run stops with nothing written).
+  const auto os_path = util::os_long_path(path);
+  HANDLE handle = INVALID_HANDLE_VALUE;
+  std::chrono::milliseconds waited{0};
+  std::chrono::milliseconds delay{50};
+  while (true) {
+    handle = CreateFileW(os_path.c_str(), GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
+                         nullptr, OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL | FILE_FLAG_SEQUENTIAL_SCAN, nullptr);
+    const DWORD error = handle == INVALID_HANDLE_VALUE ? GetLastError() : ERROR_SUCCESS;
+    if (handle != INVALID_HANDLE_VALUE ||
+        (error != ERROR_SHARING_VIOLATION && error != ERROR_LOCK_VIOLATION) || waited >= std::chrono::seconds{2}) {
+      SetLastError(error);
+      break;
+    }
+    std::this_thread::sleep_for(delay);
+    waited += delay;
+    delay = std::min(delay * 2, std::chrono::milliseconds{400});
+  }
   if (handle == INVALID_HANDLE_VALUE) {
     ec = last_error();
     return File();
@@ -66,8 +86,8 @@ File File::open_read(const std::filesystem::path& path, std::error_code& ec) {
 
 File File::create_new(const std::filesystem::path& path, std::error_code& ec) {
   ec.clear();
-  HANDLE handle =
-      CreateFileW(util::os_long_path(path).c_str(), GENERIC_WRITE, 0, nullptr, CREATE_NEW, FILE_ATTRIBUTE_NORMAL, nullptr);
+  HANDLE handle = CreateFileW(util::os_long_path(path).c_str(), GENERIC_WRITE, 0, nullptr, CREATE_NEW,
+                              FILE_ATTRIBUTE_NORMAL, nullptr);
   if (handle == INVALID_HANDLE_VALUE) {
     ec = last_error();
     return File();

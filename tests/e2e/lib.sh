@@ -1029,20 +1029,21 @@ agent_gone_within() {
 # ---------------------------------------------------------------------------
 # A file held open by another program, Windows only (tests/helpers/hold_file.cpp)
 
-# hold_file PATH none|read: under Wine, hold_file.exe opens PATH with that
+# hold_file PATH none|read [SECONDS]: under Wine, hold_file.exe opens PATH with that
 # share mode (none: nobody else may open it; read: others may only read it)
-# and keeps it open until release_file or the end of the test. Skips the test
-# elsewhere: POSIX has no mandatory share modes.
+# and keeps it open until release_file, the end of the test, or SECONDS
+# (default 120). Skips the test elsewhere: POSIX has no mandatory share modes.
 hold_file() {
   ((CS_ON_WINDOWS)) ||
     skip_test "POSIX has no mandatory share modes, so no program can keep another from reading or replacing a file (Windows only, run under Wine)"
   local helper="$CS_WINDOWS_HELPERS/hold_file.exe"
   [[ -f "$helper" ]] || skip_test "the hold_file helper is not built ($helper)"
   CS_HOLD="$T/hold"
+  rm -rf "$CS_HOLD"
   mkdir -p "$CS_HOLD"
   mkfifo "$CS_HOLD/stdin"
   # Its stdin is a pipe this shell keeps open on fd 7; closing it releases the file.
-  (CODEXSYNC_WINE_EXEC=1 "${CS_WINE[@]}" "$helper" "$1" "$2" 120 <"$CS_HOLD/stdin" >"$CS_HOLD/stdout" \
+  (CODEXSYNC_WINE_EXEC=1 "${CS_WINE[@]}" "$helper" "$1" "$2" "${3:-120}" <"$CS_HOLD/stdin" >"$CS_HOLD/stdout" \
     2>"$CS_HOLD/stderr" &
     echo $! >"$CS_HOLD/pid")
   exec 7>"$CS_HOLD/stdin"
