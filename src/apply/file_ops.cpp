@@ -354,7 +354,7 @@ FileState copy_file_atomic(const fs::path& source, const fs::path& dest, const C
     // With a midstate of the old content, its bytes are not hashed again.
     std::uint64_t hashed_from = 0;
     if (resume != nullptr && resume->from && resume->from->bytes <= *keep_prefix &&
-        resume->from_file == FileIdentity{old_stat->device, old_stat->inode, old_stat->size, old_stat->mtime_ns}) {
+        resume->from_file == FileIdentity::of(*old_stat)) {
       if (auto resumed = util::Sha256::resume(*resume->from)) {
         hash = std::move(*resumed);
         hashed_from = resume->from->bytes;
@@ -467,7 +467,7 @@ FileState copy_file_atomic(const fs::path& source, const fs::path& dest, const C
   }
   if (resume != nullptr) {
     resume->result = hash.midstate();
-    resume->result_file = FileIdentity{written->device, written->inode, written->size, written->mtime_ns};
+    resume->result_file = FileIdentity::of(*written);
   }
   auto sha256 = hash.finish_hex();
   fault_point("apply.copy.before_rename");

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <codexsync/apply/file_ops.hpp>
 #include <codexsync/config/config.hpp>
 #include <codexsync/core/error.hpp>
 #include <codexsync/core/index.hpp>
@@ -63,6 +64,11 @@ inline void fill_hash(const config::Config& cfg, const Baseline& baseline, Side 
     throw_unreadable(file_on(cfg, side, path), ec, why, "check its permissions");
   }
   state.sha256 = std::move(hash);
+}
+
+// The file a resume point was made from.
+inline apply::FileIdentity identity_of(const state::ResumePoint& point) {
+  return {point.device, point.inode, point.size, point.mtime_ns};
 }
 
 // The resume point of `path` on `side` when the baseline vouches for it: this

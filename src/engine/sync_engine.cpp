@@ -648,7 +648,7 @@ private:
       }
       if (point) {
         resume.from = point->state;
-        resume.from_file = apply::FileIdentity{point->device, point->inode, point->size, point->mtime_ns};
+        resume.from_file = detail::identity_of(*point);
       }
       try {
         // The destination must still be as planned when the copy replaces it:

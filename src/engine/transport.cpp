@@ -70,8 +70,7 @@ std::optional<std::string> hash_as_fast_forward(const config::Config& cfg, const
   // Still the very file the point was made from.
   std::error_code ec;
   const auto file = util::stat_no_follow(file_on(cfg, Side::local, path), ec);
-  if (!file || file->device != point->device || file->inode != point->inode || file->size != point->size ||
-      file->mtime_ns != point->mtime_ns) {
+  if (!file || apply::FileIdentity::of(*file) != identity_of(*point)) {
     return std::nullopt;
   }
   const auto& mid = point->state;

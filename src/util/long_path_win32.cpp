@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <string>
+#include <string_view>
 #include <system_error>
 
 namespace codexsync::util {
@@ -15,24 +16,35 @@ constexpr std::size_t k_long_path = 240;
 // NUL, COM1-9, LPT1-9, CONIN$, CONOUT$, with any extension or trailing
 // spaces: `CON.md`, `nul.txt`): such a file (made by another OS) is reached
 // only through the extended-length form.
-bool names_a_device(const std::wstring& text) {
+// `text` equals the upper-case ASCII `upper`, ignoring ASCII case.
+bool equals_upper(std::wstring_view text, std::wstring_view upper) {
+  return text.size() == upper.size() && std::equal(text.begin(), text.end(), upper.begin(), [](wchar_t c, wchar_t u) {
+           return (c >= L'a' && c <= L'z' ? static_cast<wchar_t>(c - L'a' + L'A') : c) == u;
+         });
+}
+
+bool is_device_stem(std::wstring_view stem) {
+  while (!stem.empty() && stem.back() == L' ') {
+    stem.remove_suffix(1);
+  }
+  for (const std::wstring_view device : {L"CON", L"PRN", L"AUX", L"NUL", L"CONIN$", L"CONOUT$"}) {
+    if (equals_upper(stem, device)) {
+      return true;
+    }
+  }
+  return stem.size() == 4 && stem[3] >= L'1' && stem[3] <= L'9' &&
+         (equals_upper(stem.substr(0, 3), L"COM") || equals_upper(stem.substr(0, 3), L"LPT"));
+}
+
+bool names_a_device(std::wstring_view text) {
   std::size_t start = 0;
   while (start <= text.size()) {
     auto end = text.find_first_of(L"\\/", start);
-    if (end == std::wstring::npos) {
+    if (end == std::wstring_view::npos) {
       end = text.size();
     }
-    std::wstring stem = text.substr(start, std::min(text.find(L'.', start), end) - start);
-    while (!stem.empty() && stem.back() == L' ') {
-      stem.pop_back();
-    }
-    for (auto& c : stem) {
-      c = static_cast<wchar_t>(c >= L'a' && c <= L'z' ? c - L'a' + L'A' : c);
-    }
-    if (stem == L"CON" || stem == L"PRN" || stem == L"AUX" || stem == L"NUL" || stem == L"CONIN$" ||
-        stem == L"CONOUT$" ||
-        (stem.size() == 4 && (stem.rfind(L"COM", 0) == 0 || stem.rfind(L"LPT", 0) == 0) && stem[3] >= L'1' &&
-         stem[3] <= L'9')) {
+    const auto part = text.substr(start, end - start);
+    if (is_device_stem(part.substr(0, part.find(L'.')))) {
       return true;
     }
     start = end + 1;

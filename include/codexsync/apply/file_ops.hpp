@@ -2,6 +2,7 @@
 
 #include <codexsync/core/index.hpp>
 #include <codexsync/util/clock.hpp>
+#include <codexsync/util/file_stat.hpp>
 #include <codexsync/util/sha256.hpp>
 
 #include <chrono>
@@ -79,6 +80,8 @@ struct FileIdentity {
   std::uint64_t size = 0;
   std::int64_t mtime_ns = 0;
   bool operator==(const FileIdentity&) const = default;
+
+  static FileIdentity of(const util::FileStat& stat) { return {stat.device, stat.inode, stat.size, stat.mtime_ns}; }
 };
 
 // The SHA-256 midstates of a copy, for files that grow (chats): with the
