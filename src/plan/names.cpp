@@ -111,9 +111,61 @@ std::optional<std::string> name_reason(std::string_view name, bool last) {
   return std::nullopt;
 }
 
+// True when `path` is plainly portable: printable ASCII without a character
+// Windows forbids, no part that may name a device (a stem of 3 to 5
+// characters starting like CON, PRN, AUX, NUL, COM or LPT) or ends in a dot or
+// a space, and short enough. Most paths are; the rest take the full check,
+// which says why.
+bool plainly_portable(std::string_view path) {
+  static constexpr auto k_plain = [] {
+    std::array<bool, 256> plain{};
+    for (int c = 0x20; c < 0x7F; ++c) {
+      plain[static_cast<std::size_t>(c)] = k_forbidden.find(static_cast<char>(c)) == std::string_view::npos;
+    }
+    return plain;
+  }();
+  if (path.size() > k_max_portable_path) {
+    return false;
+  }
+  std::size_t part_start = 0;
+  std::size_t stem_end = std::string_view::npos;  // the first dot of the part
+  for (std::size_t i = 0; i <= path.size(); ++i) {
+    if (i == path.size() || path[i] == '/') {
+      const auto part_size = i - part_start;
+      if (part_size > 0) {
+        const char last = path[i - 1];
+        auto stem = (stem_end == std::string_view::npos ? i : stem_end) - part_start;
+        while (stem > 0 && path[part_start + stem - 1] == ' ') {
+          --stem;  // Windows ignores spaces before the dot
+        }
+        if (last == '.' || last == ' ' || part_size > k_max_portable_name) {
+          return false;
+        }
+        if (stem >= 3 && stem <= 5 && std::string_view("cCpPaAnNlL").find(path[part_start]) != std::string_view::npos) {
+          return false;  // may be a device: the full check decides
+        }
+      }
+      part_start = i + 1;
+      stem_end = std::string_view::npos;
+      continue;
+    }
+    const auto byte = static_cast<unsigned char>(path[i]);
+    if (!k_plain[byte]) {
+      return false;
+    }
+    if (path[i] == '.' && stem_end == std::string_view::npos) {
+      stem_end = i;
+    }
+  }
+  return true;
+}
+
 } // namespace
 
 std::optional<std::string> unportable_reason(std::string_view path) {
+  if (plainly_portable(path)) {
+    return std::nullopt;
+  }
   std::size_t begin = 0;
   while (begin <= path.size()) {
     const auto end = std::min(path.find('/', begin), path.size());

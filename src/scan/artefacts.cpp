@@ -204,16 +204,23 @@ std::optional<Match> host_copy(std::string_view dir, std::string_view name,
     if (host.empty()) {
       continue;
     }
-    for (auto at = name.find('-'); at != std::string_view::npos; at = name.find('-', at + 1)) {
-      const auto end = at + 1 + host.size();
-      if (end > name.size() || !util::equals_ignore_ascii_case(name.substr(at + 1, host.size()), host) ||
-          !ends_name_or_stem(name, end)) {
-        continue;
+    // "-HOST" ends the name or its stem: each dot, and the end, is where a
+    // host may stop (a name has few; it may have many dashes). In order, so
+    // the first dash that fits is taken.
+    for (std::size_t from = 0;;) {
+      const auto dot = name.find('.', from);
+      const auto end = dot == std::string_view::npos ? name.size() : dot;
+      if (end > host.size() && name[end - host.size() - 1] == '-' &&
+          util::equals_ignore_ascii_case(name.substr(end - host.size(), host.size()), host)) {
+        auto original = cut(name, end - host.size() - 1, end);
+        if (!original.empty() && exists(std::string(dir) + original)) {
+          return Match{k_onedrive, k_conflict_copy, std::move(original), false, true};
+        }
       }
-      auto original = cut(name, at, end);
-      if (!original.empty() && exists(std::string(dir) + original)) {
-        return Match{k_onedrive, k_conflict_copy, std::move(original), false, true};
+      if (dot == std::string_view::npos) {
+        break;
       }
+      from = dot + 1;
     }
   }
   return std::nullopt;

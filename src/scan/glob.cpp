@@ -213,6 +213,8 @@ void GlobSet::classify(Pattern& pattern) {
     if (auto suffix = suffix_of(seg[1])) {
       pattern.shape = Shape::name_suffix;
       pattern.literal = std::move(*suffix);
+    } else if (seg[1] != k_globstar) {
+      pattern.shape = Shape::name_glob;  // `**` takes every folder above: only the name is left to match
     }
     return;
   }
@@ -236,8 +238,13 @@ bool GlobSet::matches_fast(const Pattern& pattern, std::string_view path, std::s
   case Shape::name_suffix:
     return name.size() >= pattern.literal.size() &&
            name.compare(name.size() - pattern.literal.size(), pattern.literal.size(), pattern.literal) == 0;
+  case Shape::name_glob:
+    return match_segment(pattern.segments[1], name);
   case Shape::folder_anywhere: {
     // Any segment but the last equals the literal.
+    if (path.find(pattern.literal) == std::string_view::npos) {
+      return false;  // most paths: the name is nowhere in them
+    }
     std::size_t start = 0;
     while (start < path.size()) {
       const auto end = next_segment(path, start) - 1;

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <string_view>
 
@@ -51,6 +52,10 @@ EntryName entry_name(std::basic_string_view<std::filesystem::path::value_type> n
   const auto slash = native.find_last_of('/');
   const auto name = slash == std::string_view::npos ? native : native.substr(slash + 1);
   EntryName out;
+  if (std::all_of(name.begin(), name.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80U; })) {
+    out.utf8.assign(name);  // ASCII, the common case: nothing to check
+    return out;
+  }
   out.utf8.reserve(name.size());
   static constexpr char k_digits[] = "0123456789ABCDEF";
   for (std::size_t pos = 0; pos < name.size();) {

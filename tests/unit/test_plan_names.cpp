@@ -42,6 +42,8 @@ TEST_CASE("names: unportable_reason, one row per case", "[plan]") {
     {"lpt\xC2\xB3.txt", {"device LPT\xC2\xB3"}},
     {"nul.tar.gz", {"device NUL"}},
     {"prn .txt", {"device PRN"}},
+    {"con      .txt", {"device CON"}},
+    {"dir/Nul   ", {"device NUL"}},
     {"AUX ", {"device AUX"}},
     {"CONSOLE", {}},
     {"conx.txt", {}},

@@ -15,7 +15,7 @@ namespace {
 // Every name a row's sibling check may find.
 const std::set<std::string> k_listing{
     "notes.md", "skills/review/SKILL.md", "a.tar.gz", "notes", ".hidden", "x.md", "report.md", "y.md",
-    "d/z.md",
+    "d/z.md", "x-desk.md", "b.c-desk.md", "b-desk.c.md",
 };
 
 const std::vector<std::string> k_hosts{"Laptop-7", "desk"};
@@ -56,6 +56,9 @@ const Row k_rows[] = {
     {"notes-desk", "OneDrive", "conflict copy", "notes", false},
     {"a-desk.tar.gz", "OneDrive", "conflict copy", "a.tar.gz", false},
     {"a.tar-desk.gz", "OneDrive", "conflict copy", "a.tar.gz", false},
+    {"x-desk-desk.md", "OneDrive", "conflict copy", "x-desk.md", false},  // the dash that ends with the host
+    {"b-desk.c-desk.md", "OneDrive", "conflict copy", "b.c-desk.md", false},  // the first that fits
+    {"b-desk.c-desk.md.txt", "", "", "", false},
     // Google Drive: a number beside the original; its transfers in progress.
     {"notes (1).md", "Google Drive", "duplicate", "notes.md", false},
     {"notes (12).md", "Google Drive", "duplicate", "notes.md", false},

@@ -105,6 +105,16 @@ const Row k_rows[] = {
     {"**/*.[ab]", "d/f.a", true}, // not a plain suffix: the general matcher
     {"**/x*.log", "d/x1.log", true},
     {"**/x*.log", "d/y1.log", false},
+    {"**/x*.log", "x1.log", true},
+    {"**/x*.log", "d\\e\\x1.log", true},
+    {"**/x*.log", "x1.log/d", false},
+    {"**/.*.tmp-*", "a/b/.f.jsonl.tmp-12", true},
+    {"**/.*.tmp-*", ".f.tmp-", true},
+    {"**/.*.tmp-*", "a/.f.tmp-1/b", false},
+    {"**/?", "a/b/c", true},
+    {"**/?", "a/bc", false},
+    {"**/cache/**", "a/cachex/b", false},  // the name occurs, but not as a folder
+    {"**/cache/**", "a/cache", false},
     // Empty patterns match nothing.
     {"", "a", false},
     {"", "", false},

@@ -27,6 +27,7 @@ private:
     name_suffix,     // `**/*LIT` or `*LIT`: the file name ends with LIT
     folder_anywhere, // `**/LIT/**`: a folder named LIT anywhere above the file
     folder_prefix,   // `LIT/LIT/**`: below that folder of the root
+    name_glob,       // `**/SEG`: the file name matches SEG, at any depth
   };
   struct Pattern {
     std::vector<std::string> segments;
