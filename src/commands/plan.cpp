@@ -19,13 +19,19 @@ public:
     return "Show what a sync would copy, back up and delete, and why, without writing";
   }
   std::string example() const override { return "codexsync plan --json"; }
-  void add_options(CLI::App& app) override { (void)app; }
+  void add_options(CLI::App& app) override {
+    app.add_flag("--full-scan", m_full_scan,
+                 "List every file of the cloud mirror, even when no machine has delivered anything since the "
+                 "last clean run (see [sync] full_scan_hours)");
+  }
 
   ExitCode run(Context& ctx) override {
     const auto& cfg = ctx.config();
     ctx.start_file_logging();
     auto prepared = engine::prepare(cfg, {.install_id = state::install_id(util::user_state_dir(ctx.env())),
-                                          .user_state_dir = util::user_state_dir(ctx.env())});
+                                          .user_state_dir = util::user_state_dir(ctx.env()),
+                                          .full_scan = m_full_scan,
+                                          .clock = &ctx.clock()});
     prepared.volatile_plan = agent_running_now(cfg);
     if (ctx.global().json) {
       ctx.out() << plan_json(cfg, prepared).dump(2) << '\n';
@@ -43,6 +49,9 @@ public:
     refuse_secrets(cfg, prepared);
     return ExitCode::ok;
   }
+
+private:
+  bool m_full_scan = false;
 };
 
 } // namespace

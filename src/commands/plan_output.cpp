@@ -132,6 +132,7 @@ nlohmann::json plan_json(const config::Config& cfg, const engine::Prepared& p) {
           {"cloud_root", util::display_path(cfg.paths.cloud_root_dir)},
           {"baseline", p.baseline.usable ? "loaded" : p.baseline.note},
           {"volatile", p.volatile_plan},
+          {"cloud_listed", p.mirror_walked},
           {"actions", std::move(actions)},
           {"skipped", std::move(skipped)},
           {"undelivered", undelivered_json(p)},
@@ -159,6 +160,9 @@ void print_plan(Context& ctx, const config::Config& cfg, const engine::Prepared&
       << "  <->  " << util::display_path(cfg.paths.cloud_root_dir) << '\n';
   if (!p.baseline.usable) {
     out << "  (" << p.baseline.note << ": files on one side are copied, nothing is deleted)\n";
+  }
+  if (!p.mirror_walked) {
+    out << "  (cloud mirror " << p.mirror_note << ")\n";
   }
   if (p.volatile_plan) {
     out << "  (volatile: the agent is running, so its files may change before a sync; close it before "

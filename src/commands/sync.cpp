@@ -6,6 +6,7 @@
 #include <codexsync/engine/sync_engine.hpp>
 #include <codexsync/state/baseline_store.hpp>
 #include <codexsync/log/log.hpp>
+#include <codexsync/util/keep_until_exit.hpp>
 
 #include "cold_gate.hpp"
 #include "plan_output.hpp"
@@ -73,6 +74,9 @@ public:
                  "different (a new cloud folder); synced as a first sync: copies both ways, no deletions");
     app.add_flag("--force-deletes", m_force_deletes,
                  "Carry out a plan that deletes more than [sync] max_delete_percent / max_delete_count allow");
+    app.add_flag("--full-scan", m_full_scan,
+                 "List every file of the cloud mirror, even when no machine has delivered anything since the "
+                 "last clean run (see [sync] full_scan_hours)");
     app.add_flag("--all", m_all,
                  "Sync every agent of the config in turn (the top level, when it is a config of its own, then "
                  "each [profiles.<name>]), each with its own check that it is closed, plan and apply");
@@ -107,8 +111,21 @@ private:
     const engine::PrepareOptions options{.install_id = state::install_id(util::user_state_dir(ctx.env())),
                                          .user_state_dir = util::user_state_dir(ctx.env()),
                                          .accept_undelivered = m_accept_undelivered,
-                                         .adopt_workspace = m_adopt_workspace};
+                                         .adopt_workspace = m_adopt_workspace,
+                                         .full_scan = m_full_scan,
+                                         .clock = &ctx.clock()};
     auto prepared = prepare_delivered(ctx, cfg, options);
+    // One run per process (not --all): its maps are left for the system to
+    // take back when the process ends, whichever way this returns.
+    struct KeepUntilExit {
+      engine::Prepared& prepared;
+      bool keep;
+      ~KeepUntilExit() {
+        if (keep) {
+          util::keep_until_exit(std::move(prepared));
+        }
+      }
+    } const keep_until_exit{prepared, !m_all};
     prepared.volatile_plan = !apply && agent_running_now(cfg);
     const bool json = ctx.global().json;
     if (!json) {
@@ -446,6 +463,7 @@ private:
   bool m_accept_undelivered = false;
   bool m_adopt_workspace = false;
   bool m_force_deletes = false;
+  bool m_full_scan = false;
 };
 
 } // namespace

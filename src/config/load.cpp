@@ -545,6 +545,7 @@ void read_sync(Reader& r, Config& c) {
   r.read_int("sync", "clock_offset_warn_seconds", s.clock_offset_warn_seconds, 1, 86400);
   r.read_bool("sync", "portable_names", s.portable_names);
   r.read_int("sync", "copy_threads", s.copy_threads, 0, 16);
+  r.read_int("sync", "full_scan_hours", s.full_scan_hours, 0, 8760);
 
   const auto& profile = agent::profile(c.agent.kind);
   s.append_only_globs = read_globs(r, "sync", "append_only_globs").value_or(profile.append_only_globs);

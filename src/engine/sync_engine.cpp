@@ -81,36 +81,20 @@ void check_roots(const config::Config& cfg) {
   }
 }
 
-// Scans both sides at once (the two trees are usually on different disks or
-// caches). A file the baseline saw on that side with the same size and mtime
-// is not opened again to check what kind of file it is.
-void scan_both(const config::Config& cfg, Prepared& p) {
-  const auto options_for = [&](Side side) {
-    scan::ScanOptions options{cfg.targets.include_roots, cfg.filters.exclude_globs, cfg.filters.never_sync_globs, {}};
-    options.known_file = [&baseline = p.baseline.baseline, side](const std::string& path, std::uint64_t size,
-                                                                  std::int64_t mtime_ns) {
-      const auto it = baseline.find(path);
-      if (it == baseline.end()) {
-        return false;
-      }
-      const auto& seen = side == Side::local ? it->second.local : it->second.cloud;
-      return seen && seen->size == size && seen->mtime_ns == mtime_ns;
-    };
-    return options;
+// What the scan of `side` looks at. A file the baseline saw on that side with
+// the same size and mtime is not opened again to check what kind of file it is.
+scan::ScanOptions scan_options(const config::Config& cfg, const Prepared& p, Side side) {
+  scan::ScanOptions options{cfg.targets.include_roots, cfg.filters.exclude_globs, cfg.filters.never_sync_globs, {}};
+  options.known_file = [&baseline = p.baseline.baseline, side](const std::string& path, std::uint64_t size,
+                                                                std::int64_t mtime_ns) {
+    const auto it = baseline.find(path);
+    if (it == baseline.end()) {
+      return false;
+    }
+    const auto& seen = side == Side::local ? it->second.local : it->second.cloud;
+    return seen && seen->size == size && seen->mtime_ns == mtime_ns;
   };
-  const auto local_options = options_for(Side::local);
-  const auto cloud_options = options_for(Side::cloud);
-  auto local = std::async(std::launch::async, [&] { return scan::scan_tree(cfg.paths.local_state_dir, local_options); });
-  std::exception_ptr cloud_error;
-  try {
-    p.cloud = scan::scan_tree(cfg.paths.cloud_root_dir, cloud_options);
-  } catch (...) {
-    cloud_error = std::current_exception();
-  }
-  p.local = local.get();  // rethrows the local side's error first
-  if (cloud_error) {
-    std::rethrow_exception(cloud_error);
-  }
+  return options;
 }
 
 // The first unreadable path of a side, if any: a side we cannot fully see is
@@ -262,9 +246,11 @@ public:
                                                                   : to_int(ExitCode::ok));
       return report;
     } catch (const Error& e) {
+      detail::forget_settled_deliveries(m_prepared);
       detail::record_sync_end(m_cfg, m_clock, to_int(e.code()));
       throw;
     } catch (const std::exception&) {
+      detail::forget_settled_deliveries(m_prepared);
       detail::record_sync_end(m_cfg, m_clock, to_int(ExitCode::runtime_error));
       throw;
     }
@@ -341,9 +327,12 @@ private:
                                m_deleted_from_cloud, m_clock, m_withdrawn);
     }
     // A record that could not be read is not remembered as settled: the next
-    // run reads it again and says so again.
+    // run reads it again and says so again. A file not as planned may be one
+    // the mirror walk would have seen: the next run walks it.
     if (m_report.failed.empty() && m_report.changed_meanwhile.empty() && m_prepared.delivery_problems.empty()) {
-      detail::remember_settled_deliveries(m_cfg, m_prepared);
+      detail::remember_settled_deliveries(m_cfg, m_prepared, m_clock);
+    } else {
+      detail::forget_settled_deliveries(m_prepared);
     }
   }
 
@@ -769,11 +758,42 @@ private:
   ApplyReport m_report;
 };
 
-} // namespace
+// Lists the agent's folder on a thread of its own while `look` runs on this
+// one (the baseline, then the mirror: the two trees are usually on different
+// disks or caches). The scan asks which files the baseline vouches for only
+// when its walk is done, and waits until `look` says the baseline is loaded.
+// `look(loaded)` calls `loaded()` once p.baseline is final.
+template <typename Look> void scan_local_while(const config::Config& cfg, Prepared& p, const Look& look) {
+  std::promise<void> baseline_loaded;
+  bool told = false;
+  const auto loaded = [&] {
+    baseline_loaded.set_value();
+    told = true;
+  };
+  auto options = scan_options(cfg, p, Side::local);
+  options.known_file = [known = std::move(options.known_file), ready = baseline_loaded.get_future().share()](
+                         const std::string& path, std::uint64_t size, std::int64_t mtime_ns) {
+    ready.get();  // rethrows what stopped `look`
+    return known(path, size, mtime_ns);
+  };
+  auto local = std::async(std::launch::async, [&] { return scan::scan_tree(cfg.paths.local_state_dir, options); });
+  try {
+    look(loaded);
+  } catch (...) {
+    if (!told) {
+      baseline_loaded.set_exception(std::current_exception());
+    }
+    local.wait();  // its result, or the error it rethrew, says nothing more
+    throw;
+  }
+  p.local = local.get();
+}
 
-Prepared prepare(const config::Config& cfg, const PrepareOptions& options) {
-  check_roots(cfg);
-  Prepared p;
+// What prepare_into does while the agent's folder is listed: the records of
+// the workspace, the baseline (then `loaded()`), the journals, and the mirror
+// (listed, or as the baseline saw it).
+template <typename Loaded>
+void look(const config::Config& cfg, const PrepareOptions& options, Prepared& p, const Loaded& loaded) {
   p.machines = state::read_machine_records(config::workspace_dir(cfg));
   detail::check_marker(cfg, options, p);
   p.options = plan::options_from(cfg);
@@ -784,10 +804,25 @@ Prepared prepare(const config::Config& cfg, const PrepareOptions& options) {
     .local_root = cfg.paths.local_state_dir,
     .cloud_root = cfg.paths.cloud_root_dir};
   p.baseline = state::load_baseline(p.baseline_file);
-  scan_both(cfg, p);
-  refuse_unreadable(p.local, Side::local);
-  refuse_unreadable(p.cloud, Side::cloud);
-  p.settled_stamp = detail::stamp_deliveries(cfg);  // before the records are read (or not)
+  loaded();
+  for (auto& record : state::list_journals(cfg.paths.temp_dir)) {
+    // Only earlier syncs are settled by a sync; an interrupted restore or
+    // rollback stays open for `recover`.
+    if (record.open() && record.machine == cfg.identity.effective_machine_id && record.command == "sync") {
+      p.open_journals.push_back(std::move(record));
+    }
+  }
+  p.settled_stamp = detail::stamp_deliveries(cfg);  // before the mirror is looked at and the records read (or not)
+  detail::decide_mirror_walk(cfg, options, p);
+  if (p.mirror_walked) {
+    p.cloud = scan::scan_tree(cfg.paths.cloud_root_dir, scan_options(cfg, p, Side::cloud));
+  } else {
+    p.cloud = detail::mirror_from_baseline(p.baseline.baseline);
+    log::debug("the cloud mirror was not listed: " + p.mirror_note);
+  }
+}
+
+void rest_of_prepare(const config::Config& cfg, const PrepareOptions& options, Prepared& p) {
   p.deliveries_settled = detail::deliveries_settled(options, p);
   auto deliveries = p.deliveries_settled ? state::DeliveryListing{} : detail::read_deliveries(cfg);
   p.artefacts = scan::take_artefacts(p.local, p.cloud, p.baseline.baseline, known_hosts(p.machines.records),
@@ -804,13 +839,6 @@ Prepared prepare(const config::Config& cfg, const PrepareOptions& options) {
   }
   if (!p.baseline.usable && p.baseline.note.rfind("first sync", 0) != 0) {
     log::warn(p.baseline.note);
-  }
-  for (auto& record : state::list_journals(cfg.paths.temp_dir)) {
-    // Only earlier syncs are settled by a sync; an interrupted restore or
-    // rollback stays open for `recover`.
-    if (record.open() && record.machine == cfg.identity.effective_machine_id && record.command == "sync") {
-      p.open_journals.push_back(std::move(record));
-    }
   }
   hash_candidates(cfg, p);
   auto evidence = detail::gather_evidence(cfg, p.local, p.cloud, p.baseline.baseline, p.options);
@@ -837,6 +865,39 @@ Prepared prepare(const config::Config& cfg, const PrepareOptions& options) {
   guard_secrets(cfg, p);
   p.deletion_stop = plan::deletion_guard(p.plan, p.local, p.cloud, p.baseline.baseline, cfg.sync.max_delete_percent,
                                          cfg.sync.max_delete_count);
+}
+
+void prepare_into(const config::Config& cfg, const PrepareOptions& options, Prepared& p) {
+  check_roots(cfg);
+  scan_local_while(cfg, p, [&](const auto& loaded) { look(cfg, options, p, loaded); });
+  refuse_unreadable(p.local, Side::local);
+  refuse_unreadable(p.cloud, Side::cloud);
+  rest_of_prepare(cfg, options, p);
+}
+
+} // namespace
+
+Prepared prepare(const config::Config& cfg, const PrepareOptions& options) {
+  // A look that took the mirror as the baseline saw it and then failed (a
+  // file it expected there is gone or unreadable) looks again at the whole
+  // mirror: what the walk finds is what the run acts on.
+  {
+    Prepared p;
+    try {
+      prepare_into(cfg, options, p);
+      return p;
+    } catch (const std::exception& e) {
+      if (p.mirror_walked) {
+        throw;
+      }
+      detail::forget_settled_deliveries(p);
+      log::info("the cloud mirror is not as the last clean run left it; listing all of it", {{"why", e.what()}});
+    }
+  }
+  auto full = options;
+  full.full_scan = true;
+  Prepared p;
+  prepare_into(cfg, full, p);
   return p;
 }
 

@@ -15,6 +15,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <charconv>
 #include <fstream>
 #include <vector>
 
@@ -266,6 +267,41 @@ std::filesystem::path settled_stamp_path(const Prepared& p) {
   return p.baseline_file.path.parent_path() / name;
 }
 
+// The remembered file is the stamp, then "walked <Unix seconds>" of the last
+// full walk of the mirror (files written before that line existed lack it).
+constexpr std::string_view k_walked_line = "walked ";
+
+struct Remembered {
+  std::string stamp;
+  std::optional<std::int64_t> walked;
+};
+
+std::optional<Remembered> read_remembered(const Prepared& p) {
+  std::error_code ec;
+  auto text = util::read_file(settled_stamp_path(p), ec);
+  if (!text) {
+    return std::nullopt;
+  }
+  Remembered out;
+  const auto last = text->size() < 2 ? std::string::npos : text->rfind('\n', text->size() - 2);
+  const auto line_start = last == std::string::npos ? 0 : last + 1;
+  if (text->compare(line_start, k_walked_line.size(), k_walked_line) == 0 && text->back() == '\n') {
+    std::int64_t seconds = 0;
+    const auto* first = text->data() + line_start + k_walked_line.size();
+    const auto* end = text->data() + text->size() - 1;
+    if (const auto [at, err] = std::from_chars(first, end, seconds); err == std::errc{} && at == end) {
+      out.walked = seconds;
+    }
+    text->resize(line_start);
+  }
+  out.stamp = std::move(*text);
+  return out;
+}
+
+std::int64_t unix_seconds(std::chrono::system_clock::time_point t) {
+  return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
+}
+
 // The stamp without the line of this machine's own record (which its own
 // run rewrites).
 std::string without_own(const std::string& stamp, const std::string& machine) {
@@ -321,14 +357,21 @@ std::string stamp_deliveries(const config::Config& cfg) {
   std::sort(lines.begin(), lines.end());
   // What this machine syncs is part of it: a record read while a folder was
   // out of scope says nothing settled about that folder once it is in.
+  // So is how it plans: a file another setting left in the mirror (held,
+  // unsyncable) may be one to act on now, which the mirror's listing shows.
   std::string scope;
-  for (const auto* list : {&cfg.targets.include_roots, &cfg.filters.exclude_globs, &cfg.filters.never_sync_globs}) {
+  for (const auto* list : {&cfg.targets.include_roots, &cfg.filters.exclude_globs, &cfg.filters.never_sync_globs,
+                           &cfg.sync.append_only_globs, &cfg.sync.merge_line_globs}) {
     for (const auto& item : *list) {
       scope += item;
       scope += '\x1f';
     }
     scope += '\x1e';
   }
+  scope += fmt::format("{} {} {} {} {} {} {}", static_cast<int>(cfg.sync.direction), static_cast<int>(cfg.sync.compare),
+                       cfg.sync.time_tolerance_seconds, static_cast<int>(cfg.sync.equal_mtime_action),
+                       static_cast<int>(cfg.sync.delete_policy), static_cast<int>(cfg.conflict.policy),
+                       cfg.sync.portable_names);
   std::string out = "codexsync-delivery-seen-v2 " + util::sha256_hex(scope) + "\n";
   for (const auto& line : lines) {
     out += line;
@@ -341,28 +384,83 @@ bool deliveries_settled(const PrepareOptions& options, const Prepared& p) {
       p.settled_stamp.empty()) {
     return false;
   }
-  std::error_code ec;
-  const auto remembered = util::read_file(settled_stamp_path(p), ec);
-  if (!remembered || *remembered != p.settled_stamp) {
+  if (!p.mirror_walked) {
+    return true;  // decide_mirror_walk found the stamp remembered
+  }
+  const auto remembered = read_remembered(p);
+  if (!remembered || remembered->stamp != p.settled_stamp) {
     return false;
   }
   return mirror_as_baseline(p.cloud, p.baseline.baseline);
 }
 
-void remember_settled_deliveries(const config::Config& cfg, const Prepared& p) {
+void decide_mirror_walk(const config::Config& cfg, const PrepareOptions& options, Prepared& p) {
+  p.mirror_walked = true;
+  p.mirror_note.clear();
+  const auto remembered = read_remembered(p);
+  p.last_mirror_walk = remembered ? remembered->walked : std::nullopt;
+  if (options.full_scan || cfg.sync.full_scan_hours == 0 || options.accept_undelivered || p.adopting ||
+      !p.baseline.usable || p.baseline.baseline.empty() || p.settled_stamp.empty() || !p.open_journals.empty() ||
+      !remembered || remembered->stamp != p.settled_stamp || !p.last_mirror_walk) {
+    return;  // a record changed (or none was remembered), or the run must look anyway
+  }
+  const auto& clock = options.clock != nullptr ? *options.clock : util::system_clock();
+  const auto now = unix_seconds(clock.now());
+  const auto age = now - *p.last_mirror_walk;
+  // A clock put back by more than a minute says nothing about the age: walk.
+  if (age < -60 || age >= cfg.sync.full_scan_hours * 3600) {
+    return;
+  }
+  p.mirror_walked = false;
+  p.mirror_note = fmt::format("not listed: no machine has delivered anything since this machine's last clean run, "
+                              "and it was last listed {} ago (`--full-scan` lists it now)",
+                              util::human_duration(std::chrono::seconds(std::max<std::int64_t>(age, 0))));
+}
+
+Index mirror_from_baseline(const Baseline& baseline) {
+  Index cloud;
+  auto hint = cloud.files.end();
+  for (const auto& [path, entry] : baseline) {
+    if (entry.cloud) {
+      // Like a scan: the hash is looked up in the baseline when it is needed.
+      hint = cloud.files.emplace_hint(hint, path, FileState{entry.cloud->size, entry.cloud->mtime_ns, std::nullopt});
+      ++hint;
+    }
+  }
+  return cloud;
+}
+
+void remember_settled_deliveries(const config::Config& cfg, const Prepared& p, const util::Clock& clock) {
   const auto stamp = stamp_deliveries(cfg);
   const auto& machine = cfg.identity.effective_machine_id;
   if (stamp.empty() || p.settled_stamp.empty() || without_own(stamp, machine) != without_own(p.settled_stamp, machine)) {
-    return;  // a peer's record changed while this run worked: the next run reads it
+    forget_settled_deliveries(p);  // a peer's record changed while this run worked: the next run reads it
+    return;
+  }
+  // A run that took the mirror as the baseline saw it carries the last walk's time on.
+  const auto walked = p.mirror_walked ? std::optional<std::int64_t>(unix_seconds(clock.now())) : p.last_mirror_walk;
+  auto text = stamp;
+  if (walked) {
+    text += fmt::format("{}{}\n", k_walked_line, *walked);
   }
   const auto path = settled_stamp_path(p);
   std::error_code ec;
-  if (util::read_file(path, ec) == stamp) {
+  if (util::read_file(path, ec) == text) {
     return;
   }
-  util::write_file_atomic(path, stamp, ec);
+  util::write_file_atomic(path, text, ec);
   if (ec) {
     log::debug(fmt::format("cannot remember the delivery records in {}: {}", util::display_path(path), ec.message()));
+  }
+}
+
+void forget_settled_deliveries(const Prepared& p) {
+  const auto path = settled_stamp_path(p);
+  std::error_code ec;
+  if (!std::filesystem::remove(path, ec) && ec && ec != std::errc::no_such_file_or_directory) {
+    log::warn(fmt::format("cannot remove {} ({}); the next run may again take the cloud mirror as unchanged. "
+                          "Delete it, or run `codexsync sync --full-scan`",
+                          util::display_path(path), ec.message()));
   }
 }
 

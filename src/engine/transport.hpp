@@ -29,7 +29,8 @@ void check_deliveries(const config::Config& cfg, const PrepareOptions& options, 
 // The delivery records of this config's mirror.
 state::DeliveryListing read_deliveries(const config::Config& cfg);
 
-// The scheduled no-op's shortcut: true when p.settled_stamp (the record
+// The scheduled no-op's shortcut: true when the mirror was not walked
+// (decide_mirror_walk found the stamp remembered), or when p.settled_stamp (the record
 // files and the sync scope, see stamp_deliveries) is what the last clean run
 // remembered and the mirror is exactly as the baseline saw it (same paths,
 // sizes and mtimes). The
@@ -45,11 +46,29 @@ bool deliveries_settled(const PrepareOptions& options, const Prepared& p);
 std::string stamp_deliveries(const config::Config& cfg);
 
 // After a clean run (nothing failed or left for later): remembers the record
-// files as they are now, beside the baseline, for deliveries_settled, unless a
-// peer's record changed since p.settled_stamp was taken (it arrived during the
-// run and was not read: the next run reads it). Writes only when they changed.
-// Never throws.
-void remember_settled_deliveries(const config::Config& cfg, const Prepared& p);
+// files as they are now, beside the baseline, for deliveries_settled and
+// decide_mirror_walk, with the time of the last full walk of the mirror (now,
+// when this run walked it); forgets them instead when a peer's record changed
+// since p.settled_stamp was taken (it arrived during the run and was not read:
+// the next run reads it). Writes only when they changed. Never throws.
+void remember_settled_deliveries(const config::Config& cfg, const Prepared& p, const util::Clock& clock);
+
+// After a run that was not clean (a write failed, a file was not as planned,
+// an error): the next run reads the records and walks the mirror. Never throws.
+void forget_settled_deliveries(const Prepared& p);
+
+// Before the scan: sets p.mirror_walked = false (and p.mirror_note) when the
+// mirror need not be walked: p.settled_stamp is what the last clean run
+// remembered, that run or an earlier one walked the whole mirror less than
+// [sync] full_scan_hours ago, the baseline is usable and not empty, and no
+// earlier run of this machine is unfinished (p.open_journals). Never with
+// --full-scan, --accept-undelivered or --adopt-workspace. Sets
+// p.last_mirror_walk from the remembered file.
+void decide_mirror_walk(const config::Config& cfg, const PrepareOptions& options, Prepared& p);
+
+// The mirror as the baseline saw it: each path with a cloud side, its size
+// and mtime (no hash, as a scan gives).
+Index mirror_from_baseline(const Baseline& baseline);
 
 // This machine's record as last published, read now; an empty one when it has
 // none. Throws FailSafeError when its file is there but cannot be read (a

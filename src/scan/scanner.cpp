@@ -241,6 +241,7 @@ public:
   }
 
   Index take() {
+    judge_contents();
     std::sort(m_index.skipped.begin(), m_index.skipped.end(),
               [](const SkippedPath& a, const SkippedPath& b) { return a.path < b.path; });
     return std::move(m_index);
@@ -321,7 +322,7 @@ private:
       m_pending.push_back(Folder{std::move(key), path_of()});
       return;
     case util::FileType::regular:
-      visit_file(std::move(key), path_of, stat);
+      visit_file(std::move(key), stat);
       return;
     case util::FileType::symlink:
     case util::FileType::reparse_point:
@@ -337,7 +338,7 @@ private:
     }
   }
 
-  template <typename PathOf> void visit_file(std::string key, const PathOf& path_of, const util::FileStat& stat) {
+  void visit_file(std::string key, const util::FileStat& stat) {
     if (m_excluded.matches(key)) {
       return;
     }
@@ -358,33 +359,52 @@ private:
       skip(key, std::string(k_reason_sqlite));
       return;
     }
-    if (m_known && m_known(key, stat.size, stat.mtime_ns)) {
-      // Judged when it was first indexed, and unchanged since.
-      m_index.files.insert_or_assign(std::move(key), FileState{stat.size, stat.mtime_ns, std::nullopt});
-      return;
+    // Whether its first bytes must be read is decided when the walk is done
+    // (judge_contents): known_file may wait for the baseline, which the
+    // caller loads meanwhile.
+    const FileState state{stat.size, stat.mtime_ns, std::nullopt};
+    if (const auto [it, inserted] = m_index.files.try_emplace(std::move(key), state); inserted) {
+      m_unjudged.push_back(it);
+    } else {
+      it->second = state;
     }
-    const fs::path path = path_of();
+  }
+
+  // For each file indexed by the walk: unless known_file vouches for it
+  // (judged when it was first indexed, and unchanged since), reads its first
+  // bytes and takes it out again if it is a program or a database, or cannot
+  // be read.
+  void judge_contents() {
+    for (const auto it : m_unjudged) {
+      if (m_known && m_known(it->first, it->second.size, it->second.mtime_ns)) {
+        continue;
+      }
+      if (auto reason = content_reason(m_base / util::path_from_utf8(it->first), it->second.size)) {
+        skip(it->first, std::move(*reason));
+        m_index.files.erase(it);
+      }
+    }
+    m_unjudged.clear();
+  }
+
+  // Why the file at `path` (`file_size` bytes) is never synced, from its first
+  // bytes, or nullopt.
+  static std::optional<std::string> content_reason(const fs::path& path, std::uint64_t file_size) {
     // Asking for no more than the file holds saves the read that finds the end.
     std::array<unsigned char, k_header_size> header{};
-    const auto wanted = static_cast<std::size_t>(std::min<std::uint64_t>(header.size(), stat.size));
+    const auto wanted = static_cast<std::size_t>(std::min<std::uint64_t>(header.size(), file_size));
     std::error_code ec;
     const auto size = detail::read_file_bytes(path, 0, header.data(), wanted, ec);
     if (ec) {
-      skip(key, "unreadable: " + ec.message());
-      return;
+      return "unreadable: " + ec.message();
     }
     if (is_elf(header.data(), size) || is_macho(header.data(), size) || is_pe(path, header.data(), size)) {
-      skip(key, std::string(k_reason_native));
-      return;
+      return std::string(k_reason_native);
     }
     if (is_sqlite_header(header.data(), size)) {
-      skip(key, std::string(k_reason_sqlite));
-      return;
+      return std::string(k_reason_sqlite);
     }
-    FileState state;
-    state.size = stat.size;
-    state.mtime_ns = stat.mtime_ns;
-    m_index.files.insert_or_assign(std::move(key), state);
+    return std::nullopt;
   }
 
   // "MZ", then "PE\0\0" where the 32-bit little-endian e_lfanew at 0x3c
@@ -410,6 +430,7 @@ private:
   NeverSyncFilter m_never;
   std::function<bool(const std::string&, std::uint64_t, std::int64_t)> m_known;
   Index m_index;
+  std::vector<std::map<std::string, FileState>::iterator> m_unjudged;  // indexed, contents not yet judged
   std::vector<Folder> m_pending;
 };
 
@@ -482,7 +503,18 @@ NeverSyncFilter::NeverSyncFilter(const std::vector<std::string>& never_sync_glob
       m_folders(folder_patterns(lowered(never_sync_globs))) {}
 
 bool NeverSyncFilter::file(std::string_view relative_path) const {
-  return m_any && m_files.matches(util::to_lower_ascii(relative_path));
+  if (!m_any) {
+    return false;
+  }
+  // Lowered into a buffer of the thread's own: no allocation per file.
+  thread_local std::string lower;
+  lower.assign(relative_path);
+  for (auto& c : lower) {
+    if (c >= 'A' && c <= 'Z') {
+      c = static_cast<char>(c - 'A' + 'a');
+    }
+  }
+  return m_files.matches(lower);
 }
 
 bool NeverSyncFilter::folder(std::string_view relative_path) const {

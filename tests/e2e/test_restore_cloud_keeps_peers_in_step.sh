@@ -18,9 +18,10 @@ assert_exit 0
 assert_same_file "$REVIEW_BEFORE" "$STATE_A/$REVIEW"
 
 # Had the restored copy not arrived whole at A (another version in A's view),
-# A would wait for it.
+# A would wait for it. (No record changed since A's last run: a run that
+# lists the mirror is the one that sees it.)
 put_file "$SYNC_DIR/$REVIEW" "a half-arrived version" "2026-03-05 10:00:00"
-cs_a sync --apply
+cs_a sync --apply --full-scan
 assert_exit 5
 assert_stderr_contains "$REVIEW: "
 assert_stderr_contains "machine-b"

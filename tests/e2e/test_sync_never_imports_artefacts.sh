@@ -45,8 +45,13 @@ done
 assert_file_is "$STATE_A/$d/SKILL.md" "# review skill of machine a"
 assert_trees_equal "$STATE_A" "$STATE_B"
 
-# The plan and `status` list them, each with the file it stands for.
+# The plan and `status` list them, each with the file it stands for. (Nothing
+# was delivered since A's last run, so only a plan that lists the mirror sees
+# them; the scheduled runs list it at least every [sync] full_scan_hours.)
 cs_a plan
+assert_exit 0
+assert_stdout_contains "cloud mirror not listed"
+cs_a plan --full-scan
 assert_exit 0
 assert_stdout_contains "Cloud client files ("
 assert_stdout_contains "Syncthing conflict copy of skills/review/SKILL.md"

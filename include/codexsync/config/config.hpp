@@ -96,6 +96,10 @@ struct Sync {
   // Copies carried out at once (each still temp file, fsync, rename); 0 =
   // automatic: 4 when a run copies 16 files or more, else 1.
   std::int64_t copy_threads = 0;
+  // While no delivery record changed since the last clean run, the mirror is
+  // taken as that run left it instead of walked, for up to this many hours
+  // after the last full walk; 0 walks it on every run.
+  std::int64_t full_scan_hours = 6;
 };
 
 // What must never leave this machine: scanned in every file before it is

@@ -55,8 +55,18 @@ struct Prepared {
   // left them (detail::deliveries_settled); own_delivery is then read on demand.
   bool deliveries_settled = false;
   // The record files (name, size, mtime, ctime, inode) and the sync scope,
-  // taken before the records were read (detail::stamp_deliveries).
+  // taken before the mirror was scanned (detail::stamp_deliveries).
   std::string settled_stamp;
+  // False when the mirror was not walked (detail::decide_mirror_walk): no
+  // delivery record changed since the last clean run and the last full walk
+  // is recent, so `cloud` is what the baseline saw there. Every write to the
+  // mirror still checks the file it replaces or deletes first, and a run that
+  // finds one different is not clean: the next run walks the mirror.
+  bool mirror_walked = true;
+  // Why the mirror was not walked, for the plan output ("" when it was).
+  std::string mirror_note;
+  // When a clean run last walked the whole mirror (Unix seconds), if known.
+  std::optional<std::int64_t> last_mirror_walk;
   // With --accept-undelivered: the paths that were not as the records say;
   // apply vouches for them as they are.
   std::set<std::string> accepted;
@@ -76,6 +86,8 @@ struct PrepareOptions {
   std::optional<std::filesystem::path> user_state_dir;  // util::user_state_dir
   bool accept_undelivered = false;  // --accept-undelivered: files missing from the mirror may count as deleted
   bool adopt_workspace = false;     // --adopt-workspace
+  bool full_scan = false;           // --full-scan: walk the mirror even when the records say it is settled
+  const util::Clock* clock = nullptr;  // "now" for the age of the last full walk; nullptr: the system clock
 };
 
 // The computer names that may mark a OneDrive copy ("name-HOST.ext") in the
