@@ -57,11 +57,13 @@ struct RecordedActions {
   std::vector<std::uint64_t> asked;
   std::vector<std::uint64_t> forced;
   bool force_works = true;
+  std::vector<std::uint64_t> cannot_ask;  // pids the polite request does not reach
 
   detail::CloseActions actions() {
     return detail::CloseActions{[this](const ProcessInfo& p) {
                                   asked.push_back(p.pid);
-                                  return true;
+                                  return std::find(cannot_ask.begin(), cannot_ask.end(), p.pid) ==
+                                         cannot_ask.end();
                                 },
                                 [this](const ProcessInfo& p) {
                                   forced.push_back(p.pid);
@@ -319,6 +321,27 @@ TEST_CASE("terminate forces a process that outlives the timeout", "[process]") {
   CHECK(os.forced == std::vector<std::uint64_t>{codex.pid});
   REQUIRE(result.forced.size() == 1);
   CHECK_THAT(result.forced[0], CS_CONTAINS("pid 5000001"));
+  CHECK(sleeper.total() == 1250ms);
+}
+
+TEST_CASE("terminate names what it could not ask to close and still waits the timeout for it", "[process]") {
+  // On Windows: the main process has a window, its helper (or a console
+  // program) has none to post WM_CLOSE to.
+  const ProcessInfo codex = fake_process(1, "codex");
+  const ProcessInfo console = fake_process(2, "codex");
+  FakeProbe probe({listed({codex, console}), listed({console}), listed({console}), listed({console}),
+                   listed({console}), listed({})});
+  FakeSleeper sleeper;
+  RecordedActions os;
+  os.cannot_ask = {console.pid};
+  const TerminateResult result = detail::terminate_with({match_of(codex), match_of(console)}, probe,
+                                                        codex_rules(), 1s, sleeper, os.actions());
+  CHECK(result.all_gone);
+  REQUIRE(result.not_asked.size() == 1);
+  CHECK_THAT(result.not_asked[0], CS_CONTAINS("pid 5000002"));
+  REQUIRE(result.forced.size() == 1);
+  CHECK(result.forced[0] == result.not_asked[0]);
+  CHECK(os.forced == std::vector<std::uint64_t>{console.pid});
   CHECK(sleeper.total() == 1250ms);
 }
 
