@@ -96,8 +96,8 @@ DialogAnswer show_message_box(const std::string& message, std::chrono::milliseco
   const std::wstring text = util::wide_from_utf8(message);
   // A message box waits for its answer as long as it takes: a thread timer,
   // run by the box's own message loop, answers "No" for whoever is not there.
-  const auto wait_ms = std::clamp<std::chrono::milliseconds::rep>(timeout.count(), USER_TIMER_MINIMUM,
-                                                                  USER_TIMER_MAXIMUM);
+  const auto wait_ms =
+      std::clamp<std::chrono::milliseconds::rep>(timeout.count(), USER_TIMER_MINIMUM, USER_TIMER_MAXIMUM);
   const UINT_PTR timer = SetTimer(nullptr, 0, static_cast<UINT>(wait_ms), end_message_box);
   // "No" is the default button.
   const int choice = MessageBoxW(nullptr, text.c_str(), k_box_title,

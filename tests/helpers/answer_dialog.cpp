@@ -31,8 +31,8 @@ std::wstring wide(const char* text) {
 }
 
 std::string utf8(const std::wstring& text) {
-  const int bytes =
-    WideCharToMultiByte(CP_UTF8, 0, text.c_str(), static_cast<int>(text.size()), nullptr, 0, nullptr, nullptr);
+  const int bytes = WideCharToMultiByte(CP_UTF8, 0, text.c_str(), static_cast<int>(text.size()), nullptr, 0,
+                                        nullptr, nullptr);
   std::string out(bytes > 0 ? static_cast<std::size_t>(bytes) : 0U, '\0');
   if (bytes > 0) {
     WideCharToMultiByte(CP_UTF8, 0, text.c_str(), static_cast<int>(text.size()), out.data(), bytes, nullptr,
@@ -77,7 +77,8 @@ int main(int argc, char** argv) {
 #else
 
 int main(int, char**) {
-  std::fprintf(stderr, "answer_dialog: presses a button of a Windows message box; this helper is for Windows only\n");
+  std::fprintf(stderr,
+               "answer_dialog: presses a button of a Windows message box; this helper is for Windows only\n");
   return 77;
 }
 

@@ -77,11 +77,12 @@ bool register_class(const wchar_t* name, WNDPROC proc) {
 }
 
 int no_window(const char* what) {
-  std::fprintf(stderr,
-               "fake_window_agent: %s failed (Windows error %lu): this session cannot make windows. Under Wine "
-               "that means no X display: run the Windows stage with scripts/test-windows.sh, which starts Xvfb "
-               "and sets CODEXSYNC_WINE_DISPLAY\n",
-               what, static_cast<unsigned long>(GetLastError()));
+  std::fprintf(
+      stderr,
+      "fake_window_agent: %s failed (Windows error %lu): this session cannot make windows. Under Wine "
+      "that means no X display: run the Windows stage with scripts/test-windows.sh, which starts Xvfb "
+      "and sets CODEXSYNC_WINE_DISPLAY\n",
+      what, static_cast<unsigned long>(GetLastError()));
   return 3;
 }
 
@@ -100,14 +101,14 @@ int main(int argc, char** argv) {
     return no_window("RegisterClassW");
   }
   const HINSTANCE instance = GetModuleHandleW(nullptr);
-  const HWND main_window = CreateWindowExW(0, L"codexsync_fake_agent", L"fake agent", WS_OVERLAPPEDWINDOW, 10, 10,
-                                           320, 200, nullptr, nullptr, instance, nullptr);
+  const HWND main_window = CreateWindowExW(0, L"codexsync_fake_agent", L"fake agent", WS_OVERLAPPEDWINDOW, 10,
+                                           10, 320, 200, nullptr, nullptr, instance, nullptr);
   if (main_window == nullptr) {
     return no_window("CreateWindowExW (the main window)");
   }
-  const HWND owned_window = CreateWindowExW(WS_EX_TOOLWINDOW, L"codexsync_fake_agent_tool", L"fake agent tool",
-                                            WS_OVERLAPPED | WS_CAPTION, 40, 40, 160, 100, main_window, nullptr,
-                                            instance, nullptr);
+  const HWND owned_window =
+      CreateWindowExW(WS_EX_TOOLWINDOW, L"codexsync_fake_agent_tool", L"fake agent tool",
+                      WS_OVERLAPPED | WS_CAPTION, 40, 40, 160, 100, main_window, nullptr, instance, nullptr);
   if (owned_window == nullptr) {
     return no_window("CreateWindowExW (the owned window)");
   }
@@ -131,7 +132,8 @@ int main(int argc, char** argv) {
 #else
 
 int main(int, char**) {
-  std::fprintf(stderr, "fake_window_agent: a window that answers WM_CLOSE; this helper is for Windows only\n");
+  std::fprintf(stderr,
+               "fake_window_agent: a window that answers WM_CLOSE; this helper is for Windows only\n");
   return 77;
 }
 

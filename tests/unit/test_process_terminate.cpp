@@ -471,7 +471,8 @@ TEST_CASE("the protected pids are 0, 1, this process and its parent", "[process]
 // The message box is drawn only where there is a desktop: under Wine that is
 // the X display the Windows stage gives it (CODEXSYNC_WINE_DISPLAY, Xvfb).
 TEST_CASE("an unanswered message box is a no once its time is up", "[process]") {
-  const bool wine_without_display = test::running_under_wine() && std::getenv("CODEXSYNC_WINE_DISPLAY") == nullptr;
+  const bool wine_without_display =
+      test::running_under_wine() && std::getenv("CODEXSYNC_WINE_DISPLAY") == nullptr;
   const auto started = std::chrono::steady_clock::now();
   const detail::DialogAnswer answer =
     detail::show_message_box("codexsync unit test: nobody answers this box; it closes by itself", 300ms);
@@ -481,7 +482,8 @@ TEST_CASE("an unanswered message box is a no once its time is up", "[process]") 
     if (ci != nullptr && std::string(ci) == "true") {
       FAIL("Wine has no display to draw the message box on; scripts/test-windows.sh starts Xvfb for it");
     }
-    WARN("not shown: Wine has no display (run through scripts/test-windows.sh, which starts Xvfb): " << answer.why);
+    WARN("not shown: Wine has no display (run through scripts/test-windows.sh, which starts Xvfb): "
+         << answer.why);
     return;
   }
   INFO("the box answered " << static_cast<int>(answer.kind) << " " << answer.why);
