@@ -38,8 +38,10 @@ apt_packages_common=(
   xfsprogs                      # a test and the benchmark put the cloud folder on XFS (a file system that clones)
 )
 # The mingw-w64 cross compiler (posix threads), zlib for it, Wine to run the
-# result, and dpkg-source to unpack libzip's source package.
-apt_packages_windows=(g++-mingw-w64-x86-64-posix libz-mingw-w64-dev wine wine64 dpkg-dev xz-utils)
+# result, dpkg-source to unpack libzip's source package, and Xvfb, an X server
+# without a screen on which programs under Wine make windows (the tests of the
+# polite close post WM_CLOSE to one).
+apt_packages_windows=(g++-mingw-w64-x86-64-posix libz-mingw-w64-dev wine wine64 dpkg-dev xz-utils xvfb)
 if ((windows)); then
   apt_packages_common+=("${apt_packages_windows[@]}")
 fi

@@ -7,13 +7,15 @@
 #
 # The e2e scripts drive codexsync.exe through scripts/wine-codexsync.sh. One
 # wineserver is kept running for the whole stage (it also carries the user
-# folders the wrapper sets); it is stopped at the end.
+# folders the wrapper sets); it is stopped at the end. So is the Xvfb started
+# for it (CODEXSYNC_WINE_DISPLAY), on which programs under Wine make windows.
 #
 # Unit tests that need a POSIX-only facility run on Windows as stand-ins named
 # "skipped on Windows: <test>", each saying why; e2e scripts that do are
 # reported by CTest as skipped, each printing why. Both counts are printed.
 #
 # Environment: JOBS=N (default 2), CI, CODEXSYNC_SKIP_DEPS (see build-windows.sh).
+# CODEXSYNC_WINE_DISPLAY is set here (Xvfb's display), not taken from outside.
 # Exit status: ctest's; 77 when the toolchain or Wine could not be had (the
 # message says why); 1 when the build failed.
 set -euo pipefail
@@ -40,14 +42,54 @@ stop_wineserver() {
 stop_wineserver
 rm -rf "$prefix" "$prefix.lock" "$prefix.session" "$prefix.session.lock"
 started=$SECONDS
+
+# An X server of its own for Wine (Xvfb, no screen, no network), so that
+# programs under Wine can make windows: the tests of the polite close post
+# WM_CLOSE to a fake agent's window. Wine binds its session to the display
+# it starts with, so this comes before the prefix and the wineserver. The
+# wrappers pass CODEXSYNC_WINE_DISPLAY on as DISPLAY; without it Wine has no
+# display and those tests skip, saying why (under CI=true they fail).
+xvfb_pid=""
+stop_xvfb() {
+  if [[ -n "$xvfb_pid" ]]; then
+    kill "$xvfb_pid" 2>/dev/null || true
+    wait "$xvfb_pid" 2>/dev/null || true
+    xvfb_pid=""
+  fi
+}
+start_xvfb() {
+  local display_file="$build_dir/xvfb.display" tries=100
+  if ! command -v Xvfb >/dev/null 2>&1; then
+    printf 'test-windows: Xvfb is not installed (run scripts/install-deps.sh --windows): Wine gets no display, so the WM_CLOSE tests skip\n' >&2
+    return 0
+  fi
+  rm -f "$display_file"
+  # -displayfd: Xvfb picks a free display number and writes it once it listens.
+  Xvfb -displayfd 9 -screen 0 1024x768x24 -nolisten tcp 9>"$display_file" >"$build_dir/xvfb.log" 2>&1 &
+  xvfb_pid=$!
+  while ((tries-- > 0)) && ! grep -q '^[0-9]' "$display_file" 2>/dev/null && kill -0 "$xvfb_pid" 2>/dev/null; do
+    sleep 0.1
+  done
+  if ! grep -q '^[0-9]' "$display_file" 2>/dev/null; then
+    printf 'test-windows: Xvfb did not start (see %s): Wine gets no display, so the WM_CLOSE tests skip\n' \
+      "$build_dir/xvfb.log" >&2
+    stop_xvfb
+    return 0
+  fi
+  CODEXSYNC_WINE_DISPLAY=":$(tr -dc '0-9' <"$display_file")"
+  export CODEXSYNC_WINE_DISPLAY
+  printf 'test-windows: Wine draws its windows on Xvfb, display %s\n' "$CODEXSYNC_WINE_DISPLAY"
+}
+unset CODEXSYNC_WINE_DISPLAY
+trap 'stop_wineserver; stop_xvfb' EXIT
+start_xvfb
 # The prefix, and the one wineserver every test of the stage runs under.
 if ! ./scripts/wine-codexsync.sh "$prefix" cmd /c exit 0 >/dev/null 2>&1 </dev/null; then
   printf 'test-windows: Wine cannot start a program (wine cmd /c exit 0 failed in %s)\n' "$prefix" >&2
-  stop_wineserver
   exit 77
 fi
 printf 'test-windows: Wine prefix ready in %ss (%s)\n' "$((SECONDS - started))" "$prefix"
-trap 'stop_wineserver; rm -f "$prefix.session" "$prefix.session.lock"' EXIT
+trap 'stop_wineserver; stop_xvfb; rm -f "$prefix.session" "$prefix.session.lock"' EXIT
 
 stand_ins="$(ctest --test-dir "$build_dir" -N -R 'skipped on Windows' | awk '/Total Tests:/ { print $3 }')"
 printf 'test-windows: %s POSIX-only tests stand in as "skipped on Windows: ..." and say why\n' "${stand_ins:-0}"

@@ -40,7 +40,14 @@ script_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 export WINEPREFIX="$prefix"
 export WINEDEBUG=-all
 export WINEDLLOVERRIDES="${WINEDLLOVERRIDES:-mscoree,mshtml=}"
-unset DISPLAY WAYLAND_DISPLAY
+# The display, as in wine-run.sh: only CODEXSYNC_WINE_DISPLAY, never the
+# desktop of whoever runs the tests.
+unset WAYLAND_DISPLAY
+if [[ -n "${CODEXSYNC_WINE_DISPLAY:-}" ]]; then
+  export DISPLAY="$CODEXSYNC_WINE_DISPLAY"
+else
+  unset DISPLAY
+fi
 
 session_file="$prefix.session"
 k_user_folders=(APPDATA LOCALAPPDATA USERPROFILE)

@@ -23,7 +23,16 @@ fi
 # No debug chatter; no Mono or Gecko install prompts; no display needed.
 export WINEDEBUG=-all
 export WINEDLLOVERRIDES="${WINEDLLOVERRIDES:-mscoree,mshtml=}"
-unset DISPLAY
+# No display, so no window shows up on the desktop of whoever runs the tests,
+# unless the stage gives Wine one of its own: CODEXSYNC_WINE_DISPLAY (the
+# Xvfb that scripts/test-windows.sh starts), with which programs can make
+# windows. Wine binds the display to its session when the session starts.
+unset WAYLAND_DISPLAY
+if [[ -n "${CODEXSYNC_WINE_DISPLAY:-}" ]]; then
+  export DISPLAY="$CODEXSYNC_WINE_DISPLAY"
+else
+  unset DISPLAY
+fi
 # scripts/wine-codexsync.sh makes the user folders %CODEXSYNC_WINE_APPDATA% and
 # friends while its wineserver runs; other programs get Wine's own.
 wine_user="$(id -un 2>/dev/null || echo user)"

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <iostream>
 
 namespace codexsync::commands {
@@ -95,7 +96,15 @@ void ColdGate::close_agent(const std::vector<process::Match>& matches) {
                                     result.error));
   }
   for (const auto& forced : result.forced) {
-    log::warn("the agent did not close when asked and was ended", {{"process", forced}});
+    const auto& not_asked = result.not_asked;
+    if (std::find(not_asked.begin(), not_asked.end(), forced) == not_asked.end()) {
+      log::warn("the agent did not close when asked and was ended", {{"process", forced}});
+    } else {
+      log::warn(fmt::format("the agent could not be asked to close (it has no window to send WM_CLOSE to, "
+                            "such as a console program, or the system refused) and was ended after {} s",
+                            pd.terminate_timeout_seconds),
+                {{"process", forced}});
+    }
   }
 }
 

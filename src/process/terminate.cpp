@@ -314,7 +314,9 @@ TerminateResult terminate_with(const std::vector<Match>& matches, const ProcessP
   // process is asked; whatever already left is fine.
   std::vector<Match> targets = still_there(wanted, first);
   for (const Match& target : targets) {
-    actions.ask_to_close(target.process);
+    if (!actions.ask_to_close(target.process)) {
+      result.not_asked.push_back(describe_one(target));
+    }
   }
 
   Look last = first;

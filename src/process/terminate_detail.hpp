@@ -52,6 +52,13 @@ bool confirm_with(const std::vector<Match>& matches, Confirmation how, std::istr
 // unavailable when there is no display or dialog program or it fails to run.
 DialogAnswer ask_with_dialog(const std::string& message, const util::Environment& env);
 
+#ifdef _WIN32
+// Windows: asks `message` in a topmost message box titled "codexsync" with
+// Yes and No ("No" the default). No answer within `timeout` is no: the box
+// is closed with No. Unavailable when the box cannot be shown.
+DialogAnswer show_message_box(const std::string& message, std::chrono::milliseconds timeout);
+#endif
+
 // The id of the process that started this one; 0 when the OS will not tell.
 std::uint64_t parent_pid();
 

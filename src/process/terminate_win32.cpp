@@ -6,6 +6,8 @@
 
 #include <tlhelp32.h>
 
+#include <algorithm>
+#include <cwchar>
 #include <string>
 #include <vector>
 
@@ -31,6 +33,22 @@ BOOL CALLBACK collect_window(HWND window, LPARAM data) {
 }
 
 bool may_signal(std::uint64_t pid) { return !is_protected_pid(pid) && pid <= MAXDWORD; }
+
+constexpr const wchar_t* k_box_title = L"codexsync";
+
+// Closes this thread's message box (a dialog of class #32770) with "No".
+BOOL CALLBACK answer_no(HWND window, LPARAM) {
+  wchar_t class_name[8] = {};
+  if (GetClassNameW(window, class_name, 8) > 0 && std::wcscmp(class_name, L"#32770") == 0) {
+    EndDialog(window, IDNO);
+  }
+  return TRUE;
+}
+
+// The thread timer of show_message_box: its time is up.
+VOID CALLBACK end_message_box(HWND, UINT, UINT_PTR, DWORD) {
+  EnumThreadWindows(GetCurrentThreadId(), answer_no, 0);
+}
 
 // True when this process's window station is shown on a screen, so a
 // message box can be answered (not a service or a non-interactive task).
@@ -74,15 +92,20 @@ std::uint64_t parent_pid() {
   return parent;
 }
 
-DialogAnswer ask_with_dialog(const std::string& message, const util::Environment& env) {
-  (void)env;
-  if (!has_visible_desktop()) {
-    return DialogAnswer{DialogAnswer::Kind::unavailable, "this session has no desktop to show a dialog on"};
-  }
+DialogAnswer show_message_box(const std::string& message, std::chrono::milliseconds timeout) {
   const std::wstring text = util::wide_from_utf8(message);
-  // "No" is the default button; a message box waits for its answer.
-  const int choice = MessageBoxW(nullptr, text.c_str(), L"codexsync",
+  // A message box waits for its answer as long as it takes: a thread timer,
+  // run by the box's own message loop, answers "No" for whoever is not there.
+  const auto wait_ms =
+      std::clamp<std::chrono::milliseconds::rep>(timeout.count(), USER_TIMER_MINIMUM, USER_TIMER_MAXIMUM);
+  const UINT_PTR timer = SetTimer(nullptr, 0, static_cast<UINT>(wait_ms), end_message_box);
+  // "No" is the default button.
+  const int choice = MessageBoxW(nullptr, text.c_str(), k_box_title,
                                  MB_YESNO | MB_ICONWARNING | MB_TOPMOST | MB_DEFBUTTON2 | MB_SETFOREGROUND);
+  const DWORD error = GetLastError();
+  if (timer != 0) {
+    KillTimer(nullptr, timer);
+  }
   if (choice == IDYES) {
     return DialogAnswer{DialogAnswer::Kind::yes, {}};
   }
@@ -90,7 +113,15 @@ DialogAnswer ask_with_dialog(const std::string& message, const util::Environment
     return DialogAnswer{DialogAnswer::Kind::no, {}};
   }
   return DialogAnswer{DialogAnswer::Kind::unavailable,
-                      "the message box could not be shown (error " + std::to_string(GetLastError()) + ")"};
+                      "the message box could not be shown (error " + std::to_string(error) + ")"};
+}
+
+DialogAnswer ask_with_dialog(const std::string& message, const util::Environment& env) {
+  (void)env;
+  if (!has_visible_desktop()) {
+    return DialogAnswer{DialogAnswer::Kind::unavailable, "this session has no desktop to show a dialog on"};
+  }
+  return show_message_box(message, k_dialog_timeout);
 }
 
 } // namespace detail

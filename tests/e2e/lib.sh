@@ -1010,6 +1010,72 @@ start_agent_windows() {
   trap 'cs_rc_agent=$?; set +e; trap - ERR; kill "${CS_AGENT_PIDS[@]}" 2>/dev/null; (exit $cs_rc_agent); cs_on_exit' EXIT
 }
 
+# start_window_agent NAME [ignore-close]: under Wine, runs the fake desktop
+# app (tests/helpers/fake_window_agent.cpp, copied to NAME.exe): a top-level
+# window that answers WM_CLOSE by exiting 0, or with `ignore-close` prints
+# that it was asked and goes on. Sets AGENT_PID (the Wine process),
+# AGENT_SHOWN_PID (its Windows pid), AGENT_STDERR (what it says: "fake
+# agent: asked to close (WM_CLOSE)", ...) and AGENT_EXIT_FILE (its exit code,
+# written when it ends). Skips the test on Linux (no WM_CLOSE there) and when
+# Wine has no display to make a window on (CODEXSYNC_WINE_DISPLAY, set by
+# scripts/test-windows.sh); under CI=true a missing display fails the test.
+start_window_agent() {
+  local name="${1%.exe}" mode="${2:-}"
+  ((CS_ON_WINDOWS)) ||
+    skip_test "WM_CLOSE is how Windows asks a desktop app to close (run under Wine by scripts/test-windows.sh); the POSIX polite close (SIGTERM) is tested by sync_closes_agent_when_allowed"
+  local helper="$CS_WINDOWS_HELPERS/fake_window_agent.exe"
+  [[ -f "$helper" ]] || skip_test "the fake window agent helper is not built ($helper)"
+  if [[ -z "${CODEXSYNC_WINE_DISPLAY:-}" ]]; then
+    local why="Wine has no display to make a window on (CODEXSYNC_WINE_DISPLAY is not set: run the Windows stage with scripts/test-windows.sh, which starts Xvfb; install it with scripts/install-deps.sh --windows)"
+    [[ "${CI:-}" != true ]] || cs_die_setup "$why; under CI the Windows stage must show the polite close"
+    skip_test "$why"
+  fi
+  local dir="$T/agent-bin"
+  mkdir -p "$dir"
+  cp "$helper" "$dir/$name.exe"
+  rm -f "$dir/$name.winpid" "$dir/$name.exit"
+  AGENT_STDERR="$dir/$name.stderr"
+  AGENT_EXIT_FILE="$dir/$name.exit"
+  local args=(120)
+  [[ -z "$mode" ]] || args+=("$mode")
+  # The wrapper becomes the Wine process (CODEXSYNC_WINE_EXEC=1); a subshell
+  # waits for it and keeps its exit code.
+  (
+    CODEXSYNC_WINE_EXEC=1 "${CS_WINE[@]}" "$dir/$name.exe" "${args[@]}" 2>"$AGENT_STDERR" </dev/null \
+      >"$dir/$name.winpid" &
+    echo $! >"$dir/$name.pid"
+    rc=0
+    wait $! || rc=$?
+    echo "$rc" >"$AGENT_EXIT_FILE"
+  ) &
+  local tries=300
+  while ((tries-- > 0)) && ! grep -q '^[0-9]' "$dir/$name.winpid" 2>/dev/null && [[ ! -f "$AGENT_EXIT_FILE" ]]; do
+    sleep 0.1
+  done
+  AGENT_PID="$(cat "$dir/$name.pid")"
+  CS_AGENT_PIDS+=("$AGENT_PID")
+  trap 'cs_rc_agent=$?; set +e; trap - ERR; kill "${CS_AGENT_PIDS[@]}" 2>/dev/null; (exit $cs_rc_agent); cs_on_exit' EXIT
+  AGENT_SHOWN_PID="$(tr -dc '0-9' <"$dir/$name.winpid")"
+  if [[ -z "$AGENT_SHOWN_PID" ]]; then
+    if [[ "$(cat "$AGENT_EXIT_FILE" 2>/dev/null)" == 3 ]] && [[ "${CI:-}" != true ]]; then
+      skip_test "Wine could not make a window: $(cat "$AGENT_STDERR")"
+    fi
+    cs_die_setup "the fake window agent $name.exe did not start (exit $(cat "$AGENT_EXIT_FILE" 2>/dev/null || echo '?')): $(cat "$AGENT_STDERR")"
+  fi
+}
+
+# agent_exit_code_within SECONDS: prints the exit code of the fake window
+# agent started last once it has ended; fails the test when it still runs.
+agent_exit_code_within() {
+  agent_gone_within "$1" || cs_fail "the fake agent $AGENT_SHOWN_PID still runs after $1 s" \
+    "it said: $(cat "$AGENT_STDERR")"
+  local tries=50
+  while ((tries-- > 0)) && [[ ! -s "$AGENT_EXIT_FILE" ]]; do
+    sleep 0.1
+  done
+  cat "$AGENT_EXIT_FILE"
+}
+
 # stop_agent: ends the fake agent started last and waits until it is gone.
 stop_agent() {
   kill "$AGENT_PID" 2>/dev/null || true

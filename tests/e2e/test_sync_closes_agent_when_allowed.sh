@@ -4,7 +4,7 @@
 # the agent is asked to close (SIGTERM), closes, and the sync proceeds. An
 # agent that ignores the request is ended after terminate_timeout_seconds.
 source "$(dirname "$0")/lib.sh"
-skip_on_windows "SIGTERM to the fake agent (on Windows the polite close is WM_CLOSE to the agent's windows, and the fake agent has none)"
+skip_on_windows "SIGTERM to the fake agent and a fake agent that ignores it (the Windows polite close, WM_CLOSE to the app's windows, is sync_closes_windowed_agent_with_wm_close and sync_forces_agent_ignoring_wm_close_after_timeout)"
 
 sync_setup --empty-b
 set_config a process_detection grace_period_seconds 0

@@ -57,11 +57,13 @@ struct RecordedActions {
   std::vector<std::uint64_t> asked;
   std::vector<std::uint64_t> forced;
   bool force_works = true;
+  std::vector<std::uint64_t> cannot_ask;  // pids the polite request does not reach
 
   detail::CloseActions actions() {
     return detail::CloseActions{[this](const ProcessInfo& p) {
                                   asked.push_back(p.pid);
-                                  return true;
+                                  return std::find(cannot_ask.begin(), cannot_ask.end(), p.pid) ==
+                                         cannot_ask.end();
                                 },
                                 [this](const ProcessInfo& p) {
                                   forced.push_back(p.pid);
@@ -322,6 +324,27 @@ TEST_CASE("terminate forces a process that outlives the timeout", "[process]") {
   CHECK(sleeper.total() == 1250ms);
 }
 
+TEST_CASE("terminate names what it could not ask to close and still waits the timeout for it", "[process]") {
+  // On Windows: the main process has a window, its helper (or a console
+  // program) has none to post WM_CLOSE to.
+  const ProcessInfo codex = fake_process(1, "codex");
+  const ProcessInfo console = fake_process(2, "codex");
+  FakeProbe probe({listed({codex, console}), listed({console}), listed({console}), listed({console}),
+                   listed({console}), listed({})});
+  FakeSleeper sleeper;
+  RecordedActions os;
+  os.cannot_ask = {console.pid};
+  const TerminateResult result = detail::terminate_with({match_of(codex), match_of(console)}, probe,
+                                                        codex_rules(), 1s, sleeper, os.actions());
+  CHECK(result.all_gone);
+  REQUIRE(result.not_asked.size() == 1);
+  CHECK_THAT(result.not_asked[0], CS_CONTAINS("pid 5000002"));
+  REQUIRE(result.forced.size() == 1);
+  CHECK(result.forced[0] == result.not_asked[0]);
+  CHECK(os.forced == std::vector<std::uint64_t>{console.pid});
+  CHECK(sleeper.total() == 1250ms);
+}
+
 TEST_CASE("terminate reports a process that survives the forced end", "[process]") {
   const ProcessInfo codex = fake_process(1, "codex");
   FakeProbe probe({listed({codex})});
@@ -443,6 +466,32 @@ TEST_CASE("the protected pids are 0, 1, this process and its parent", "[process]
   CHECK_FALSE(ask_to_close(self));
   CHECK_FALSE(force_end(self));
 }
+
+#ifdef _WIN32
+// The message box is drawn only where there is a desktop: under Wine that is
+// the X display the Windows stage gives it (CODEXSYNC_WINE_DISPLAY, Xvfb).
+TEST_CASE("an unanswered message box is a no once its time is up", "[process]") {
+  const bool wine_without_display =
+      test::running_under_wine() && std::getenv("CODEXSYNC_WINE_DISPLAY") == nullptr;
+  const auto started = std::chrono::steady_clock::now();
+  const detail::DialogAnswer answer =
+    detail::show_message_box("codexsync unit test: nobody answers this box; it closes by itself", 300ms);
+  const auto took = std::chrono::steady_clock::now() - started;
+  if (wine_without_display && answer.kind == detail::DialogAnswer::Kind::unavailable) {
+    const char* ci = std::getenv("CI");
+    if (ci != nullptr && std::string(ci) == "true") {
+      FAIL("Wine has no display to draw the message box on; scripts/test-windows.sh starts Xvfb for it");
+    }
+    WARN("not shown: Wine has no display (run through scripts/test-windows.sh, which starts Xvfb): "
+         << answer.why);
+    return;
+  }
+  INFO("the box answered " << static_cast<int>(answer.kind) << " " << answer.why);
+  CHECK(answer.kind == detail::DialogAnswer::Kind::no);
+  CHECK(took >= 250ms);
+  CHECK(took < 30s);
+}
+#endif
 
 CS_POSIX_ONLY("a real child is closed politely with SIGTERM",
               "forks a child and sends it SIGTERM")

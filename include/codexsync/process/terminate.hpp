@@ -25,6 +25,10 @@ bool confirm_termination(const std::vector<Match>& matches, Confirmation how, st
 struct TerminateResult {
   bool all_gone = false;
   std::vector<std::string> forced;  // described processes that needed a forced end
+  // Described processes the polite request did not reach: on Windows one
+  // with no top-level window to post WM_CLOSE to (a console program), or
+  // one the system would not let be asked. They get the timeout all the same.
+  std::vector<std::string> not_asked;
   std::string error;                // why it failed
 };
 
@@ -35,7 +39,8 @@ struct TerminateResult {
 TerminateResult terminate(const std::vector<Match>& matches, const ProcessProbe& probe, const MatchRules& rules,
                           std::chrono::seconds timeout, Sleeper& sleeper);
 
-// Sends the polite request to one process; false when the OS refuses.
+// Sends the polite request to one process; false when the OS refuses or,
+// on Windows, when it has no top-level window to post WM_CLOSE to.
 bool ask_to_close(const ProcessInfo& process);
 // Forces one process to end; false when the OS refuses.
 bool force_end(const ProcessInfo& process);
