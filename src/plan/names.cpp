@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
+#include <cstring>
 
 namespace codexsync::plan {
 namespace {
@@ -117,45 +119,57 @@ std::optional<std::string> name_reason(std::string_view name, bool last) {
 // a space, and short enough. Most paths are; the rest take the full check,
 // which says why.
 bool plainly_portable(std::string_view path) {
-  static constexpr auto k_plain = [] {
-    std::array<bool, 256> plain{};
-    for (int c = 0x20; c < 0x7F; ++c) {
-      plain[static_cast<std::size_t>(c)] = k_forbidden.find(static_cast<char>(c)) == std::string_view::npos;
-    }
-    return plain;
-  }();
   if (path.size() > k_max_portable_path) {
     return false;
   }
-  std::size_t part_start = 0;
-  std::size_t stem_end = std::string_view::npos;  // the first dot of the part
-  for (std::size_t i = 0; i <= path.size(); ++i) {
-    if (i == path.size() || path[i] == '/') {
-      const auto part_size = i - part_start;
-      if (part_size > 0) {
-        const char last = path[i - 1];
-        auto stem = (stem_end == std::string_view::npos ? i : stem_end) - part_start;
-        while (stem > 0 && path[part_start + stem - 1] == ' ') {
-          --stem;  // Windows ignores spaces before the dot
-        }
-        if (last == '.' || last == ' ' || part_size > k_max_portable_name) {
-          return false;
-        }
-        if (stem >= 3 && stem <= 5 && std::string_view("cCpPaAnNlL").find(path[part_start]) != std::string_view::npos) {
-          return false;  // may be a device: the full check decides
-        }
-      }
-      part_start = i + 1;
-      stem_end = std::string_view::npos;
-      continue;
-    }
-    const auto byte = static_cast<unsigned char>(path[i]);
-    if (!k_plain[byte]) {
+  // Every byte printable ASCII and none that Windows forbids, eight at a time.
+  constexpr std::uint64_t k_ones = 0x0101010101010101ULL;
+  constexpr std::uint64_t k_highs = 0x8080808080808080ULL;
+  const auto has_byte = [](std::uint64_t word, char c) {
+    const std::uint64_t x = word ^ (static_cast<unsigned char>(c) * k_ones);
+    return ((x - k_ones) & ~x & k_highs) != 0;
+  };
+  std::size_t i = 0;
+  for (; i + 8 <= path.size(); i += 8) {
+    std::uint64_t word = 0;
+    std::memcpy(&word, path.data() + i, 8);
+    const bool below_space = ((word - 0x20 * k_ones) & ~word & k_highs) != 0;
+    if ((word & k_highs) != 0 || below_space || has_byte(word, '\x7F')) {
       return false;
     }
-    if (path[i] == '.' && stem_end == std::string_view::npos) {
-      stem_end = i;
+    for (const char c : k_forbidden) {
+      if (has_byte(word, c)) {
+        return false;
+      }
     }
+  }
+  for (; i < path.size(); ++i) {
+    const auto byte = static_cast<unsigned char>(path[i]);
+    if (byte < 0x20 || byte >= 0x7F || k_forbidden.find(path[i]) != std::string_view::npos) {
+      return false;
+    }
+  }
+  // Each part: no dot or space at its end, not too long, not like a device.
+  for (std::size_t start = 0; start <= path.size();) {
+    const auto slash = path.find('/', start);
+    const auto end = slash == std::string_view::npos ? path.size() : slash;
+    const auto part = path.substr(start, end - start);
+    if (!part.empty()) {
+      if (part.back() == '.' || part.back() == ' ' || part.size() > k_max_portable_name) {
+        return false;
+      }
+      auto stem = part.substr(0, part.find('.'));
+      while (!stem.empty() && stem.back() == ' ') {
+        stem.remove_suffix(1);  // Windows ignores spaces before the dot
+      }
+      if (stem.size() >= 3 && stem.size() <= 5 && std::string_view("cCpPaAnNlL").find(stem.front()) != std::string_view::npos) {
+        return false;  // may be a device: the full check decides
+      }
+    }
+    if (slash == std::string_view::npos) {
+      break;
+    }
+    start = slash + 1;
   }
   return true;
 }
@@ -166,6 +180,10 @@ std::optional<std::string> unportable_reason(std::string_view path) {
   if (plainly_portable(path)) {
     return std::nullopt;
   }
+  return detail::unportable_reason_in_full(path);
+}
+
+std::optional<std::string> detail::unportable_reason_in_full(std::string_view path) {
   std::size_t begin = 0;
   while (begin <= path.size()) {
     const auto end = std::min(path.find('/', begin), path.size());

@@ -8,6 +8,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <bit>
+#include <cstring>
 
 namespace codexsync::plan {
 namespace {
@@ -745,7 +747,7 @@ template <typename Sink> void fold_code_point(char32_t cp, std::string_view orig
 // one file: ASCII and Latin/Greek/Cyrillic letters case-folded, precomposed
 // letters decomposed (NFD), so "Café" (NFC) and "cafe\u0301" (NFD) meet
 // while "resume" and "résumé" stay apart.
-template <typename Sink> void fold_path(const std::string& path, Sink& out) {
+template <typename Sink> void fold_path(std::string_view path, Sink& out) {
   for (std::size_t i = 0; i < path.size();) {
     const auto b = static_cast<unsigned char>(path[i]);
     if (b < 0x80) {
@@ -773,16 +775,77 @@ std::string collision_key(const std::string& path) {
   return key;
 }
 
-// A 64-bit FNV-1a hash of the key, made without building it.
-std::uint64_t collision_hash(const std::string& path) {
-  std::uint64_t hash = 14695981039346656037ULL;
-  auto mix = [&](std::string_view piece) {
-    for (const char c : piece) {
-      hash = (hash ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
+// A 64-bit hash of the key's bytes, eight at a time, made without building
+// the key: equal keys (however they were pieced together) hash alike.
+class KeyHash {
+public:
+  void add(std::string_view bytes) {
+    for (const char c : bytes) {
+      m_word |= static_cast<std::uint64_t>(static_cast<unsigned char>(c)) << (8U * m_filled);
+      if (++m_filled == 8) {
+        mix();
+      }
     }
-  };
-  fold_path(path, mix);
-  return hash;
+  }
+  // Eight ASCII bytes at once (the common case), lower-cased as fold_path does,
+  // in memory order (add() puts the first byte lowest, as memcpy does here).
+  static_assert(std::endian::native == std::endian::little);
+  void add_ascii8(std::uint64_t word) {
+    if (m_filled != 0) {
+      char bytes[8];
+      std::memcpy(bytes, &word, 8);
+      add(std::string_view(bytes, 8));
+      return;
+    }
+    m_word = word;
+    mix();
+  }
+  std::uint64_t finish() {
+    m_hash ^= m_word ^ (static_cast<std::uint64_t>(m_filled) << 56U) ^ m_length;
+    m_hash ^= m_hash >> 33U;
+    m_hash *= 0xff51afd7ed558ccdULL;
+    m_hash ^= m_hash >> 33U;
+    return m_hash;
+  }
+
+private:
+  void mix() {
+    m_hash = (m_hash ^ (m_word * 0x9E3779B97F4A7C15ULL)) * 0xC2B2AE3D27D4EB4FULL;
+    m_hash ^= m_hash >> 29U;
+    m_word = 0;
+    m_filled = 0;
+    m_length += 8;
+  }
+
+  std::uint64_t m_hash = 14695981039346656037ULL;
+  std::uint64_t m_word = 0;
+  unsigned m_filled = 0;
+  std::uint64_t m_length = 0;
+};
+
+// ASCII 'A'-'Z' of each byte of `word` (all below 0x80) made lower case.
+std::uint64_t lower_ascii8(std::uint64_t word) {
+  constexpr std::uint64_t k_ones = 0x0101010101010101ULL;
+  const std::uint64_t above_a = word + (0x80 - 'A') * k_ones;       // high bit set where byte >= 'A'
+  const std::uint64_t above_z = word + (0x80 - 'Z' - 1) * k_ones;   // high bit set where byte > 'Z'
+  const std::uint64_t upper = (above_a & ~above_z) & (0x80 * k_ones);
+  return word | (upper >> 2U);  // +0x20 on exactly those bytes
+}
+
+std::uint64_t collision_hash(const std::string& path) {
+  KeyHash hash;
+  std::size_t i = 0;
+  for (; i + 8 <= path.size(); i += 8) {
+    std::uint64_t word = 0;
+    std::memcpy(&word, path.data() + i, 8);
+    if ((word & 0x8080808080808080ULL) != 0) {
+      break;  // not ASCII from here: piece by piece
+    }
+    hash.add_ascii8(lower_ascii8(word));
+  }
+  auto add = [&](std::string_view piece) { hash.add(piece); };
+  fold_path(std::string_view(path).substr(i), add);
+  return hash.finish();
 }
 
 } // namespace

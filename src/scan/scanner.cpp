@@ -9,7 +9,12 @@
 
 #include <algorithm>
 #include <array>
+#include <condition_variable>
 #include <cstring>
+#include <deque>
+#include <exception>
+#include <mutex>
+#include <thread>
 #include <utility>
 
 namespace codexsync::scan {
@@ -34,6 +39,8 @@ constexpr std::size_t k_pe_offset_field = 0x3c;
 // next 32 bits are the architecture count (a handful) or the class file
 // version (major >= 45), so counts below this mean Mach-O.
 constexpr std::uint32_t k_max_fat_arches = 30;
+// Files handed from the walk to the thread that judges them, at a time.
+constexpr std::size_t k_files_per_batch = 512;
 
 constexpr std::string_view k_reason_credential = "credential file: never synced";
 constexpr std::string_view k_reason_never_file = "credential or machine-specific file: never synced";
@@ -240,8 +247,40 @@ public:
     drain();
   }
 
+  // The walk (listing folders and deciding about them) and the judging of the
+  // files it finds (globs, names, the index) run on two threads: the walk on
+  // the calling one, hand-offs in batches. `walk()` walks; files reach the
+  // judge until it returns.
+  template <typename Walk> void walk_and_judge(const Walk& walk) {
+    std::exception_ptr judge_error;
+    std::thread judge([&] {
+      try {
+        judge_batches();
+      } catch (...) {
+        judge_error = std::current_exception();
+        drop_batches();
+      }
+    });
+    try {
+      walk();
+    } catch (...) {
+      end_batches();
+      judge.join();
+      throw;
+    }
+    end_batches();
+    judge.join();
+    if (judge_error) {
+      std::rethrow_exception(judge_error);
+    }
+  }
+
   Index take() {
     judge_contents();
+    for (auto& skipped : m_walk_skipped) {
+      m_index.skipped.push_back(std::move(skipped));
+    }
+    m_walk_skipped.clear();
     std::sort(m_index.skipped.begin(), m_index.skipped.end(),
               [](const SkippedPath& a, const SkippedPath& b) { return a.path < b.path; });
     return std::move(m_index);
@@ -262,8 +301,75 @@ private:
     return m_excluded.matches(key) || m_pruned.matches(key);
   }
 
+  using Batch = std::vector<std::pair<std::string, util::FileStat>>;
+
+  // What the walk skips (links, folders it does not enter, unreadable
+  // entries); the judge's own skips go straight into the index.
   void skip(std::string key, std::string reason) {
+    m_walk_skipped.push_back(SkippedPath{std::move(key), std::move(reason)});
+  }
+  void skip_file(std::string key, std::string reason) {
     m_index.skipped.push_back(SkippedPath{std::move(key), std::move(reason)});
+  }
+
+  // The walk found a regular file: queued for the judge.
+  void found_file(std::string key, const util::FileStat& stat) {
+    m_batch.emplace_back(std::move(key), stat);
+    if (m_batch.size() >= k_files_per_batch) {
+      hand_over();
+    }
+  }
+
+  void hand_over() {
+    if (m_batch.empty()) {
+      return;
+    }
+    {
+      const std::lock_guard<std::mutex> lock(m_mutex);
+      m_batches.push_back(std::move(m_batch));
+    }
+    m_batch = Batch();
+    m_batch.reserve(k_files_per_batch);
+    m_ready.notify_one();
+  }
+
+  void end_batches() {
+    hand_over();
+    {
+      const std::lock_guard<std::mutex> lock(m_mutex);
+      m_walk_done = true;
+    }
+    m_ready.notify_one();
+  }
+
+  void judge_batches() {
+    for (;;) {
+      Batch batch;
+      {
+        std::unique_lock<std::mutex> lock(m_mutex);
+        m_ready.wait(lock, [&] { return !m_batches.empty() || m_walk_done; });
+        if (m_batches.empty()) {
+          return;
+        }
+        batch = std::move(m_batches.front());
+        m_batches.pop_front();
+      }
+      for (auto& [key, stat] : batch) {
+        visit_file(std::move(key), stat);
+      }
+    }
+  }
+
+  // After the judge failed: the walk's batches are let go of as they come.
+  void drop_batches() {
+    for (;;) {
+      std::unique_lock<std::mutex> lock(m_mutex);
+      m_ready.wait(lock, [&] { return !m_batches.empty() || m_walk_done; });
+      if (m_batches.empty()) {
+        return;
+      }
+      m_batches.pop_front();
+    }
   }
 
   // Walks the queued folders (depth first) until none is left.
@@ -322,7 +428,7 @@ private:
       m_pending.push_back(Folder{std::move(key), path_of()});
       return;
     case util::FileType::regular:
-      visit_file(std::move(key), stat);
+      found_file(std::move(key), stat);
       return;
     case util::FileType::symlink:
     case util::FileType::reparse_point:
@@ -344,19 +450,19 @@ private:
     }
     const auto name = last_segment(key);
     if (is_credential_name(name)) {
-      skip(key, std::string(k_reason_credential));
+      skip_file(key, std::string(k_reason_credential));
       return;
     }
     if (m_never.file(key)) {
-      skip(key, std::string(k_reason_never_file));
+      skip_file(key, std::string(k_reason_never_file));
       return;
     }
     if (is_own_temp_name(name)) {
-      skip(key, std::string(k_reason_temp));
+      skip_file(key, std::string(k_reason_temp));
       return;
     }
     if (is_sqlite_name(name)) {
-      skip(key, std::string(k_reason_sqlite));
+      skip_file(key, std::string(k_reason_sqlite));
       return;
     }
     // Whether its first bytes must be read is decided when the walk is done
@@ -380,7 +486,7 @@ private:
         continue;
       }
       if (auto reason = content_reason(m_base / util::path_from_utf8(it->first), it->second.size)) {
-        skip(it->first, std::move(*reason));
+        skip_file(it->first, std::move(*reason));
         m_index.files.erase(it);
       }
     }
@@ -429,9 +535,18 @@ private:
   GlobSet m_pruned;
   NeverSyncFilter m_never;
   std::function<bool(const std::string&, std::uint64_t, std::int64_t)> m_known;
+  // The judge's (after the walk: the caller's).
   Index m_index;
   std::vector<std::map<std::string, FileState>::iterator> m_unjudged;  // indexed, contents not yet judged
+  // The walk's.
   std::vector<Folder> m_pending;
+  std::vector<SkippedPath> m_walk_skipped;
+  Batch m_batch;
+  // Between them.
+  std::mutex m_mutex;
+  std::condition_variable m_ready;
+  std::deque<Batch> m_batches;
+  bool m_walk_done = false;
 };
 
 } // namespace
@@ -476,9 +591,11 @@ Index scan_tree(const std::filesystem::path& base, const ScanOptions& options) {
   }
 
   Walker walker(base, options);
-  for (const auto* parts : kept) {
-    walker.scan_root(*parts);
-  }
+  walker.walk_and_judge([&] {
+    for (const auto* parts : kept) {
+      walker.scan_root(*parts);
+    }
+  });
   return walker.take();
 }
 

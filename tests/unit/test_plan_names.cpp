@@ -29,6 +29,35 @@ const std::string k_emoji = "\xF0\x9F\x98\x80";   // 😀: 4 bytes, 2 UTF-16 uni
 
 } // namespace
 
+TEST_CASE("names: the shortcut for plain paths never answers otherwise than the full check", "[plan]") {
+  // Random paths of the characters that matter: device stems, dots, spaces,
+  // forbidden and control characters, a UTF-8 letter, separators, at every
+  // length around the eight-byte steps.
+  const std::vector<std::string> pieces = {"con", "CoM1", "lpt", "aux", "nul", "prn", "a", "b", "x", "ab", "sessions",
+                                           ".", " ", "   ", "/", "//", ":", "?", "*", "|", "<", ">", "\"", "\\", "\t",
+                                           "\x7F", "\xC3\xA9", "-", "2026", ".json", ".tmp"};
+  std::uint64_t state = 12345;
+  const auto next = [&] {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return state >> 33U;
+  };
+  for (int i = 0; i < 20000; ++i) {
+    std::string path;
+    const auto count = 1 + next() % 12;
+    for (std::uint64_t k = 0; k < count; ++k) {
+      path += pieces[next() % pieces.size()];
+    }
+    INFO("path: " << path);
+    CHECK(unportable_reason(path).has_value() == detail::unportable_reason_in_full(path).has_value());
+  }
+  // Long plain paths around both limits.
+  for (std::size_t n = 200; n < 300; ++n) {
+    const std::string path = "dir/" + repeat("n", n - 4);
+    INFO("length " << n);
+    CHECK(unportable_reason(path).has_value() == detail::unportable_reason_in_full(path).has_value());
+  }
+}
+
 TEST_CASE("names: unportable_reason, one row per case", "[plan]") {
   const std::vector<Row> rows = {
     // Reserved device names, any case, with or without an extension.

@@ -230,6 +230,34 @@ TEST_CASE("name_collisions groups every spelling once, across both sides", "[pla
   CHECK(groups[1] == std::vector<std::string>{"x/CAF\xC3\x89", "x/cafe\xCC\x81", "x/caf\xC3\xA9"});  // byte order
 }
 
+TEST_CASE("name collisions are found wherever the folded letters fall in a long path", "[plan]") {
+  // The key is hashed eight ASCII bytes at a time until the first other
+  // byte: the same key must meet whichever way each path was taken.
+  for (std::size_t offset = 0; offset < 20; ++offset) {
+    INFO("offset " << offset);
+    const std::string upper(offset, 'Q');
+    const std::string lower(offset, 'q');
+    Index local;
+    Index cloud;
+    local.files["sessions/" + upper + "CAF\xC3\x89-Notes.md"] = st(1, 1);  // CAFÉ, NFC, upper case
+    cloud.files["sessions/" + lower + "cafe\xCC\x81-notes.md"] = st(1, 1);  // café, NFD
+    cloud.files["sessions/" + lower + "cafe-notes.md"] = st(1, 1);          // another name
+    local.files["Sessions/" + upper + "ABCDEFGHIJKLMNOPQRSTUVWXYZ.md"] = st(1, 1);
+    cloud.files["sessions/" + lower + "abcdefghijklmnopqrstuvwxyz.md"] = st(1, 1);
+    cloud.files["sessions/" + lower + "abcdefghijklmnopqrstuvwxyz.mdx"] = st(1, 1);
+    const auto groups = name_collisions(local, cloud);
+    REQUIRE(groups.size() == 2);
+    CHECK(groups[0].size() == 2);
+    CHECK(groups[1].size() == 2);
+    for (const auto& group : groups) {
+      for (const auto& path : group) {
+        CHECK(path.find("cafe-notes") == std::string::npos);
+        CHECK_FALSE(path.ends_with(".mdx"));
+      }
+    }
+  }
+}
+
 TEST_CASE("names that differ only in case or Unicode form are unsyncable; the rest syncs", "[plan]") {
   Index local;
   Index cloud;

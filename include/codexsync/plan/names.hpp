@@ -29,4 +29,10 @@ inline constexpr std::size_t k_max_portable_name = 255;
 // name on Windows (the device AUX, whatever follows a dot); rename it`.
 std::optional<std::string> unportable_reason(std::string_view path);
 
+namespace detail {
+// unportable_reason without its shortcut for plainly portable paths (for the
+// test that the shortcut never answers otherwise).
+std::optional<std::string> unportable_reason_in_full(std::string_view path);
+} // namespace detail
+
 } // namespace codexsync::plan
