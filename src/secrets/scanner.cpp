@@ -171,17 +171,16 @@ constexpr std::array<TokenRule, 14> k_token_rules{{
 bool starts_token(char c) { return c == 's' || c == 'A' || c == 'g' || c == 'x'; }
 
 // Characters a token cannot start right after: letters, digits, _ - +.
-bool is_token_inner(char c) {
-  static const auto k_table = [] {
-    std::array<bool, 256> table{};
-    for (int i = 0; i < 256; ++i) {
-      const auto ch = static_cast<char>(i);
-      table[static_cast<std::size_t>(i)] = is_alnum(ch) || ch == '_' || ch == '-' || ch == '+';
-    }
-    return table;
-  }();
-  return k_table[static_cast<unsigned char>(c)];
-}
+// (A table made at compile time: this is asked of every byte a run sends.)
+constexpr auto k_token_inner = [] {
+  std::array<bool, 256> table{};
+  for (int i = 0; i < 256; ++i) {
+    table[static_cast<std::size_t>(i)] = (i >= 'a' && i <= 'z') || (i >= 'A' && i <= 'Z') || (i >= '0' && i <= '9') ||
+                                         i == '_' || i == '-' || i == '+';
+  }
+  return table;
+}();
+inline bool is_token_inner(char c) { return k_token_inner[static_cast<unsigned char>(c)]; }
 
 struct Span {
   std::size_t begin = 0;
@@ -328,8 +327,26 @@ bool is_harmless_token_kind(std::string_view word) {
                        "reasoning", "completion", "prompt"});
 }
 
+// False for most keys at once: every credential key below holds "token",
+// "secret", "pass" or "key" in some case ("type", "text", "role" do not).
+bool may_be_credential_key(std::string_view key) {
+  for (std::size_t i = 0; i + 3 <= key.size(); ++i) {
+    const char a = lower(key[i]);
+    const char b = lower(key[i + 1]);
+    const char c = lower(key[i + 2]);
+    if ((a == 't' && b == 'o' && c == 'k') || (a == 's' && b == 'e' && c == 'c') || (a == 'p' && b == 'a' && c == 's') ||
+        (a == 'k' && b == 'e' && c == 'y')) {
+      return true;
+    }
+  }
+  return false;
+}
+
 // True when a value under this key would be a credential.
 bool is_credential_key(std::string_view key) {
+  if (!may_be_credential_key(key)) {
+    return false;
+  }
   const auto words = key_words(key);
   if (words.empty() || is_about_word(words.back())) {
     return false;

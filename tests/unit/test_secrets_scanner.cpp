@@ -110,6 +110,11 @@ TEST_CASE("each rule finds its kind of secret, once, on the right line, redacted
     {"YAML password", "db:\n  password: Tr0ub4dor-3xyzQ\n", "assignment", "Tr0ub4dor-3xyzQ",
      "password=****(15 chars)"},
     {"camelCase accessToken", "{\"accessToken\":\"" + k_random32 + "\"}", "assignment", k_random32, ""},
+    // Keys in other cases and spellings (a quick look at the key decides most keys).
+    {"header X-Api-Key", "X-Api-Key: " + k_random32 + "\n", "assignment", k_random32, "X-Api-Key=****(32 chars)"},
+    {"PascalCase ClientSecret", "ClientSecret = \"" + k_random40 + "\"\n", "assignment", k_random40, ""},
+    {"upper-case PASSPHRASE", "GPG_PASSPHRASE=" + k_random32 + "\n", "assignment", k_random32, ""},
+    {"REFRESH_TOKEN", "REFRESH_TOKEN=" + k_random40 + "\n", "assignment", k_random40, ""},
     {"escaped JSON inside a chat line",
      "{\"type\":\"function_call\",\"arguments\":\"{\\\"client_secret\\\": \\\"" + k_random32 + "\\\"}\"}\n",
      "assignment", k_random32, "client_secret=****(32 chars)"},
