@@ -345,7 +345,8 @@ RestoreReport apply_restore(const config::Config& cfg, const RestorePlan& plan, 
                        fmt::format("put back from snapshot {}", plan.snapshot));
       ++report.put_back;
       if (item->side == Side::cloud) {
-        put_in_cloud[item->path] = FileState{it->size, it->mtime_ns, util::Sha256Digest::from_hex(it->sha256)};
+        put_in_cloud[item->path] =
+          FileState{it->size, it->mtime_ns, util::Sha256Digest::from_hex(it->sha256)};
       }
     }
     folders.flush();  // every rename on disk before the delivery record and the journal say so

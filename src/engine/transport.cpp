@@ -55,7 +55,8 @@ bool hash_range(util::Sha256& hash, const std::filesystem::path& file, std::uint
 // not apply (no midstate, compare = "hash", a read failed): the whole cloud
 // copy is hashed then.
 std::optional<util::Sha256Digest> hash_as_fast_forward(const config::Config& cfg, const Prepared& p,
-                                                       const plan::Evidence& evidence, const std::string& path) {
+                                                       const plan::Evidence& evidence,
+                                                       const std::string& path) {
   const auto relation = evidence.relations.find(path);
   const auto* here = p.local.find(path);
   const auto* there = p.cloud.find(path);

@@ -453,7 +453,8 @@ TEST_CASE("a cloud copy whose time was rewritten but whose bytes are the same is
   Options options;
   options.conflict_policy = ConflictPolicy::prefer_newer_mtime;
   CHECK(hash_candidates(local, cloud, baseline, options) == std::vector<std::string>{"skills/a.md"});
-  cloud.files["skills/a.md"].sha256 = test::digest_of("v0");  // what the engine finds when it hashes the cloud side
+  // What the engine finds when it hashes the cloud side:
+  cloud.files["skills/a.md"].sha256 = test::digest_of("v0");
   const auto plan = make_plan(local, cloud, baseline, options);
   REQUIRE(plan.actions.size() == 1);
   CHECK(plan.actions[0].kind == ActionKind::copy_to_cloud);  // not "the cloud copy is newer"

@@ -53,7 +53,8 @@ std::string v1_text(const test::TempDir& dir, const nlohmann::json& files, const
 TEST_CASE("baseline: save then load gives the same entries", "[state]") {
   test::TempDir dir;
   Baseline baseline;
-  baseline["skills/a.md"] = BaselineEntry{FileState{3, 1'700'000'000'123'456'789, test::digest_of("ab")}, FileState{3, 5, {}}};
+  baseline["skills/a.md"] =
+    BaselineEntry{FileState{3, 1'700'000'000'123'456'789, test::digest_of("ab")}, FileState{3, 5, {}}};
   baseline["sessions/x.jsonl"] = BaselineEntry{std::nullopt, FileState{9, 7, test::digest_of("cd")}};
   save_baseline(file_in(dir), baseline);
   const auto loaded = load_baseline(file_in(dir));
@@ -414,7 +415,9 @@ TEST_CASE("resume points round-trip beside the baseline and a damaged file gives
     state.words[i] = static_cast<std::uint32_t>(0x01020304U * (i + 1));
   }
   const std::string sha(64, 'e');
-  ResumePoint chat{Side::cloud, *util::Sha256Digest::from_hex(sha), state, 2049, 1234567, 1000, 1767261600123456789, 3};
+  const auto digest = util::Sha256Digest::from_hex(sha);
+  REQUIRE(digest);
+  ResumePoint chat{Side::cloud, *digest, state, 2049, 1234567, 1000, 1767261600123456789, 3};
   ResumePoint odd{Side::local, test::digest_of("odd"), {}, 0, 1, 0, -5, 0};
   ResumePoints points{{"sessions/a.jsonl", chat}, {"odd\tname%\n.jsonl", odd}};
   save_resume_points(file, points);

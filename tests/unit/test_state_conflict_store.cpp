@@ -68,7 +68,8 @@ TEST_CASE("conflict store: keep, list and find give the kept bytes back", "[stat
   const auto kept =
       keep_conflict_loser(dir / "cloud", "machine-b", source, "sessions/2026/11/18/rollout-1.jsonl",
                           Side::cloud, "changed on both sides; conflict.policy = prefer_local",
-                          test::digest_of(content), *util::Sha256Digest::from_hex(std::string(64, 'e')), clock);
+                          test::digest_of(content), util::Sha256Digest::from_hex(std::string(64, 'e')),
+                          clock);
   CHECK(kept.machine == "machine-b");
   CHECK(kept.path == "sessions/2026/11/18/rollout-1.jsonl");
   CHECK(kept.loser_side == Side::cloud);

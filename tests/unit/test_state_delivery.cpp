@@ -47,7 +47,8 @@ DeliveryCheck check(const std::vector<DeliveryRecord>& records, const Index& clo
 std::string dom_dump(const DeliveryRecord& r, int indent = -1) {
   nlohmann::json files = nlohmann::json::object();
   for (const auto& [path, claim] : r.files) {
-    files[path] = {{"size", claim.size}, {"sha256", claim.sha256 ? claim.sha256->hex() : ""}, {"at", claim.at}};
+    const auto hash = claim.sha256 ? claim.sha256->hex() : std::string();  // "" while pending
+    files[path] = {{"size", claim.size}, {"sha256", hash}, {"at", claim.at}};
   }
   nlohmann::json deleted = nlohmann::json::object();
   for (const auto& [path, when] : r.deleted) {
@@ -329,7 +330,8 @@ TEST_CASE("delivery: a record of the wrong shape is a problem naming why, not a 
     {k_not_a_hash, [&](nlohmann::json& d) { d["files"][first_path]["sha256"] = upper_hex; }},
     {k_not_a_hash, [&](nlohmann::json& d) { d["files"][first_path]["sha256"] = test::hex_of("x") + "0"; }},
     {k_not_a_hash, [&](nlohmann::json& d) { d["files"][first_path]["sha256"] = std::string(64, '0'); }},
-    {k_not_a_hash, [&](nlohmann::json& d) { d["files"][first_path]["sha256"] = " " + test::hex_of("x").substr(1); }},
+    {k_not_a_hash, [&](nlohmann::json& d) { d["files"][first_path]["sha256"] = " " + upper_hex.substr(1); }},
+    {k_not_a_hash, [&](nlohmann::json& d) { d["files"][first_path]["sha256"] = test::hex_of("x") + "\n"; }},
     {"\"at\" of", [&](nlohmann::json& d) { d["deleted"][first_tomb]["at"] = true; }},
     {"unknown format", [](nlohmann::json& d) { d = nlohmann::json::array({d}); }},
     {"unknown format", [](nlohmann::json& d) { d = "laptop"; }},

@@ -45,9 +45,10 @@ TEST_CASE("Sha256Digest: from_hex refuses anything but 64 lower-case hex digits,
   const std::string good = k_abc;
   std::string upper = good;
   upper[0] = 'B';
+  const std::string with_nul = good.substr(0, 32) + std::string(1, '\0') + good.substr(33);
   for (const auto& text : {std::string(), good.substr(1), good + "0", good.substr(0, 63) + "g", upper,
-                           " " + good.substr(1), good.substr(1) + "\n", "+" + good.substr(1), "0x" + good.substr(2),
-                           good.substr(0, 32) + std::string(1, '\0') + good.substr(33), std::string(64, '0')}) {
+                           " " + good.substr(1), good.substr(1) + "\n", "+" + good.substr(1),
+                           "0x" + good.substr(2), with_nul, std::string(64, '0')}) {
     CAPTURE(text);
     CHECK_FALSE(Sha256Digest::from_hex(text));
   }

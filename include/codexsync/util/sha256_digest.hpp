@@ -45,7 +45,8 @@ public:
   constexpr OptionalSha256() = default;
   constexpr OptionalSha256(std::nullopt_t /*none*/) {}
   constexpr OptionalSha256(const Sha256Digest& digest) : m_digest(digest) {}
-  constexpr OptionalSha256(const std::optional<Sha256Digest>& digest) : m_digest(digest.value_or(Sha256Digest{})) {}
+  constexpr OptionalSha256(const std::optional<Sha256Digest>& digest)
+      : m_digest(digest.value_or(Sha256Digest{})) {}
 
   bool has_value() const { return !m_digest.is_zero(); }
   explicit operator bool() const { return has_value(); }
