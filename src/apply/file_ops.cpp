@@ -469,7 +469,7 @@ FileState copy_file_atomic(const fs::path& source, const fs::path& dest, const C
     resume->result = hash.midstate();
     resume->result_file = FileIdentity::of(*written);
   }
-  auto sha256 = hash.finish_hex();
+  const auto sha256 = hash.finish();
   fault_point("apply.copy.before_rename");
 
   const auto os_dest = os_path(dest);
@@ -506,7 +506,7 @@ FileState copy_file_atomic(const fs::path& source, const fs::path& dest, const C
       sync_dir(dir.parent_path()); // make the new folder's own entry durable
     }
   }
-  return FileState{written->size, written->mtime_ns, std::move(sha256)};
+  return FileState{written->size, written->mtime_ns, sha256};
 }
 
 void reload_fault_config() {

@@ -139,7 +139,7 @@ public:
 // What is at a destination path now.
 struct Current {
   std::optional<util::FileStat> stat;
-  std::string sha256; // when it is a regular file
+  util::OptionalSha256 sha256; // when it is a regular file
 };
 
 Current look_at(const fs::path& dest) {
@@ -160,7 +160,7 @@ Current look_at(const fs::path& dest) {
                     show(dest)));
   }
   current.sha256 = util::sha256_file(dest, ec);
-  if (current.sha256.empty()) {
+  if (!current.sha256) {
     throw RuntimeError(
         fmt::format("cannot read {}: {}; check its permissions and run again", show(dest), ec.message()));
   }
@@ -290,7 +290,7 @@ private:
       if (!current.stat) {
         doc["action"] = "put_back";
         what = fmt::format("Would write it to {} (nothing is there now).", show(dest));
-      } else if (current.sha256 == entry.sha256) {
+      } else if (current.sha256.matches(entry.sha256)) {
         doc["action"] = "unchanged";
         what = fmt::format("{} already holds this version: nothing to do.", show(dest));
       } else {
@@ -313,7 +313,7 @@ private:
                                               "conflicts restore", ctx.clock());
     refuse_links_on_the_way(root, entry.path);
     const auto current = look_at(dest);
-    if (current.stat && current.sha256 == entry.sha256) {
+    if (current.stat && current.sha256.matches(entry.sha256)) {
       doc["action"] = "unchanged";
       doc["restored"] = false;
       print(ctx, doc,
@@ -326,8 +326,8 @@ private:
       gate.check_now();
       const auto replaced = state::keep_conflict_loser(
           config::workspace_dir(cfg), cfg.identity.effective_machine_id, dest, entry.path, Side::local,
-          fmt::format("replaced by conflicts restore {}", entry.id), current.sha256, entry.sha256,
-          ctx.clock());
+          fmt::format("replaced by conflicts restore {}", entry.id), current.sha256,
+          util::Sha256Digest::from_hex(entry.sha256), ctx.clock());
       kept_as = replaced.id;
       expect = apply::Expect{apply::Expect::Kind::state,
                              FileState{current.stat->size, current.stat->mtime_ns, {}}};
@@ -359,11 +359,11 @@ private:
   static void write_verified(const state::ConflictEntry& entry, const fs::path& dest,
                              const apply::Expect& expect, const std::string& kept_as) {
     const auto written = apply::copy_file_atomic(entry.data_file, dest, expect);
-    if (written.sha256 != entry.sha256) {
+    if (!written.sha256.matches(entry.sha256)) {
       throw FailSafeError(
           fmt::format("{} does not hold the kept version of conflict {} after the copy (SHA-256 {}): "
                       "the entry changed while it was copied{}. Run again",
-                      show(dest), entry.id, written.sha256.value_or("?"),
+                      show(dest), entry.id, written.sha256 ? written.sha256->hex() : std::string("?"),
                       kept_as.empty() ? std::string()
                                       : fmt::format("; the version that was there is kept as "
                                                     "conflict {}",

@@ -25,7 +25,7 @@ nlohmann::json state_json(const std::optional<FileState>& s) {
   }
   nlohmann::json j{{"size", s->size}, {"mtime_ns", s->mtime_ns}, {"mtime", human_time(s->mtime_ns)}};
   if (s->sha256) {
-    j["sha256"] = *s->sha256;
+    j["sha256"] = s->sha256->hex();
   }
   return j;
 }

@@ -156,7 +156,7 @@ plan::Evidence gather_evidence(const config::Config& cfg, Index& local, Index& c
       if (*local_text == *cloud_text) {
         util::Sha256 hash;
         hash.update(*local_text);
-        l.sha256 = hash.finish_hex();
+        l.sha256 = hash.finish();
         c.sha256 = l.sha256;
         continue;
       }

@@ -57,7 +57,8 @@ RestoreItem put_back_item(const config::Config& cfg, const backup::SnapshotEntry
   }
   if (now && now->size == entry.size) {
     std::error_code ec;
-    if (util::sha256_file(file_on(cfg, entry.side, entry.path), ec) == entry.sha256 && !ec) {
+    const auto hash = util::sha256_file(file_on(cfg, entry.side, entry.path), ec);
+    if (hash && hash->matches(entry.sha256)) {
       item.step = RestoreStep::unchanged;
       item.reason = "already as in the snapshot";
       return item;
@@ -262,7 +263,7 @@ RestoreReport apply_restore(const config::Config& cfg, const RestorePlan& plan, 
     action.destination = item->side;
     action.existed = now.has_value();
     if (item->step == RestoreStep::put_back) {
-      action.new_state = FileState{item->size, item->mtime_ns, item->sha256};
+      action.new_state = FileState{item->size, item->mtime_ns, util::Sha256Digest::from_hex(item->sha256)};
     }
     record.actions.push_back(std::move(action));
   }
@@ -335,7 +336,7 @@ RestoreReport apply_restore(const config::Config& cfg, const RestorePlan& plan, 
       reader->extract(*it, extracted);  // verifies size and sha256
       const auto written = apply::copy_file_atomic(extracted, dest, {}, &folders);
       fs::remove(extracted, ec);
-      if (written.sha256 != it->sha256) {
+      if (!written.sha256.matches(it->sha256)) {
         throw FailSafeError(fmt::format("{} changed while it was restored; run the restore again",
                                         util::display_path(dest)));
       }
@@ -344,7 +345,8 @@ RestoreReport apply_restore(const config::Config& cfg, const RestorePlan& plan, 
                        fmt::format("put back from snapshot {}", plan.snapshot));
       ++report.put_back;
       if (item->side == Side::cloud) {
-        put_in_cloud[item->path] = FileState{it->size, it->mtime_ns, it->sha256};
+        put_in_cloud[item->path] =
+          FileState{it->size, it->mtime_ns, util::Sha256Digest::from_hex(it->sha256)};
       }
     }
     folders.flush();  // every rename on disk before the delivery record and the journal say so

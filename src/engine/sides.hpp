@@ -59,11 +59,11 @@ inline void fill_hash(const config::Config& cfg, const Baseline& baseline, Side 
     }
   }
   std::error_code ec;
-  auto hash = util::sha256_file(file_on(cfg, side, path), ec);
-  if (ec) {
+  const auto hash = util::sha256_file(file_on(cfg, side, path), ec);
+  if (!hash) {
     throw_unreadable(file_on(cfg, side, path), ec, why, "check its permissions");
   }
-  state.sha256 = std::move(hash);
+  state.sha256 = *hash;
 }
 
 // The file a resume point was made from.

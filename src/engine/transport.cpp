@@ -55,8 +55,9 @@ bool hash_range(util::Sha256& hash, const std::filesystem::path& file, std::uint
 // from this machine's own copy, never from the cloud's. nullopt when it does
 // not apply (no midstate, compare = "hash", a read failed): the whole cloud
 // copy is hashed then.
-std::optional<std::string> hash_as_fast_forward(const config::Config& cfg, const Prepared& p,
-                                                const plan::Evidence& evidence, const std::string& path) {
+std::optional<util::Sha256Digest> hash_as_fast_forward(const config::Config& cfg, const Prepared& p,
+                                                       const plan::Evidence& evidence,
+                                                       const std::string& path) {
   const auto relation = evidence.relations.find(path);
   const auto* here = p.local.find(path);
   const auto* there = p.cloud.find(path);
@@ -80,7 +81,7 @@ std::optional<std::string> hash_as_fast_forward(const config::Config& cfg, const
       !hash_range(*hash, file_on(cfg, Side::cloud, path), here->size, there->size - here->size)) {
     return std::nullopt;
   }
-  return hash->finish_hex();
+  return hash->finish();
 }
 
 struct OwnRecord {
@@ -125,7 +126,7 @@ bool withdraw_from(const config::Config& cfg, state::DeliveryRecord record, cons
   // Newer than any statement about these paths, vouching for nothing: a run
   // cut short leaves peers nothing to wait for.
   for (const auto& path : paths) {
-    record.files[path] = state::Claim{0, "", record.written};
+    record.files[path] = state::Claim{0, {}, record.written};
     record.deleted.erase(path);
   }
   // A record that cannot be updated would make peers wait for what this run

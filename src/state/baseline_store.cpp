@@ -101,7 +101,11 @@ std::optional<FileState> from_json(const nlohmann::json& j) {
   s.size = j["size"].get<std::uint64_t>();
   s.mtime_ns = j["mtime_ns"].get<std::int64_t>();
   if (j.contains("sha256") && j["sha256"].is_string()) {
-    s.sha256 = j["sha256"].get<std::string>();
+    const auto digest = util::Sha256Digest::from_hex(j["sha256"].get<std::string>());
+    if (!digest) {
+      throw std::invalid_argument("malformed file state");
+    }
+    s.sha256 = *digest;
   }
   return s;
 }
@@ -213,16 +217,8 @@ bool parse_number(std::string_view text, Number& out) {
   return ec == std::errc() && ptr == end && !text.empty();
 }
 
-bool is_hash(std::string_view text) {
-  for (const char c : text) {
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
-      return false;
-    }
-  }
-  return !text.empty();
-}
-
-// "-", "<size>:<mtime_ns>" or "<size>:<mtime_ns>:<sha256>"; false when malformed.
+// "-", "<size>:<mtime_ns>" or "<size>:<mtime_ns>:<sha256>"; false when malformed
+// (a hash that is not 64 lower-case hex digits included: util::Sha256Digest::from_hex).
 bool parse_side(std::string_view text, std::optional<FileState>& out) {
   if (text == "-") {
     out.reset();
@@ -239,11 +235,11 @@ bool parse_side(std::string_view text, std::optional<FileState>& out) {
   auto rest = text.substr(colon + 1);
   const auto second = rest.find(':');
   if (second != std::string_view::npos) {
-    const auto hash = rest.substr(second + 1);
-    if (!is_hash(hash)) {
+    const auto hash = util::Sha256Digest::from_hex(rest.substr(second + 1));
+    if (!hash) {
       return false;
     }
-    s.sha256 = std::string(hash);
+    s.sha256 = *hash;
     rest = rest.substr(0, second);
   }
   if (!parse_number(rest, s.mtime_ns)) {
@@ -384,7 +380,6 @@ void append_path(std::string& out, std::string_view path) {
   out.append(path.substr(from));
 }
 
-// A hash that is not lower-case hex is left out (the file is hashed again).
 void append_side(std::string& out, const std::optional<FileState>& side) {
   if (!side) {
     out.push_back('-');
@@ -393,9 +388,9 @@ void append_side(std::string& out, const std::optional<FileState>& side) {
   append_number(out, side->size);
   out.push_back(':');
   append_number(out, side->mtime_ns);
-  if (side->sha256 && is_hash(*side->sha256)) {
+  if (side->sha256) {
     out.push_back(':');
-    out.append(*side->sha256);
+    side->sha256->append_hex(out);
   }
 }
 
@@ -555,9 +550,10 @@ std::optional<ResumePoint> parse_resume_line(std::string_view line, std::string&
   }
   auto unescaped = unescape_path(fields[0]);
   const auto state = util::parse_midstate(fields[3]);
+  const auto hash = util::Sha256Digest::from_hex(fields[2]);
   ResumePoint point;
-  if (!unescaped || (fields[1] != "local" && fields[1] != "cloud") || fields[2].size() != 64 || !is_hash(fields[2]) ||
-      !state || !parse_number(fields[5], point.resumes)) {
+  if (!unescaped || (fields[1] != "local" && fields[1] != "cloud") || !hash || !state ||
+      !parse_number(fields[5], point.resumes)) {
     return std::nullopt;
   }
   const auto file = fields[4];
@@ -570,7 +566,7 @@ std::optional<ResumePoint> parse_resume_line(std::string_view line, std::string&
     return std::nullopt;
   }
   point.side = fields[1] == "local" ? Side::local : Side::cloud;
-  point.sha256 = std::string(fields[2]);
+  point.sha256 = *hash;
   point.state = *state;
   path = std::move(*unescaped);
   return point;
@@ -620,7 +616,7 @@ void save_resume_points(const BaselineFile& file, const ResumePoints& points) {
     line.push_back('\t');
     line.append(side_name(point.side));
     line.push_back('\t');
-    line.append(point.sha256);
+    point.sha256.append_hex(line);
     line.push_back('\t');
     line.append(util::to_text(point.state));
     line.push_back('\t');

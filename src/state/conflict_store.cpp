@@ -296,8 +296,8 @@ fs::path conflict_store_dir(const fs::path& workspace) { return workspace / "con
 ConflictEntry keep_conflict_loser(const fs::path& workspace, const std::string& machine, const fs::path& file,
                                   const std::string& relative_path, Side loser_side,
                                   const std::string& reason,
-                                  const std::optional<std::string>& expected_sha256,
-                                  const std::optional<std::string>& winner_sha256, const util::Clock& clock) {
+                                  const util::OptionalSha256& expected_sha256,
+                                  const util::OptionalSha256& winner_sha256, const util::Clock& clock) {
   if (const auto problem = component_problem(machine); !problem.empty() || machine.front() == '.') {
     throw RuntimeError(
         fmt::format("cannot keep a conflict's losing version: the machine id \"{}\" cannot name a "
@@ -354,14 +354,14 @@ ConflictEntry keep_conflict_loser(const fs::path& workspace, const std::string& 
   } catch (const RuntimeError& e) {
     throw RuntimeError(fmt::format("{}: {}", where, e.what()));
   }
-  if (expected_sha256 && kept.sha256 != *expected_sha256) {
+  if (expected_sha256 && kept.sha256 != expected_sha256) {
     throw FailSafeError(
         fmt::format("{}: {} is not the version that lost (SHA-256 {} instead of {}); it changed "
                     "since it was looked at. Nothing was kept or replaced; run again",
-                    where, show(file), *kept.sha256, *expected_sha256));
+                    where, show(file), kept.sha256->hex(), expected_sha256->hex()));
   }
   const auto reread = util::sha256_file(copy, ec);
-  if (reread.empty() || reread != *kept.sha256) {
+  if (!reread || kept.sha256 != *reread) {
     throw FailSafeError(
         fmt::format("{}: the copy does not read back as written ({}); check the disk of {} and run "
                     "again",
@@ -374,11 +374,13 @@ ConflictEntry keep_conflict_loser(const fs::path& workspace, const std::string& 
   entry.path = relative_path;
   entry.loser_side = loser_side;
   entry.size = kept.size;
-  entry.sha256 = *kept.sha256;
+  entry.sha256 = kept.sha256->hex();
   entry.mtime_ns = kept.mtime_ns;
   entry.kept_at = util::utc_timestamp(now);
   entry.reason = reason;
-  entry.winner_sha256 = winner_sha256;
+  if (winner_sha256) {
+    entry.winner_sha256 = winner_sha256->hex();
+  }
   util::write_file_atomic(temp / std::string(k_conflict_entry_file), to_json(entry, name).dump(2) + "\n", ec);
   if (ec) {
     throw RuntimeError(fmt::format("{}: cannot write its entry.json: {}; check free space and run again",
@@ -526,14 +528,14 @@ void verify_conflict(const ConflictEntry& entry) {
                     stat->size, entry.size));
   }
   const auto sha = util::sha256_file(entry.data_file, ec);
-  if (sha.empty()) {
+  if (!sha) {
     throw FailSafeError(fmt::format("{} cannot be read ({}); nothing was written", where, ec.message()));
   }
-  if (sha != entry.sha256) {
+  if (!sha->matches(entry.sha256)) {
     throw FailSafeError(
         fmt::format("{} does not hold the kept bytes (SHA-256 {} instead of {}): it is damaged; "
                     "nothing was written",
-                    where, sha, entry.sha256));
+                    where, sha->hex(), entry.sha256));
   }
 }
 

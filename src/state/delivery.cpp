@@ -140,8 +140,11 @@ std::string render(const DeliveryRecord& r) {
     if (append_path_key(out, path, first)) {
       out.append(R"({"at":)");
       append_json_string(out, claim.at);
-      out.append(R"(,"sha256":)");
-      append_json_string(out, claim.sha256);
+      out.append(R"(,"sha256":")");
+      if (claim.sha256) {
+        claim.sha256->append_hex(out);
+      }
+      out.push_back('"');
       out.append(R"(,"size":)");
       append_number(out, claim.size);
       out.push_back('}');
@@ -343,7 +346,12 @@ private:
       m_claim.size = m_number;
       m_has_size = true;
     } else if (m_key == "sha256" && text) {
-      m_claim.sha256 = *m_text;
+      // "" is a pending claim; anything else must be a hash.
+      const auto digest = util::Sha256Digest::from_hex(*m_text);
+      if (!digest && !m_text->empty()) {
+        return fail(fmt::format(R"("sha256" of "{}" in "files" is not 64 lower-case hex digits)", m_path));
+      }
+      m_claim.sha256 = digest;
       m_has_sha256 = true;
     } else if (m_key == "at" && text) {
       m_claim.at = *m_text;

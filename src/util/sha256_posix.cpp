@@ -18,17 +18,6 @@ namespace {
 
 constexpr std::size_t k_file_chunk = std::size_t{1024} * 1024;
 
-std::string to_hex(const unsigned char* bytes, std::size_t size) {
-  static constexpr char k_digits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(size * 2);
-  for (std::size_t i = 0; i < size; ++i) {
-    out.push_back(k_digits[bytes[i] >> 4U]);
-    out.push_back(k_digits[bytes[i] & 0xfU]);
-  }
-  return out;
-}
-
 // Closes a descriptor on every path out of a scope.
 class FdGuard {
 public:
@@ -68,17 +57,18 @@ void Sha256::update(const void* data, std::size_t size) {
   }
 }
 
-std::string Sha256::finish_hex() {
+Sha256Digest Sha256::finish() {
   if (!m_impl) {
-    throw std::logic_error("Sha256::finish_hex on a finished or moved-from hash");
+    throw std::logic_error("Sha256::finish on a finished or moved-from hash");
   }
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  const int ok = SHA256_Final(digest, &m_impl->ctx);
+  static_assert(SHA256_DIGEST_LENGTH == Sha256Digest::k_size);
+  Sha256Digest digest;
+  const int ok = SHA256_Final(digest.bytes.data(), &m_impl->ctx);
   m_impl.reset();
   if (ok != 1) {
     throw RuntimeError("OpenSSL failed to finish a SHA-256 hash");
   }
-  return to_hex(digest, sizeof digest);
+  return digest;
 }
 
 std::optional<Sha256Midstate> Sha256::midstate() const {
@@ -111,7 +101,7 @@ std::optional<Sha256> Sha256::resume(const Sha256Midstate& state) {
   return hash;
 }
 
-std::string sha256_file(const std::filesystem::path& path, std::error_code& ec) {
+std::optional<Sha256Digest> sha256_file(const std::filesystem::path& path, std::error_code& ec) {
   ec.clear();
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
@@ -135,7 +125,7 @@ std::string sha256_file(const std::filesystem::path& path, std::error_code& ec) 
     }
     hash.update(buffer.data(), static_cast<std::size_t>(got));
   }
-  return hash.finish_hex();
+  return hash.finish();
 }
 
 } // namespace codexsync::util

@@ -19,7 +19,7 @@ namespace codexsync::util {
 namespace {
 
 constexpr std::size_t k_file_chunk = std::size_t{1024} * 1024;
-constexpr ULONG k_digest_size = 32;
+constexpr ULONG k_digest_size = Sha256Digest::k_size;
 
 bool nt_success(NTSTATUS status) { return status >= 0; }
 
@@ -37,17 +37,6 @@ BCRYPT_ALG_HANDLE sha256_provider() {
     throw RuntimeError("Windows CNG could not open its SHA-256 provider (BCryptOpenAlgorithmProvider)");
   }
   return provider;
-}
-
-std::string to_hex(const unsigned char* bytes, std::size_t size) {
-  static constexpr char k_digits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(size * 2);
-  for (std::size_t i = 0; i < size; ++i) {
-    out.push_back(k_digits[bytes[i] >> 4U]);
-    out.push_back(k_digits[bytes[i] & 0xfU]);
-  }
-  return out;
 }
 
 // Closes a handle on every path out of a scope.
@@ -101,17 +90,17 @@ void Sha256::update(const void* data, std::size_t size) {
   }
 }
 
-std::string Sha256::finish_hex() {
+Sha256Digest Sha256::finish() {
   if (!m_impl) {
-    throw std::logic_error("Sha256::finish_hex on a finished or moved-from hash");
+    throw std::logic_error("Sha256::finish on a finished or moved-from hash");
   }
-  UCHAR digest[k_digest_size];
-  const NTSTATUS status = BCryptFinishHash(m_impl->hash, digest, k_digest_size, 0);
+  Sha256Digest digest;
+  const NTSTATUS status = BCryptFinishHash(m_impl->hash, digest.bytes.data(), k_digest_size, 0);
   m_impl.reset();
   if (!nt_success(status)) {
     throw RuntimeError("Windows CNG failed to finish a SHA-256 hash (BCryptFinishHash)");
   }
-  return to_hex(digest, k_digest_size);
+  return digest;
 }
 
 // CNG keeps its state to itself: no midstate, no resume (callers read the
@@ -120,7 +109,7 @@ std::optional<Sha256Midstate> Sha256::midstate() const { return std::nullopt; }
 
 std::optional<Sha256> Sha256::resume(const Sha256Midstate& /*state*/) { return std::nullopt; }
 
-std::string sha256_file(const std::filesystem::path& path, std::error_code& ec) {
+std::optional<Sha256Digest> sha256_file(const std::filesystem::path& path, std::error_code& ec) {
   ec.clear();
   const HANDLE handle =
       CreateFileW(os_long_path(path).c_str(), GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, nullptr,
@@ -143,7 +132,7 @@ std::string sha256_file(const std::filesystem::path& path, std::error_code& ec) 
     }
     hash.update(buffer.data(), got);
   }
-  return hash.finish_hex();
+  return hash.finish();
 }
 
 } // namespace codexsync::util

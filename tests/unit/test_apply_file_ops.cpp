@@ -212,7 +212,7 @@ TEST_CASE("copy_file_atomic copies content and mtime and returns the sha256", "[
   CHECK(read_text(dest) == "abc");
   CHECK(state.size == 3);
   REQUIRE(state.sha256);
-  CHECK(*state.sha256 == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  CHECK(state.sha256->hex() == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
   CHECK(mtime_of(dest) == k_some_mtime_ns);
   CHECK(state.mtime_ns == mtime_of(dest));
   CHECK(names_in(dir / "out/deep/er") == std::vector<std::string>{"a.txt"});
@@ -226,13 +226,13 @@ TEST_CASE("copy_file_atomic copies a file of several buffers and an empty file e
   const auto state = apply::copy_file_atomic(source, dir / "copy/big.bin");
   CHECK(read_text(dir / "copy/big.bin") == content);
   CHECK(state.size == content.size());
-  CHECK(state.sha256 == codexsync::util::sha256_hex(content));
+  CHECK(state.sha256->hex() == codexsync::util::sha256_hex(content));
 
   const auto empty = dir.write("empty.txt", "");
   const auto empty_state = apply::copy_file_atomic(empty, dir / "copy/empty.txt");
   CHECK(fs::exists(dir / "copy/empty.txt"));
   CHECK(fs::file_size(dir / "copy/empty.txt") == 0);
-  CHECK(empty_state.sha256 == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  CHECK(empty_state.sha256->hex() == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
   CHECK(temps_in(dir / "copy").empty());
 }
 

@@ -142,7 +142,7 @@ TEST_CASE("append_copy_atomic copies only the tail and hashes the whole result",
   CHECK(result.size == new_text.size());
   util::Sha256 hash;
   hash.update(new_text);
-  CHECK(result.sha256 == hash.finish_hex());
+  CHECK(result.sha256 == hash.finish());
   CHECK(state_of(dest).mtime_ns == state_of(source).mtime_ns);
 }
 
@@ -191,7 +191,7 @@ TEST_CASE("append_copy_atomic hashes only the new bytes from a midstate and hand
     return;
   }
   CHECK(first.result->bytes == old_text.size() / 64 * 64);
-  CHECK(copied.sha256 == util::sha256_hex(old_text));
+  CHECK(copied.sha256->hex() == util::sha256_hex(old_text));
   CHECK(first.result_file == identity_of(dest));
 
   apply::HashResume resume;
@@ -200,7 +200,7 @@ TEST_CASE("append_copy_atomic hashes only the new bytes from a midstate and hand
   const auto result = fast_forward(source, dest, old_text.size(), resume, buffered);
   CHECK(resume.used_from);
   CHECK(read_text(dest) == old_text + tail);
-  CHECK(result.sha256 == util::sha256_hex(old_text + tail));
+  CHECK(result.sha256->hex() == util::sha256_hex(old_text + tail));
   // The next midstate resumes to the same digest.
   REQUIRE(resume.result);
   CHECK(resume.result->bytes == (old_text + tail).size() / 64 * 64);
@@ -218,7 +218,7 @@ TEST_CASE("append_copy_atomic hashes only the new bytes from a midstate and hand
   other.from_file = first.result_file;
   const auto whole = fast_forward(source, dest2, old_text.size(), other, buffered);
   CHECK_FALSE(other.used_from);
-  CHECK(whole.sha256 == util::sha256_hex(old_text + tail));
+  CHECK(whole.sha256->hex() == util::sha256_hex(old_text + tail));
 
   // The midstate really stands for the old bytes: a wrong one for the right
   // file (which a resume point's check value and the resume cap guard
@@ -231,7 +231,7 @@ TEST_CASE("append_copy_atomic hashes only the new bytes from a midstate and hand
   const auto skewed = fast_forward(source, dest3, old_text.size(), wrong, buffered);
   CHECK(wrong.used_from);
   CHECK(read_text(dest3) == old_text + tail);
-  CHECK(skewed.sha256 != util::sha256_hex(old_text + tail));
+  CHECK(skewed.sha256->hex() != util::sha256_hex(old_text + tail));
 }
 
 TEST_CASE("append_copy_atomic refuses a destination that changed since the plan", "[engine][apply]") {

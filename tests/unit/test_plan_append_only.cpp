@@ -1,4 +1,5 @@
 #include "support/catch.hpp"
+#include "support/hashes.hpp"
 
 #include <codexsync/plan/plan.hpp>
 
@@ -16,8 +17,9 @@ constexpr std::int64_t k_s = 1'000'000'000;
 const std::string k_chat = "sessions/2026/11/24/rollout-1.jsonl";
 const std::string k_history = "history.jsonl";
 
+// `hash`: a label for test::digest_of.
 FileState st(std::uint64_t size, std::int64_t seconds, std::optional<std::string> hash = std::nullopt) {
-  return FileState{size, seconds * k_s, std::move(hash)};
+  return FileState{size, seconds * k_s, hash ? util::OptionalSha256(test::digest_of(*hash)) : std::nullopt};
 }
 
 struct Row {

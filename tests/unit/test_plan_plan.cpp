@@ -1,4 +1,5 @@
 #include "support/catch.hpp"
+#include "support/hashes.hpp"
 
 #include <codexsync/plan/plan.hpp>
 
@@ -13,9 +14,9 @@ namespace {
 
 constexpr std::int64_t k_s = 1'000'000'000;
 
-// A file state: size, mtime in seconds, optional hash.
+// A file state: size, mtime in seconds, optional hash (a label for test::digest_of).
 FileState st(std::uint64_t size, std::int64_t seconds, std::optional<std::string> hash = std::nullopt) {
-  return FileState{size, seconds * k_s, std::move(hash)};
+  return FileState{size, seconds * k_s, hash ? util::OptionalSha256(test::digest_of(*hash)) : std::nullopt};
 }
 
 struct Row {
@@ -323,8 +324,8 @@ TEST_CASE("hash candidates: two edits that look alike are compared by content", 
   const Baseline baseline{{"skills/a.md", BaselineEntry{st(6, 100), st(6, 100)}}};
   CHECK(hash_candidates(local, cloud, baseline, Options{}) == std::vector<std::string>{"skills/a.md"});
   // With the hashes filled in and differing, it is a conflict, not "in sync".
-  local.files["skills/a.md"].sha256 = "aa";
-  cloud.files["skills/a.md"].sha256 = "bb";
+  local.files["skills/a.md"].sha256 = test::digest_of("aa");
+  cloud.files["skills/a.md"].sha256 = test::digest_of("bb");
   const auto plan = make_plan(local, cloud, baseline, Options{});
   REQUIRE(plan.actions.size() == 1);
   CHECK(plan.actions[0].kind == ActionKind::conflict);
@@ -390,7 +391,7 @@ TEST_CASE("next_baseline: in-sync paths, applied copies and deletions, kept entr
   applied.deleted.insert("deleted");
   const auto next = next_baseline(local, cloud, old, plan, applied);
   CHECK(next.at("in-sync").local->size == 1);
-  CHECK(next.at("copied").cloud->sha256 == "hh");
+  CHECK(next.at("copied").cloud->sha256 == test::digest_of("hh"));
   CHECK(next.at("conflict").local->size == 9);  // old entry kept: the difference stays visible
   CHECK(next.count("deleted") == 0);
   CHECK(next.count("gone-both") == 0);
@@ -411,11 +412,11 @@ TEST_CASE("next_baseline keeps a recorded hash while size and mtime are unchange
                {"rehashed", BaselineEntry{st(3, 3, "old"), st(3, 3, "old")}}};
   const auto plan = make_plan(local, cloud, old, Options{});
   const auto next = next_baseline(local, cloud, old, plan, Applied{});
-  CHECK(next.at("same").local->sha256 == "l1");  // the hash cache: computed once per change
-  CHECK(next.at("same").cloud->sha256 == "c1");
+  CHECK(next.at("same").local->sha256 == test::digest_of("l1"));  // the hash cache: computed once per change
+  CHECK(next.at("same").cloud->sha256 == test::digest_of("c1"));
   CHECK_FALSE(next.at("grown").local->sha256.has_value());  // other size: the old hash says nothing
   CHECK_FALSE(next.at("grown").cloud->sha256.has_value());  // other mtime: neither
-  CHECK(next.at("rehashed").local->sha256 == "new");        // a hash read this run wins
+  CHECK(next.at("rehashed").local->sha256 == test::digest_of("new"));  // a hash read this run wins
   CHECK(next == next_baseline(local, cloud, next, plan, Applied{}));  // stable: a no-op run rewrites nothing
   CHECK(baseline_unchanged(local, cloud, next, plan, Applied{}));
   CHECK_FALSE(baseline_unchanged(local, cloud, old, plan, Applied{}));  // "grown" and "rehashed" changed
@@ -480,7 +481,8 @@ TEST_CASE("a cloud copy whose time was rewritten but whose bytes are the same is
   Options options;
   options.conflict_policy = ConflictPolicy::prefer_newer_mtime;
   CHECK(hash_candidates(local, cloud, baseline, options) == std::vector<std::string>{"skills/a.md"});
-  cloud.files["skills/a.md"].sha256 = "v0";  // what the engine finds when it hashes the cloud side
+  // What the engine finds when it hashes the cloud side:
+  cloud.files["skills/a.md"].sha256 = test::digest_of("v0");
   const auto plan = make_plan(local, cloud, baseline, options);
   REQUIRE(plan.actions.size() == 1);
   CHECK(plan.actions[0].kind == ActionKind::copy_to_cloud);  // not "the cloud copy is newer"

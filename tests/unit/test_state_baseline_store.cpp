@@ -1,10 +1,16 @@
 #include "support/catch.hpp"
+#include "support/hashes.hpp"
 #include "support/temp_dir.hpp"
 
 #include <codexsync/state/baseline_store.hpp>
 #include <codexsync/util/fs.hpp>
 
 #include <nlohmann/json.hpp>
+
+#include <cctype>
+#include <string>
+#include <utility>
+#include <vector>
 
 using namespace codexsync;
 using namespace codexsync::state;
@@ -47,15 +53,16 @@ std::string v1_text(const test::TempDir& dir, const nlohmann::json& files, const
 TEST_CASE("baseline: save then load gives the same entries", "[state]") {
   test::TempDir dir;
   Baseline baseline;
-  baseline["skills/a.md"] = BaselineEntry{FileState{3, 1'700'000'000'123'456'789, "ab"}, FileState{3, 5, {}}};
-  baseline["sessions/x.jsonl"] = BaselineEntry{std::nullopt, FileState{9, 7, "cd"}};
+  baseline["skills/a.md"] =
+    BaselineEntry{FileState{3, 1'700'000'000'123'456'789, test::digest_of("ab")}, FileState{3, 5, {}}};
+  baseline["sessions/x.jsonl"] = BaselineEntry{std::nullopt, FileState{9, 7, test::digest_of("cd")}};
   save_baseline(file_in(dir), baseline);
   const auto loaded = load_baseline(file_in(dir));
   REQUIRE(loaded.usable);
   REQUIRE(loaded.baseline.size() == 2);
   const auto& a = loaded.baseline.at("skills/a.md");
   CHECK(a.local->mtime_ns == 1'700'000'000'123'456'789);
-  CHECK(a.local->sha256 == "ab");
+  CHECK(a.local->sha256 == test::digest_of("ab"));
   CHECK_FALSE(a.cloud->sha256.has_value());
   CHECK_FALSE(loaded.baseline.at("sessions/x.jsonl").local.has_value());
 }
@@ -139,7 +146,7 @@ TEST_CASE("install id: two first runs at once agree on one id", "[state]") {
 
 TEST_CASE("baseline: awkward names, absent sides and missing hashes survive a round trip", "[state]") {
   test::TempDir dir;
-  const std::string hash(64, 'f');
+  const auto hash = test::digest_of("f");
   Baseline baseline;
   baseline["tab\there"] = BaselineEntry{FileState{1, 2, hash}, std::nullopt};
   baseline["new\nline and\r\nCRLF"] = BaselineEntry{std::nullopt, FileState{3, 4, {}}};
@@ -172,7 +179,7 @@ TEST_CASE("baseline: awkward names, absent sides and missing hashes survive a ro
 TEST_CASE("baseline v2: a header line, one sorted line per path with escapes, an end line", "[state]") {
   test::TempDir dir;
   Baseline baseline;
-  baseline["b\tc"] = BaselineEntry{FileState{1, 2, "ab12"}, std::nullopt};
+  baseline["b\tc"] = BaselineEntry{FileState{1, 2, test::digest_of("b")}, std::nullopt};
   baseline["a%\n"] = BaselineEntry{std::nullopt, FileState{3, -4, {}}};
   baseline["nothing"] = BaselineEntry{};  // neither side: written, read back as never synced
   save_baseline(file_in(dir, "machine-a", "install-1"), baseline);
@@ -186,7 +193,7 @@ TEST_CASE("baseline v2: a header line, one sorted line per path with escapes, an
   CHECK(head.at("cloud_root") == util::display_path(dir / "cloud"));
   CHECK(head.at("count") == 3);
   CHECK(text.substr(newline + 1) == "a%25%0A\t-\t3:-4\n"
-                                    "b%09c\t1:2:ab12\t-\n"
+                                    "b%09c\t1:2:" + test::hex_of("b") + "\t-\n"
                                     "nothing\t-\t-\n"
                                     "end 3\n");
   const auto loaded = load_baseline(file_in(dir, "machine-a", "install-1"));
@@ -197,7 +204,7 @@ TEST_CASE("baseline v2: a header line, one sorted line per path with escapes, an
 
 TEST_CASE("baseline v2: a file cut short or added to is damaged, so a first sync", "[state]") {
   test::TempDir dir;
-  const auto entries = std::string("a\t1:2\t1:2\n") + "b\t3:4:ab\t-\n";
+  const auto entries = std::string("a\t1:2\t1:2\n") + "b\t3:4:" + test::hex_of("b") + "\t-\n";
   const auto damaged = [&](const std::string& text) {
     dir.write("state/baseline.json", text);
     const auto loaded = load_baseline(file_in(dir));
@@ -241,7 +248,7 @@ TEST_CASE("baseline v2: a malformed line drops that path only", "[state]") {
                             "bad-escape%g0\t1:2\t-\n"
                             "\t1:2\t-\n"
                             "\n"
-                            "good%25too\t-\t5:6:0a\n";
+                            "good%25too\t-\t5:6:" + test::hex_of("0a") + "\n";
   dir.write("state/baseline.json", v2_header(dir, 14) + lines + "end 14\n");
   const auto loaded = load_baseline(file_in(dir));
   REQUIRE(loaded.usable);
@@ -249,17 +256,78 @@ TEST_CASE("baseline v2: a malformed line drops that path only", "[state]") {
   CHECK(loaded.baseline.size() == 2);
   CHECK(loaded.baseline.count("good") == 1);
   REQUIRE(loaded.baseline.count("good%too") == 1);
-  CHECK(loaded.baseline.at("good%too").cloud->sha256 == "0a");
+  CHECK(loaded.baseline.at("good%too").cloud->sha256 == test::digest_of("0a"));
+}
+
+TEST_CASE("baseline v2: a hash that is not 64 lower-case hex digits makes its line malformed", "[state]") {
+  // A hand-edited or damaged hash is never taken for another one, nor cut
+  // or padded: its path reads as never synced, like any malformed line.
+  test::TempDir dir;
+  const auto good = test::hex_of("good");
+  std::string upper = good;
+  for (auto& c : upper) {
+    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  }
+  const std::vector<std::pair<std::string, std::string>> bad{
+    {"short", "ab"},
+    {"one-digit-less", good.substr(1)},
+    {"one-digit-more", good + "0"},
+    {"upper-case", upper},
+    {"not-hex", good.substr(0, 63) + "g"},
+    {"spaced", " " + good.substr(1)},
+    {"zeros", std::string(64, '0')},
+  };
+  std::string lines = "control\t1:2:" + good + "\t1:2:" + good + "\n";
+  for (const auto& [name, hash] : bad) {
+    lines += "local-" + name + "\t1:2:" + hash + "\t1:2:" + good + "\n";
+    lines += "cloud-" + name + "\t1:2:" + good + "\t1:2:" + hash + "\n";
+  }
+  const auto count = 1 + 2 * bad.size();
+  dir.write("state/baseline.json",
+            v2_header(dir, count) + lines + "end " + std::to_string(count) + "\n");
+  const auto loaded = load_baseline(file_in(dir));
+  REQUIRE(loaded.usable);
+  CHECK(loaded.note.empty());
+  CHECK(loaded.baseline.size() == 1);
+  REQUIRE(loaded.baseline.count("control") == 1);
+  CHECK(loaded.baseline.at("control").local->sha256 == test::digest_of("good"));
+  CHECK(loaded.baseline.at("control").cloud->sha256 == test::digest_of("good"));
+
+  // Written back as it was read: the same hex text.
+  save_baseline(file_in(dir), loaded.baseline);
+  CHECK_THAT(test::read_text(dir / "state/baseline.json"),
+             CS_CONTAINS("\ncontrol\t1:2:" + good + "\t1:2:" + good + "\nend 1\n"));
+}
+
+TEST_CASE("resume points: a line whose hash is not 64 lower-case hex digits is dropped", "[state]") {
+  // Even with a check value that matches (written by hand, or by a bug).
+  test::TempDir dir;
+  const auto file = file_in(dir);
+  util::Sha256Midstate state;
+  state.bytes = 64;
+  const auto points_with = [&](const std::string& hash) {
+    const auto line = "a.jsonl\tlocal\t" + hash + "\t" + util::to_text(state) + "\t1:2:3:4\t0";
+    dir.write("state/baseline.resume.txt",
+              "codexsync-resume-v2\n" + line + "\t" + util::sha256_hex(line).substr(0, 16) + "\nend 1\n");
+    return load_resume_points(file);
+  };
+  const auto good = points_with(test::hex_of("a"));
+  REQUIRE(good.size() == 1);
+  CHECK(good.at("a.jsonl").sha256 == test::digest_of("a"));
+  CHECK(points_with("ab").empty());
+  CHECK(points_with(std::string(64, 'A')).empty());
+  CHECK(points_with(std::string(64, '0')).empty());
+  CHECK(points_with(test::hex_of("a") + "0").empty());
 }
 
 TEST_CASE("baseline v2: CRLF line endings are read as LF", "[state]") {
   test::TempDir dir;
   auto header = v2_header(dir, 1);
   header.insert(header.size() - 1, "\r");
-  dir.write("state/baseline.json", header + "a\t1:2:ab\t-\r\nend 1\r\n");
+  dir.write("state/baseline.json", header + "a\t1:2:" + test::hex_of("ab") + "\t-\r\nend 1\r\n");
   const auto loaded = load_baseline(file_in(dir));
   REQUIRE(loaded.usable);
-  CHECK(loaded.baseline.at("a").local->sha256 == "ab");
+  CHECK(loaded.baseline.at("a").local->sha256 == test::digest_of("ab"));
 }
 
 TEST_CASE("baseline v2: a foreign header gives the same notes as v1", "[state]") {
@@ -292,12 +360,13 @@ TEST_CASE("baseline v1: still read (an upgrade keeps its baseline); the next sav
      {{"local", {{"size", 10}, {"mtime_ns", 1'700'000'000'000'000'001}, {"sha256", std::string(64, 'a')}}},
       {"cloud", {{"size", 10}, {"mtime_ns", 1'700'000'000'000'000'002}}}}},
     {"only-cloud\ttab", {{"local", nullptr}, {"cloud", {{"size", 3}, {"mtime_ns", 4}}}}},
-    {"bad", {{"local", {{"size", "x"}}}, {"cloud", nullptr}}}};
+    {"bad", {{"local", {{"size", "x"}}}, {"cloud", nullptr}}},
+    {"bad-hash", {{"local", {{"size", 1}, {"mtime_ns", 2}, {"sha256", "ab"}}}, {"cloud", nullptr}}}};
   dir.write("state/baseline.json", v1_text(dir, files, "machine-a", "install-1"));
   auto loaded = load_baseline(file_in(dir, "machine-a", "install-1"));
   REQUIRE(loaded.usable);
   REQUIRE(loaded.baseline.size() == 2);
-  CHECK(loaded.baseline.at("sessions/a b.jsonl").local->sha256 == std::string(64, 'a'));
+  CHECK(loaded.baseline.at("sessions/a b.jsonl").local->sha256->hex() == std::string(64, 'a'));
   CHECK(loaded.baseline.at("sessions/a b.jsonl").cloud->mtime_ns == 1'700'000'000'000'000'002);
   CHECK_FALSE(loaded.baseline.at("only-cloud\ttab").local);
 
@@ -321,7 +390,7 @@ TEST_CASE("baseline v1: still read (an upgrade keeps its baseline); the next sav
 TEST_CASE("baseline v2: more than one read chunk of lines", "[state]") {
   test::TempDir dir;
   Baseline baseline;
-  const std::string hash(64, 'c');
+  const auto hash = test::digest_of("c");
   for (int i = 0; i < 20000; ++i) {
     baseline["sessions/" + std::to_string(i) + std::string(40, 'x') + ".jsonl"] =
       BaselineEntry{FileState{static_cast<std::uint64_t>(i), i, hash}, FileState{static_cast<std::uint64_t>(i), i, hash}};
@@ -346,8 +415,10 @@ TEST_CASE("resume points round-trip beside the baseline and a damaged file gives
     state.words[i] = static_cast<std::uint32_t>(0x01020304U * (i + 1));
   }
   const std::string sha(64, 'e');
-  ResumePoint chat{Side::cloud, sha, state, 2049, 1234567, 1000, 1767261600123456789, 3};
-  ResumePoint odd{Side::local, std::string(64, '0'), {}, 0, 1, 0, -5, 0};
+  const auto digest = util::Sha256Digest::from_hex(sha);
+  REQUIRE(digest);
+  ResumePoint chat{Side::cloud, *digest, state, 2049, 1234567, 1000, 1767261600123456789, 3};
+  ResumePoint odd{Side::local, test::digest_of("odd"), {}, 0, 1, 0, -5, 0};
   ResumePoints points{{"sessions/a.jsonl", chat}, {"odd\tname%\n.jsonl", odd}};
   save_resume_points(file, points);
   CHECK(load_resume_points(file) == points);

@@ -1,4 +1,5 @@
 #include "support/catch.hpp"
+#include "support/hashes.hpp"
 #include "support/platform.hpp"
 #include "support/temp_dir.hpp"
 
@@ -33,7 +34,7 @@ std::string some_bytes(std::size_t size, char seed) {
 
 ConflictEntry keep(const test::TempDir& dir, const std::string& machine, const fs::path& file,
                    const std::string& relative, const util::Clock& clock,
-                   const std::optional<std::string>& expected = std::nullopt) {
+                   const util::OptionalSha256& expected = std::nullopt) {
   return keep_conflict_loser(dir / "cloud", machine, file, relative, Side::local, "changed on both sides",
                              expected, std::nullopt, clock);
 }
@@ -67,7 +68,8 @@ TEST_CASE("conflict store: keep, list and find give the kept bytes back", "[stat
   const auto kept =
       keep_conflict_loser(dir / "cloud", "machine-b", source, "sessions/2026/11/18/rollout-1.jsonl",
                           Side::cloud, "changed on both sides; conflict.policy = prefer_local",
-                          util::sha256_hex(content), std::string(64, 'e'), clock);
+                          test::digest_of(content), util::Sha256Digest::from_hex(std::string(64, 'e')),
+                          clock);
   CHECK(kept.machine == "machine-b");
   CHECK(kept.path == "sessions/2026/11/18/rollout-1.jsonl");
   CHECK(kept.loser_side == Side::cloud);
@@ -278,7 +280,7 @@ TEST_CASE("conflict store: a SHA-256 other than expected throws and leaves nothi
   dir.mkdir("cloud");
   util::ManualClock clock(k_start);
   const auto file = dir.write("agent/a.jsonl", "changed since the plan");
-  CHECK_THROWS_AS(keep(dir, "machine-a", file, "a.jsonl", clock, util::sha256_hex("what the plan saw")),
+  CHECK_THROWS_AS(keep(dir, "machine-a", file, "a.jsonl", clock, test::digest_of("what the plan saw")),
                   FailSafeError);
   CHECK(list_conflicts(dir / "cloud").empty());
   CHECK(read_conflict_store(dir / "cloud").damaged.empty());

@@ -1,4 +1,5 @@
 #include "support/catch.hpp"
+#include "support/hashes.hpp"
 #include "support/temp_dir.hpp"
 
 #include <codexsync/state/delivery.hpp>
@@ -7,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cctype>
 #include <fstream>
 
 using namespace codexsync;
@@ -24,8 +26,14 @@ DeliveryRecord record(const std::string& machine) {
   return r;
 }
 
+// `sha`: a label for test::digest_of.
 FileState fs_of(std::uint64_t size, std::optional<std::string> sha = std::nullopt) {
-  return FileState{size, 1, std::move(sha)};
+  return FileState{size, 1, sha ? util::OptionalSha256(test::digest_of(*sha)) : std::nullopt};
+}
+
+// A claim of the content test::digest_of(`label`); "" for a pending one.
+Claim claim(std::uint64_t size, const std::string& label, std::string when) {
+  return Claim{size, label.empty() ? util::OptionalSha256() : test::digest_of(label), std::move(when)};
 }
 
 DeliveryCheck check(const std::vector<DeliveryRecord>& records, const Index& cloud,
@@ -39,7 +47,8 @@ DeliveryCheck check(const std::vector<DeliveryRecord>& records, const Index& clo
 std::string dom_dump(const DeliveryRecord& r, int indent = -1) {
   nlohmann::json files = nlohmann::json::object();
   for (const auto& [path, claim] : r.files) {
-    files[path] = {{"size", claim.size}, {"sha256", claim.sha256}, {"at", claim.at}};
+    const auto hash = claim.sha256 ? claim.sha256->hex() : std::string();  // "" while pending
+    files[path] = {{"size", claim.size}, {"sha256", hash}, {"at", claim.at}};
   }
   nlohmann::json deleted = nlohmann::json::object();
   for (const auto& [path, when] : r.deleted) {
@@ -57,11 +66,11 @@ DeliveryRecord awkward_record() {
   r.generation = 18'446'744'073'709'551'615ULL;
   r.run = "20260101-000000-\"quoted\"";
   r.written = at(0);
-  r.files[R"(quotes "x" and back\slash.md)"] = Claim{10, std::string(64, 'a'), at(1)};
-  r.files["tab\tnew\nline\rcr\bbs\fff"] = Claim{0, std::string(64, 'b'), at(2)};
-  r.files[std::string("nul\0and\x01\x1f\x7f", 10)] = Claim{1, "c", at(3)};
-  r.files["caf\xC3\xA9/\xE6\x97\xA5\xE6\x9C\xAC/\xF0\x9F\x98\x80 emoji.md"] = Claim{2, "d", at(4)};
-  r.files["slash/and spaces /%25"] = Claim{3, "", at(5)};  // a pending claim
+  r.files[R"(quotes "x" and back\slash.md)"] = claim(10, std::string(64, 'a'), at(1));
+  r.files["tab\tnew\nline\rcr\bbs\fff"] = claim(0, std::string(64, 'b'), at(2));
+  r.files[std::string("nul\0and\x01\x1f\x7f", 10)] = claim(1, "c", at(3));
+  r.files["caf\xC3\xA9/\xE6\x97\xA5\xE6\x9C\xAC/\xF0\x9F\x98\x80 emoji.md"] = claim(2, "d", at(4));
+  r.files["slash/and spaces /%25"] = claim(3, "", at(5));  // a pending claim
   r.deleted[R"(gone "too"\)"] = at(6);
   r.deleted["\xE2\x82\xAC"] = at(7);
   return r;
@@ -81,12 +90,12 @@ void check_same(const DeliveryRecord& a, const DeliveryRecord& b) {
 TEST_CASE("delivery: the newest statement about a path wins; ties keep both", "[state]") {
   auto a = record("a");
   auto b = record("b");
-  a.files["x"] = Claim{1, "h1", at(10)};
-  b.files["x"] = Claim{2, "h2", at(20)};
+  a.files["x"] = claim(1, "h1", at(10));
+  b.files["x"] = claim(2, "h2", at(20));
   a.deleted["y"] = at(30);
-  b.files["y"] = Claim{3, "h3", at(20)};
-  a.files["z"] = Claim{4, "h4", at(5)};
-  b.files["z"] = Claim{5, "h5", at(5)};
+  b.files["y"] = claim(3, "h3", at(20));
+  a.files["z"] = claim(4, "h4", at(5));
+  b.files["z"] = claim(5, "h5", at(5));
   const auto s = newest_statements({a, b});
   REQUIRE(s.at("x").size() == 1);
   CHECK(s.at("x")[0].machine == "b");
@@ -97,23 +106,23 @@ TEST_CASE("delivery: the newest statement about a path wins; ties keep both", "[
 
 TEST_CASE("delivery: what the mirror must hold (table)", "[state]") {
   auto peer = record("peer");
-  peer.files["same"] = Claim{3, "aaa", at(1)};
-  peer.files["missing"] = Claim{3, "aaa", at(1)};
-  peer.files["smaller"] = Claim{9, "aaa", at(1)};
-  peer.files["other"] = Claim{3, "aaa", at(1)};
-  peer.files["unhashed"] = Claim{3, "aaa", at(1)};
-  peer.files["out/x"] = Claim{3, "aaa", at(1)};       // outside this machine's roots
-  peer.files["filtered"] = Claim{3, "aaa", at(1)};    // there, but not scanned here
-  peer.files["evicted"] = Claim{3, "aaa", at(1)};     // an iCloud placeholder stands in
+  peer.files["same"] = claim(3, "aaa", at(1));
+  peer.files["missing"] = claim(3, "aaa", at(1));
+  peer.files["smaller"] = claim(9, "aaa", at(1));
+  peer.files["other"] = claim(3, "aaa", at(1));
+  peer.files["unhashed"] = claim(3, "aaa", at(1));
+  peer.files["out/x"] = claim(3, "aaa", at(1));       // outside this machine's roots
+  peer.files["filtered"] = claim(3, "aaa", at(1));    // there, but not scanned here
+  peer.files["evicted"] = claim(3, "aaa", at(1));     // an iCloud placeholder stands in
   peer.deleted["gone"] = at(1);
   peer.deleted["lingering"] = at(1);
-  peer.files["mine-later"] = Claim{3, "aaa", at(1)};
-  peer.files["mine-matches"] = Claim{3, "aaa", at(1)};
-  peer.files["in-flux"] = Claim{3, "aaa", at(1)};
+  peer.files["mine-later"] = claim(3, "aaa", at(1));
+  peer.files["mine-matches"] = claim(3, "aaa", at(1));
+  peer.files["in-flux"] = claim(3, "aaa", at(1));
   auto me = record("me");
-  me.files["mine-later"] = Claim{4, "bbb", at(2)};    // this machine wrote it last; the mirror lost it
-  me.files["mine-matches"] = Claim{4, "bbb", at(2)};  // and here it still holds it
-  me.files["in-flux"] = Claim{0, "", at(2)};          // a run of this machine was writing it (pending)
+  me.files["mine-later"] = claim(4, "bbb", at(2));    // this machine wrote it last; the mirror lost it
+  me.files["mine-matches"] = claim(4, "bbb", at(2));  // and here it still holds it
+  me.files["in-flux"] = claim(0, "", at(2));          // a run of this machine was writing it (pending)
   Index cloud;
   cloud.files["same"] = fs_of(3, "aaa");
   cloud.files["smaller"] = fs_of(4, "aaa");
@@ -140,7 +149,7 @@ TEST_CASE("delivery: what the mirror must hold (table)", "[state]") {
 TEST_CASE("delivery: a tie between a claim and a tombstone accepts either", "[state]") {
   auto a = record("a");
   auto b = record("b");
-  a.files["x"] = Claim{3, "aaa", at(1)};
+  a.files["x"] = claim(3, "aaa", at(1));
   b.deleted["x"] = at(1);
   CHECK(check({a, b}, Index{}).undelivered.empty());
   Index cloud;
@@ -151,9 +160,9 @@ TEST_CASE("delivery: a tie between a claim and a tombstone accepts either", "[st
 TEST_CASE("delivery: the next record claims writes, tombstones deletions, drops what no longer holds", "[state]") {
   auto previous = record("me");
   previous.generation = 4;
-  previous.files["kept"] = Claim{3, "aaa", at(1)};
-  previous.files["overwritten-by-peer"] = Claim{3, "aaa", at(1)};
-  previous.files["now-deleted"] = Claim{3, "aaa", at(1)};
+  previous.files["kept"] = claim(3, "aaa", at(1));
+  previous.files["overwritten-by-peer"] = claim(3, "aaa", at(1));
+  previous.files["now-deleted"] = claim(3, "aaa", at(1));
   previous.deleted["recreated"] = at(1);
   previous.deleted["old"] = at(-200 * 86400);
   previous.deleted["recent"] = at(-10 * 86400);
@@ -169,7 +178,7 @@ TEST_CASE("delivery: the next record claims writes, tombstones deletions, drops 
   CHECK(next.files.count("kept") == 1);
   CHECK(next.files.at("kept").at == at(1));
   CHECK(next.files.count("overwritten-by-peer") == 0);
-  CHECK(next.files.at("new") == Claim{7, "nnn", at(0)});
+  CHECK(next.files.at("new") == claim(7, "nnn", at(0)));
   CHECK(next.files.count("unknown-hash") == 0);
   CHECK(next.files.count("now-deleted") == 0);
   CHECK(next.deleted.at("now-deleted") == at(0));
@@ -185,7 +194,7 @@ TEST_CASE("delivery: records round-trip; a damaged or misnamed one is a problem,
   r.generation = 3;
   r.run = "j1";
   r.written = at(0);
-  r.files["sessions/a.jsonl"] = Claim{10, "abc", at(0)};
+  r.files["sessions/a.jsonl"] = claim(10, "abc", at(0));
   r.deleted["skills/x.md"] = at(0);
   write_delivery_record(dir, r);
   {
@@ -289,6 +298,11 @@ TEST_CASE("delivery: a record of the wrong shape is a problem naming why, not a 
   const auto good = nlohmann::json::parse(dom_dump(awkward_record()));
   const auto first_path = good["files"].begin().key();
   const auto first_tomb = good["deleted"].begin().key();
+  const std::string k_not_a_hash = R"(" in "files" is not 64 lower-case hex digits)";
+  std::string upper_hex = test::hex_of("x");
+  for (auto& c : upper_hex) {
+    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  }
   const std::vector<std::pair<std::string, std::function<void(nlohmann::json&)>>> mutations{
     {"unknown format", [](nlohmann::json& d) { d["format"] = "codexsync-delivery-v9"; }},
     {"unknown format", [](nlohmann::json& d) { d.erase("format"); }},
@@ -310,6 +324,14 @@ TEST_CASE("delivery: a record of the wrong shape is a problem naming why, not a 
     {"\"size\" of", [&](nlohmann::json& d) { d["files"][first_path]["size"] = 1.5; }},
     {"\"size\" of", [&](nlohmann::json& d) { d["files"][first_path]["size"] = -3; }},
     {"\"sha256\" of", [&](nlohmann::json& d) { d["files"][first_path]["sha256"] = nlohmann::json::object(); }},
+    // A hash is 64 lower-case hex digits ("" is a pending claim): anything
+    // else is damage, never compared as text nor cut to fit.
+    {k_not_a_hash, [&](nlohmann::json& d) { d["files"][first_path]["sha256"] = "abc"; }},
+    {k_not_a_hash, [&](nlohmann::json& d) { d["files"][first_path]["sha256"] = upper_hex; }},
+    {k_not_a_hash, [&](nlohmann::json& d) { d["files"][first_path]["sha256"] = test::hex_of("x") + "0"; }},
+    {k_not_a_hash, [&](nlohmann::json& d) { d["files"][first_path]["sha256"] = std::string(64, '0'); }},
+    {k_not_a_hash, [&](nlohmann::json& d) { d["files"][first_path]["sha256"] = " " + upper_hex.substr(1); }},
+    {k_not_a_hash, [&](nlohmann::json& d) { d["files"][first_path]["sha256"] = test::hex_of("x") + "\n"; }},
     {"\"at\" of", [&](nlohmann::json& d) { d["deleted"][first_tomb]["at"] = true; }},
     {"unknown format", [](nlohmann::json& d) { d = nlohmann::json::array({d}); }},
     {"unknown format", [](nlohmann::json& d) { d = "laptop"; }},
@@ -343,9 +365,9 @@ TEST_CASE("delivery: a path that is not UTF-8 is left out of the record, which s
   test::TempDir tmp;
   const auto dir = delivery_dir(tmp.path(), "");
   auto r = record("laptop");
-  r.files["ok"] = Claim{1, "a", at(0)};
-  r.files["bad\xFF"] = Claim{1, "a", at(0)};
-  r.files["zz-ok"] = Claim{2, "b", at(0)};
+  r.files["ok"] = claim(1, "a", at(0));
+  r.files["bad\xFF"] = claim(1, "a", at(0));
+  r.files["zz-ok"] = claim(2, "b", at(0));
   r.deleted["bad\xC3"] = at(0);
   r.deleted["gone"] = at(0);
   write_delivery_record(dir, r);

@@ -22,15 +22,14 @@ namespace {
 
 constexpr int k_paths = 100'000;
 
-std::string fake_hash(unsigned i) {
-  static constexpr char k_hex[] = "0123456789abcdef";
-  std::string out(64, '0');
+util::Sha256Digest fake_hash(unsigned i) {
+  util::Sha256Digest out;
   std::uint64_t x = i * 2'654'435'761ULL + 1;
-  for (auto& c : out) {
+  for (auto& byte : out.bytes) {
     x ^= x << 13U;
     x ^= x >> 7U;
     x ^= x << 17U;
-    c = k_hex[x & 15U];
+    byte = static_cast<std::uint8_t>(x & 0xffU);
   }
   return out;
 }

@@ -19,6 +19,12 @@ constexpr const char* k_abc = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb
 // 1 MiB (1,048,576 bytes) of 'a', as computed by `sha256sum`.
 constexpr const char* k_mib_of_a = "9bc1b2a288b26af7257a36277ae3816a7d4f16e89c1e7e77d0a5c48bad62b360";
 
+// The file's digest as hex, or "(failed)" (ec says why).
+std::string file_hex(const std::filesystem::path& path, std::error_code& ec) {
+  const auto digest = sha256_file(path, ec);
+  return digest ? digest->hex() : std::string("(failed)");
+}
+
 // Bytes 0..255 repeated 4097 times, then "xyz": just over the 1 MiB read chunk.
 std::string chunk_crossing_content() {
   std::string out;
@@ -57,6 +63,17 @@ TEST_CASE("Sha256 fed in uneven pieces equals the one-shot digest", "[util]") {
   CHECK(hash.finish_hex() == k_mib_of_a);
 }
 
+TEST_CASE("Sha256::finish gives the digest that finish_hex spells", "[util]") {
+  Sha256 hash;
+  hash.update("abc");
+  const auto digest = hash.finish();
+  CHECK(digest.hex() == k_abc);
+  CHECK(digest.bytes[0] == 0xbaU);
+  CHECK(digest.bytes[31] == 0xadU);
+  CHECK(Sha256Digest::from_hex(k_abc) == digest);
+  CHECK_THROWS_AS(hash.finish(), std::logic_error);
+}
+
 TEST_CASE("Sha256 is spent after finish_hex and can be moved", "[util]") {
   Sha256 first;
   first.update("ab");
@@ -75,24 +92,24 @@ TEST_CASE("sha256_file hashes whole files across read chunks", "[util]") {
   TempDir dir;
   const auto content = chunk_crossing_content();
   std::error_code ec;
-  CHECK(sha256_file(dir.write("big.bin", content), ec) ==
+  CHECK(file_hex(dir.write("big.bin", content), ec) ==
         "ecdee9d20fd956ff8c50f58208c0ff96b7897b5d8e96e2db7c30410c7b91605e");
   CHECK_FALSE(ec);
-  CHECK(sha256_file(dir.write("abc.txt", "abc"), ec) == k_abc);
+  CHECK(file_hex(dir.write("abc.txt", "abc"), ec) == k_abc);
   CHECK_FALSE(ec);
-  CHECK(sha256_file(dir.write("empty.txt", ""), ec) == k_empty);
+  CHECK(file_hex(dir.write("empty.txt", ""), ec) == k_empty);
   CHECK_FALSE(ec);
 }
 
 TEST_CASE("sha256_file reports a missing file or a folder through ec", "[util]") {
   TempDir dir;
   std::error_code ec;
-  CHECK(sha256_file(dir / "missing.txt", ec).empty());
+  CHECK_FALSE(sha256_file(dir / "missing.txt", ec));
   CHECK(ec == std::errc::no_such_file_or_directory);
 
   dir.mkdir("folder");
   ec.clear();
-  CHECK(sha256_file(dir / "folder", ec).empty());
+  CHECK_FALSE(sha256_file(dir / "folder", ec));
   CHECK(ec);
 }
 

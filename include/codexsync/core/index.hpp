@@ -1,5 +1,7 @@
 #pragma once
 
+#include <codexsync/util/sha256_digest.hpp>
+
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -22,7 +24,7 @@ constexpr Side other(Side side) { return side == Side::local ? Side::cloud : Sid
 struct FileState {
   std::uint64_t size = 0;
   std::int64_t mtime_ns = 0;           // since the Unix epoch
-  std::optional<std::string> sha256;   // lower-case hex, when known
+  util::OptionalSha256 sha256;         // the content's SHA-256, when known
 
   // Same size and mtime within `tolerance_ns`; hashes, when both are known, must agree too.
   bool same_as(const FileState& other, std::int64_t tolerance_ns) const;

@@ -62,7 +62,7 @@ void save_baseline(const BaselineFile& file, const Baseline& baseline);
 // again, so a wrong point cannot outlive a few runs.
 struct ResumePoint {
   Side side = Side::local;
-  std::string sha256;
+  util::Sha256Digest sha256;
   util::Sha256Midstate state;
   std::uint64_t device = 0;
   std::uint64_t inode = 0;

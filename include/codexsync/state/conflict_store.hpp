@@ -70,8 +70,8 @@ std::filesystem::path conflict_store_dir(const std::filesystem::path& workspace)
 ConflictEntry keep_conflict_loser(const std::filesystem::path& workspace, const std::string& machine,
                                   const std::filesystem::path& file, const std::string& relative_path,
                                   Side loser_side, const std::string& reason,
-                                  const std::optional<std::string>& expected_sha256,
-                                  const std::optional<std::string>& winner_sha256, const util::Clock& clock);
+                                  const util::OptionalSha256& expected_sha256,
+                                  const util::OptionalSha256& winner_sha256, const util::Clock& clock);
 
 // Every entry folder of every machine below `workspace`: whole entries
 // (entry.json valid, data file present with its recorded size; not hashed)

@@ -24,13 +24,13 @@ namespace codexsync::state {
 
 struct Claim {
   std::uint64_t size = 0;
-  std::string sha256;  // lower-case hex; "" while pending
-  std::string at;      // UTC (util::utc_timestamp) by the writer's clock
+  util::OptionalSha256 sha256;  // none while pending (written as "")
+  std::string at;               // UTC (util::utc_timestamp) by the writer's clock
 
   // A claim withdrawn by a run about to rewrite the file: newer than what it
   // replaces, but vouching for nothing (a run cut short leaves peers nothing
   // to wait for, and no older statement resurfaces).
-  bool pending() const { return sha256.empty(); }
+  bool pending() const { return !sha256; }
   bool operator==(const Claim&) const = default;
 };
 

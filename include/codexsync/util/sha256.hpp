@@ -1,5 +1,7 @@
 #pragma once
 
+#include <codexsync/util/sha256_digest.hpp>
+
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -37,8 +39,10 @@ public:
 
   void update(const void* data, std::size_t size);
   void update(std::string_view data) { update(data.data(), data.size()); }
-  // Returns the digest as lower-case hex; the object is then spent.
-  std::string finish_hex();
+  // Returns the digest; the object is then spent.
+  Sha256Digest finish();
+  // finish() as 64 lower-case hex digits.
+  std::string finish_hex() { return finish().hex(); }
 
   // The state after the whole blocks fed so far (the bytes of a last, partial
   // block are not in it). nullopt where the OS's hash cannot tell (Windows'
@@ -56,7 +60,7 @@ private:
 // Returns the lower-case hex SHA-256 of `data`.
 std::string sha256_hex(std::string_view data);
 
-// Hashes a whole file in 1 MiB chunks. Returns "" and sets `ec` on failure.
-std::string sha256_file(const std::filesystem::path& path, std::error_code& ec);
+// Hashes a whole file in 1 MiB chunks. Returns nullopt and sets `ec` on failure.
+std::optional<Sha256Digest> sha256_file(const std::filesystem::path& path, std::error_code& ec);
 
 } // namespace codexsync::util
