@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <cstdint>
+#include <cstring>
 
 namespace codexsync::scan {
 namespace {
@@ -247,11 +249,34 @@ std::optional<Match> classify_name(std::string_view dir, std::string_view name,
   return host_copy(dir, name, exists, hosts);
 }
 
+// The position of the last '/' in `path`, or npos; eight bytes at a time
+// from the end (names are long, folders few).
+std::size_t last_slash(std::string_view path) {
+  constexpr std::uint64_t k_ones = 0x0101010101010101ULL;
+  constexpr std::uint64_t k_highs = 0x8080808080808080ULL;
+  std::size_t end = path.size();
+  while (end >= 8) {
+    std::uint64_t word = 0;
+    std::memcpy(&word, path.data() + end - 8, 8);
+    const std::uint64_t x = word ^ ('/' * k_ones);
+    if (((x - k_ones) & ~x & k_highs) != 0) {
+      break;  // a '/' among these eight
+    }
+    end -= 8;
+  }
+  for (; end > 0; --end) {
+    if (path[end - 1] == '/') {
+      return end - 1;
+    }
+  }
+  return std::string_view::npos;
+}
+
 // The classification and whether it is only a guess from a sibling.
 std::optional<std::pair<Artefact, bool>> classify(std::string_view path,
                                                   const std::function<bool(std::string_view)>& exists,
                                                   const std::vector<std::string>& hosts) {
-  const auto slash = path.rfind('/');
+  const auto slash = last_slash(path);
   const auto dir = slash == std::string_view::npos ? std::string_view() : path.substr(0, slash + 1);
   const auto name = path.substr(dir.size());
   if (name.empty()) {

@@ -1,20 +1,26 @@
 #include <codexsync/util/sha256_digest.hpp>
 
+#include <array>
+#include <cstdint>
+
 namespace codexsync::util {
 namespace {
 
 constexpr char k_digits[] = "0123456789abcdef";
 
-// The value of a lower-case hex digit, or -1.
-int digit_value(char c) {
-  if (c >= '0' && c <= '9') {
-    return c - '0';
+// The value of each lower-case hex digit; 0xFF for every other byte. (A
+// table: a 100,000-path baseline holds 200,000 hashes to read.)
+constexpr auto k_digit_values = [] {
+  std::array<std::uint8_t, 256> table{};
+  table.fill(0xFF);
+  for (int c = '0'; c <= '9'; ++c) {
+    table[static_cast<std::size_t>(c)] = static_cast<std::uint8_t>(c - '0');
   }
-  if (c >= 'a' && c <= 'f') {
-    return c - 'a' + 10;
+  for (int c = 'a'; c <= 'f'; ++c) {
+    table[static_cast<std::size_t>(c)] = static_cast<std::uint8_t>(c - 'a' + 10);
   }
-  return -1;
-}
+  return table;
+}();
 
 } // namespace
 
@@ -23,13 +29,15 @@ std::optional<Sha256Digest> Sha256Digest::from_hex(std::string_view text) {
     return std::nullopt;
   }
   Sha256Digest digest;
+  std::uint8_t bad = 0;
   for (std::size_t i = 0; i < k_size; ++i) {
-    const int high = digit_value(text[2 * i]);
-    const int low = digit_value(text[2 * i + 1]);
-    if (high < 0 || low < 0) {
-      return std::nullopt;
-    }
-    digest.bytes[i] = static_cast<std::uint8_t>(high * 16 + low);
+    const auto high = k_digit_values[static_cast<unsigned char>(text[2 * i])];
+    const auto low = k_digit_values[static_cast<unsigned char>(text[2 * i + 1])];
+    bad |= static_cast<std::uint8_t>(high | low);  // 0xFF has the high bits no digit has
+    digest.bytes[i] = static_cast<std::uint8_t>((high << 4U) | (low & 0x0FU));
+  }
+  if ((bad & 0xF0U) != 0) {
+    return std::nullopt;
   }
   if (digest.is_zero()) {
     return std::nullopt;
