@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include <chrono>
+#include <exception>
 #include <ostream>
 #include <sstream>
 #include <thread>
@@ -121,8 +122,12 @@ private:
       engine::Prepared& prepared;
       bool keep;
       ~KeepUntilExit() {
-        if (keep) {
-          util::keep_until_exit(std::move(prepared));
+        if (keep && std::uncaught_exceptions() == 0) {
+          try {
+            util::keep_until_exit(std::move(prepared));
+          } catch (const std::exception&) {
+            // Freed as usual then.
+          }
         }
       }
     } const keep_until_exit{prepared, !m_all};

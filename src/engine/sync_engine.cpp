@@ -867,9 +867,36 @@ void rest_of_prepare(const config::Config& cfg, const PrepareOptions& options, P
                                          cfg.sync.max_delete_count);
 }
 
+// True when the agent's folder holds exactly the files the baseline saw
+// there, each with the size and mtime it saw.
+bool local_as_baseline(const Index& local, const Baseline& baseline) {
+  auto b = baseline.begin();
+  for (const auto& [path, state] : local.files) {
+    while (b != baseline.end() && !b->second.local) {
+      ++b;
+    }
+    if (b == baseline.end() || b->first != path || b->second.local->size != state.size ||
+        b->second.local->mtime_ns != state.mtime_ns) {
+      return false;
+    }
+    ++b;
+  }
+  while (b != baseline.end() && !b->second.local) {
+    ++b;
+  }
+  return b == baseline.end();
+}
+
 void prepare_into(const config::Config& cfg, const PrepareOptions& options, Prepared& p) {
   check_roots(cfg);
   scan_local_while(cfg, p, [&](const auto& loaded) { look(cfg, options, p, loaded); });
+  if (!p.mirror_walked && !local_as_baseline(p.local, p.baseline.baseline)) {
+    // Something changed here: the plan will not be empty, and a plan with
+    // anything in it is made from a listing of the whole mirror.
+    p.cloud = scan::scan_tree(cfg.paths.cloud_root_dir, scan_options(cfg, p, Side::cloud));
+    p.mirror_walked = true;
+    p.mirror_note.clear();
+  }
   refuse_unreadable(p.local, Side::local);
   refuse_unreadable(p.cloud, Side::cloud);
   rest_of_prepare(cfg, options, p);
@@ -878,21 +905,18 @@ void prepare_into(const config::Config& cfg, const PrepareOptions& options, Prep
 } // namespace
 
 Prepared prepare(const config::Config& cfg, const PrepareOptions& options) {
-  // A look that took the mirror as the baseline saw it and then failed (a
-  // file it expected there is gone or unreadable) looks again at the whole
-  // mirror: what the walk finds is what the run acts on.
+  // The shortcut (the mirror taken as the baseline saw it) is for the no-op
+  // only. A changed agent's folder lists the mirror at once (prepare_into); a
+  // plan with anything else in it (a file held, kept apart or unsyncable) is
+  // made again from a listing of the whole mirror, so what a run does or
+  // reports is never planned from the shortcut.
   {
     Prepared p;
-    try {
-      prepare_into(cfg, options, p);
+    prepare_into(cfg, options, p);
+    if (p.mirror_walked || p.plan.actions.empty()) {
       return p;
-    } catch (const std::exception& e) {
-      if (p.mirror_walked) {
-        throw;
-      }
-      detail::forget_settled_deliveries(p);
-      log::info("the cloud mirror is not as the last clean run left it; listing all of it", {{"why", e.what()}});
     }
+    log::debug("the plan is not empty: listing the whole cloud mirror before acting on it");
   }
   auto full = options;
   full.full_scan = true;

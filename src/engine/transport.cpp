@@ -369,6 +369,8 @@ std::string stamp_deliveries(const config::Config& cfg) {
     }
     scope += '\x1e';
   }
+  // And the program: another version may skip or take other files.
+  scope += CODEXSYNC_VERSION;
   scope += fmt::format("{} {} {} {} {} {} {}", static_cast<int>(cfg.sync.direction), static_cast<int>(cfg.sync.compare),
                        cfg.sync.time_tolerance_seconds, static_cast<int>(cfg.sync.equal_mtime_action),
                        static_cast<int>(cfg.sync.delete_policy), static_cast<int>(cfg.conflict.policy),
@@ -400,14 +402,14 @@ void decide_mirror_walk(const config::Config& cfg, const PrepareOptions& options
   p.mirror_note.clear();
   const auto remembered = read_remembered(p);
   p.last_mirror_walk = remembered ? remembered->walked : std::nullopt;
+  const auto& clock = options.clock != nullptr ? *options.clock : util::system_clock();
+  p.looked_at = unix_seconds(clock.now());
   if (options.full_scan || cfg.sync.full_scan_hours == 0 || options.accept_undelivered || p.adopting ||
       !p.baseline.usable || p.baseline.baseline.empty() || p.settled_stamp.empty() || !p.open_journals.empty() ||
       !remembered || remembered->stamp != p.settled_stamp || !p.last_mirror_walk) {
     return;  // a record changed (or none was remembered), or the run must look anyway
   }
-  const auto& clock = options.clock != nullptr ? *options.clock : util::system_clock();
-  const auto now = unix_seconds(clock.now());
-  const auto age = now - *p.last_mirror_walk;
+  const auto age = p.looked_at - *p.last_mirror_walk;
   // A clock put back by more than a minute says nothing about the age: walk.
   if (age < -60 || age >= cfg.sync.full_scan_hours * 3600) {
     return;
@@ -438,8 +440,21 @@ void remember_settled_deliveries(const config::Config& cfg, const Prepared& p, c
     forget_settled_deliveries(p);  // a peer's record changed while this run worked: the next run reads it
     return;
   }
-  // A run that took the mirror as the baseline saw it carries the last walk's time on.
-  const auto walked = p.mirror_walked ? std::optional<std::int64_t>(unix_seconds(clock.now())) : p.last_mirror_walk;
+  // The time of a walk is remembered only when the walk found the mirror
+  // exactly as the baseline saw it (nothing new or gone, no cloud client's
+  // files, nothing it skipped): else something there is still to be seen,
+  // and the next run walks it again. A run that took the mirror as the
+  // baseline saw it (a no-op: prepare() walks before any action) carries the
+  // last walk's time on.
+  (void)clock;
+  std::optional<std::int64_t> walked = p.last_mirror_walk;
+  if (p.mirror_walked) {
+    const bool cloud_artefacts = std::any_of(p.artefacts.begin(), p.artefacts.end(),
+                                             [](const scan::Artefact& a) { return a.side == Side::cloud; });
+    walked = p.cloud.skipped.empty() && !cloud_artefacts && mirror_as_baseline(p.cloud, p.baseline.baseline)
+               ? std::optional<std::int64_t>(p.looked_at)
+               : std::nullopt;
+  }
   auto text = stamp;
   if (walked) {
     text += fmt::format("{}{}\n", k_walked_line, *walked);

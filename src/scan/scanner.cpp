@@ -485,9 +485,12 @@ private:
       if (m_known && m_known(it->first, it->second.size, it->second.mtime_ns)) {
         continue;
       }
-      if (auto reason = content_reason(m_base / util::path_from_utf8(it->first), it->second.size)) {
+      bool gone = false;
+      if (auto reason = content_reason(m_base / util::path_from_utf8(it->first), it->second.size, gone)) {
         skip_file(it->first, std::move(*reason));
         m_index.files.erase(it);
+      } else if (gone) {
+        m_index.files.erase(it);  // gone since the walk listed it, as a file gone before its stat
       }
     }
     m_unjudged.clear();
@@ -495,14 +498,16 @@ private:
 
   // Why the file at `path` (`file_size` bytes) is never synced, from its first
   // bytes, or nullopt.
-  static std::optional<std::string> content_reason(const fs::path& path, std::uint64_t file_size) {
+  // `gone` when it no longer exists (nullopt then).
+  static std::optional<std::string> content_reason(const fs::path& path, std::uint64_t file_size, bool& gone) {
     // Asking for no more than the file holds saves the read that finds the end.
     std::array<unsigned char, k_header_size> header{};
     const auto wanted = static_cast<std::size_t>(std::min<std::uint64_t>(header.size(), file_size));
     std::error_code ec;
     const auto size = detail::read_file_bytes(path, 0, header.data(), wanted, ec);
     if (ec) {
-      return "unreadable: " + ec.message();
+      gone = is_gone(ec);
+      return gone ? std::nullopt : std::optional<std::string>("unreadable: " + ec.message());
     }
     if (is_elf(header.data(), size) || is_macho(header.data(), size) || is_pe(path, header.data(), size)) {
       return std::string(k_reason_native);

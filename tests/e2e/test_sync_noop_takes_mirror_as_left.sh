@@ -1,10 +1,11 @@
 # The scheduled no-op's shortcut: while no delivery record changed since the
 # last clean run, `sync` lists only the agent's folder and takes the cloud
-# mirror as that run left it, and the plan says so. What it cannot see that
-# way (a file edited by hand in the mirror) is never overwritten: the write
-# checks the file first, the run stops with exit 5, and the next run lists the
-# whole mirror and finds the conflict. `--full-scan`, an old last listing,
-# `full_scan_hours = 0` and a peer's new record all list the mirror.
+# mirror as that run left it, and the plan says so. It is for the no-op only:
+# a plan with anything in it is made again from a listing of the whole mirror,
+# so a file edited by hand in the mirror while A changed it too is a conflict,
+# never overwritten. `--full-scan`, an old last listing, `full_scan_hours = 0`,
+# a peer's new record, and a mirror that the last listing did not find as the
+# baseline saw it (a file only there) all list the mirror.
 source "$(dirname "$0")/lib.sh"
 source "$CS_E2E_DIR/transport_lib.sh"
 
@@ -15,6 +16,10 @@ sync_ok b
 sync_ok a # pulls what B pushed; both are now settled
 assert_stdout_not_contains "$not_listed"
 sync_ok b
+# A's last listing found files new in the mirror (B's): it lists once more,
+# and this time finds the mirror exactly as its baseline saw it.
+sync_ok a
+assert_stdout_not_contains "$not_listed"
 
 # Nothing delivered since: the mirror is not listed, and the plan says so.
 cs_a sync --apply
@@ -41,9 +46,9 @@ mv "$T/victim" "$SYNC_DIR/$victim"
 cs_a sync --apply --full-scan
 assert_exit 0
 
-# A file edited by hand in the mirror while A changed it too: the shortcut
-# plans to copy A's version over what it believes is the old one, but the
-# copy checks the file there first and leaves it alone (exit 5).
+# A file edited by hand in the mirror while A changed it too: A has something
+# to send, so the mirror is listed after all, and both edits are seen (a
+# conflict, and a file that is not what B's record says B wrote there).
 cs_a sync --apply
 assert_exit 0
 assert_stdout_contains "$not_listed"
@@ -51,14 +56,6 @@ target="skills/review/SKILL.md"
 [[ -f "$SYNC_DIR/$target" ]] || cs_fail "expected $target in the mirror"
 put_file "$SYNC_DIR/$target" "edited by hand in the cloud folder" "2026-03-01 10:00:00"
 put_file "$STATE_A/$target" "edited on A" "2026-03-01 11:00:00"
-cs_a sync --apply
-assert_exit 5
-assert_stdout_contains "$not_listed"
-assert_stderr_contains "$target"
-assert_file_is "$SYNC_DIR/$target" "edited by hand in the cloud folder"
-assert_file_is "$STATE_A/$target" "edited on A"
-# That run was not clean: the next one lists the mirror and sees both edits
-# (a conflict, and a file that is not what B's record says B wrote there).
 cs_a sync --apply
 assert_exit 5
 assert_stdout_not_contains "$not_listed"
@@ -70,6 +67,8 @@ put_file "$SYNC_DIR/$target" "edited on A" "2026-03-01 11:00:00"
 cs_a sync --apply --accept-undelivered
 assert_exit 0
 sync_ok a
+assert_stdout_not_contains "$not_listed"
+sync_ok a
 assert_stdout_contains "$not_listed"
 
 # The last full listing long ago: listed again, and the time renewed.
@@ -78,6 +77,18 @@ seen="$(find "$CLOUD/state" -name '*.machine-a.delivery-seen.txt')"
 grep -q '^walked [0-9]*$' "$seen" || cs_fail "expected the time of the last listing in $seen" "$(cat "$seen")"
 sed -i "s/^walked .*/walked $(($(date +%s) - 25 * 3600))/" "$seen"
 sync_ok a
+assert_stdout_not_contains "$not_listed"
+sync_ok a
+assert_stdout_contains "$not_listed"
+
+# A file only in the mirror (put there by hand, no record says so) is seen by
+# a full listing; that listing does not count as finding the mirror as the
+# baseline saw it, so the next run lists it again.
+put_file "$SYNC_DIR/skills/by-hand/SKILL.md" "put in the cloud folder by hand" "2026-03-03 10:00:00"
+cs_a sync --apply --full-scan
+assert_exit 0
+cs_a sync --apply
+assert_exit 0
 assert_stdout_not_contains "$not_listed"
 sync_ok a
 assert_stdout_contains "$not_listed"
@@ -98,5 +109,7 @@ sync_ok b
 sync_ok a
 assert_stdout_not_contains "$not_listed"
 assert_file_is "$STATE_A/skills/from-b/SKILL.md" "new on B"
+sync_ok a
+assert_stdout_not_contains "$not_listed"
 sync_ok a
 assert_stdout_contains "$not_listed"

@@ -517,3 +517,21 @@ TEST_CASE("scan_tree does not read again the first bytes of a file known unchang
   CHECK(asked.size() == 2);
   CHECK_FALSE(index.files.at("plugins/tool").sha256.has_value());
 }
+
+TEST_CASE("a file gone between the walk and the look at its first bytes is left out, not unreadable", "[scan]") {
+  // The first bytes are read once the walk is done (known_file may wait for
+  // the baseline): a file the agent removed meanwhile is simply not there.
+  TempDir dir;
+  dir.write("skills/a/SKILL.md", "a");
+  dir.write("skills/b/SKILL.md", "b");
+  auto options = roots({"skills"});
+  options.known_file = [&](const std::string& path, std::uint64_t, std::int64_t) {
+    if (path == "skills/a/SKILL.md") {
+      std::filesystem::remove(dir.path() / "skills" / "a" / "SKILL.md");
+    }
+    return false;
+  };
+  const auto index = scan::scan_tree(dir.path(), options);
+  CHECK(keys(index) == std::vector<std::string>{"skills/b/SKILL.md"});
+  CHECK(skipped(index).empty());
+}

@@ -67,6 +67,9 @@ struct Prepared {
   std::string mirror_note;
   // When a clean run last walked the whole mirror (Unix seconds), if known.
   std::optional<std::int64_t> last_mirror_walk;
+  // When this run decided whether to walk the mirror (Unix seconds): the time
+  // a clean run that walked it remembers.
+  std::int64_t looked_at = 0;
   // With --accept-undelivered: the paths that were not as the records say;
   // apply vouches for them as they are.
   std::set<std::string> accepted;
