@@ -29,6 +29,30 @@ inline std::filesystem::path file_on(const config::Config& cfg, Side side, const
   return side_root(cfg, side) / util::path_from_utf8(path);
 }
 
+// True when `index` holds exactly the files the baseline saw on `side` (the
+// same paths, sizes and mtimes; entries without that side, such as a file
+// held or kept apart, are passed over).
+inline bool as_baseline_saw(const Index& index, const Baseline& baseline, Side side) {
+  const auto seen = [side](const BaselineEntry& entry) -> const std::optional<FileState>& {
+    return side == Side::local ? entry.local : entry.cloud;
+  };
+  auto b = baseline.begin();
+  for (const auto& [path, state] : index.files) {
+    while (b != baseline.end() && !seen(b->second)) {
+      ++b;
+    }
+    if (b == baseline.end() || b->first != path || seen(b->second)->size != state.size ||
+        seen(b->second)->mtime_ns != state.mtime_ns) {
+      return false;
+    }
+    ++b;
+  }
+  while (b != baseline.end() && !seen(b->second)) {
+    ++b;
+  }
+  return b == baseline.end();
+}
+
 // Throws for a file a run could not read while looking (`ec` set by the
 // read): FailSafeError when it vanished meanwhile (the agent may be running),
 // else RuntimeError "cannot read FILE to WHY (error); ADVICE".

@@ -867,30 +867,11 @@ void rest_of_prepare(const config::Config& cfg, const PrepareOptions& options, P
                                          cfg.sync.max_delete_count);
 }
 
-// True when the agent's folder holds exactly the files the baseline saw
-// there, each with the size and mtime it saw.
-bool local_as_baseline(const Index& local, const Baseline& baseline) {
-  auto b = baseline.begin();
-  for (const auto& [path, state] : local.files) {
-    while (b != baseline.end() && !b->second.local) {
-      ++b;
-    }
-    if (b == baseline.end() || b->first != path || b->second.local->size != state.size ||
-        b->second.local->mtime_ns != state.mtime_ns) {
-      return false;
-    }
-    ++b;
-  }
-  while (b != baseline.end() && !b->second.local) {
-    ++b;
-  }
-  return b == baseline.end();
-}
 
 void prepare_into(const config::Config& cfg, const PrepareOptions& options, Prepared& p) {
   check_roots(cfg);
   scan_local_while(cfg, p, [&](const auto& loaded) { look(cfg, options, p, loaded); });
-  if (!p.mirror_walked && !local_as_baseline(p.local, p.baseline.baseline)) {
+  if (!p.mirror_walked && !detail::as_baseline_saw(p.local, p.baseline.baseline, Side::local)) {
     // Something changed here: the plan will not be empty, and a plan with
     // anything in it is made from a listing of the whole mirror.
     p.cloud = scan::scan_tree(cfg.paths.cloud_root_dir, scan_options(cfg, p, Side::cloud));

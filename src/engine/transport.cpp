@@ -319,24 +319,6 @@ std::string without_own(const std::string& stamp, const std::string& machine) {
   return out;
 }
 
-// The mirror holds exactly what the baseline saw there.
-bool mirror_as_baseline(const Index& cloud, const Baseline& baseline) {
-  auto b = baseline.begin();
-  for (const auto& [path, state] : cloud.files) {
-    while (b != baseline.end() && !b->second.cloud) {
-      ++b;  // an entry without a cloud side (held, kept apart)
-    }
-    if (b == baseline.end() || b->first != path || b->second.cloud->size != state.size ||
-        b->second.cloud->mtime_ns != state.mtime_ns) {
-      return false;
-    }
-    ++b;
-  }
-  while (b != baseline.end() && !b->second.cloud) {
-    ++b;
-  }
-  return b == baseline.end();
-}
 
 } // namespace
 
@@ -394,7 +376,7 @@ bool deliveries_settled(const PrepareOptions& options, const Prepared& p) {
   if (!remembered || remembered->stamp != p.settled_stamp) {
     return false;
   }
-  return mirror_as_baseline(p.cloud, p.baseline.baseline);
+  return as_baseline_saw(p.cloud, p.baseline.baseline, Side::cloud);
 }
 
 void decide_mirror_walk(const config::Config& cfg, const PrepareOptions& options, Prepared& p) {
@@ -451,7 +433,7 @@ void remember_settled_deliveries(const config::Config& cfg, const Prepared& p, c
   if (p.mirror_walked) {
     const bool cloud_artefacts = std::any_of(p.artefacts.begin(), p.artefacts.end(),
                                              [](const scan::Artefact& a) { return a.side == Side::cloud; });
-    walked = p.cloud.skipped.empty() && !cloud_artefacts && mirror_as_baseline(p.cloud, p.baseline.baseline)
+    walked = p.cloud.skipped.empty() && !cloud_artefacts && as_baseline_saw(p.cloud, p.baseline.baseline, Side::cloud)
                ? std::optional<std::int64_t>(p.looked_at)
                : std::nullopt;
   }

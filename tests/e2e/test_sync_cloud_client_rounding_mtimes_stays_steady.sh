@@ -6,14 +6,7 @@
 source "$(dirname "$0")/lib.sh"
 source "$CS_E2E_DIR/transport_lib.sh"
 
-sync_setup
-sync_ok a
-sync_ok b
-sync_ok a
-sync_ok b
-sync_ok a
-sync_ok a
-assert_stdout_contains "cloud mirror not listed"
+settle_on_shortcut
 chat="$(cd "$STATE_A" && find sessions -name '*.jsonl' | LC_ALL=C sort | head -1)"
 exits=""
 for session in 1 2 3 4; do

@@ -6,14 +6,7 @@
 source "$(dirname "$0")/lib.sh"
 source "$CS_E2E_DIR/transport_lib.sh"
 
-sync_setup
-sync_ok a
-sync_ok b
-sync_ok a
-sync_ok b
-sync_ok a
-sync_ok a
-assert_stdout_contains "cloud mirror not listed"
+settle_on_shortcut
 record="$(delivery_record machine-a)"
 claimed="$(grep -o '"sessions/[^"]*"' "$record" | head -1 | tr -d '"')"
 [[ -n "$claimed" ]] || cs_fail "expected A's record to claim a skill file" "$(cat "$record")"

@@ -6,14 +6,7 @@
 source "$(dirname "$0")/lib.sh"
 source "$CS_E2E_DIR/transport_lib.sh"
 
-sync_setup
-sync_ok a
-sync_ok b
-sync_ok a
-sync_ok b
-sync_ok a
-sync_ok a
-assert_stdout_contains "cloud mirror not listed"
+settle_on_shortcut
 
 put_file "$STATE_A/skills/apart/SKILL.md" "here" "2026-03-01 10:00:00"
 put_file "$SYNC_DIR/skills/apart/SKILL.md" "cloud!" "2026-03-01 10:00:00"

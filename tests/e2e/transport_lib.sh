@@ -47,3 +47,18 @@ deliver_to_b() { cs_copy_view "$CLOUD" "$CLOUD_B" "$@"; }
 deliver_to_a() { cs_copy_view "$CLOUD_B" "$CLOUD" "$@"; }
 
 delivery_record() { printf '%s/state/delivery/%s.json' "$CLOUD" "$1"; }
+
+# settle_on_shortcut: sync_setup, then A and B synced until both are settled
+# and A's next run takes the scheduled no-op's shortcut (the mirror not
+# listed, as its last listing found it exactly as its baseline saw it); ends
+# after that run of A, which must say so.
+settle_on_shortcut() {
+  sync_setup
+  sync_ok a
+  sync_ok b
+  sync_ok a # pulls what B pushed: that listing found new files, so...
+  sync_ok b
+  sync_ok a # ...A lists once more, and finds the mirror as its baseline saw it
+  sync_ok a
+  assert_stdout_contains "cloud mirror not listed"
+}
