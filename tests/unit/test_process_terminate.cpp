@@ -459,7 +459,9 @@ TEST_CASE("terminate never closes this process, its parent, its ancestors or pid
 namespace {
 
 // terminate_with on a thread of its own, waited for `limit` at most: a walk
-// that never ends fails the test instead of hanging it (the thread is left).
+// that never ends fails the test instead of hanging it. Only such a stuck
+// thread is detached: winpthreads (the mingw build's threads) now and then
+// starts a detached thread without its argument, so it is never done lightly.
 std::optional<TerminateResult> terminate_within(std::chrono::seconds limit,
                                                 std::vector<ProcessInfo> processes, ProcessInfo target,
                                                 RecordedActions& os) {
@@ -468,12 +470,14 @@ std::optional<TerminateResult> terminate_within(std::chrono::seconds limit,
   auto sleeper = std::make_shared<FakeSleeper>();
   auto probe = std::make_shared<FakeProbe>(std::vector<test::ProbeAnswer>{listed(std::move(processes))});
   const detail::CloseActions actions = os.actions();
-  std::thread([done, sleeper, probe, target, actions] {
+  std::thread worker([done, sleeper, probe, target, actions] {
     done->set_value(detail::terminate_with({match_of(target)}, *probe, codex_rules(), 1s, *sleeper, actions));
-  }).detach();
+  });
   if (result.wait_for(limit) != std::future_status::ready) {
+    worker.detach();  // it walks for good; the test fails and the process ends with it
     return std::nullopt;
   }
+  worker.join();
   return result.get();
 }
 
