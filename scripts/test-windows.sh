@@ -40,7 +40,7 @@ stop_wineserver() {
   WINEPREFIX="$prefix" wineserver -k >/dev/null 2>&1 || true
 }
 stop_wineserver
-rm -rf "$prefix" "$prefix.lock" "$prefix.session" "$prefix.session.lock"
+rm -rf "$prefix" "$prefix.lock" "$prefix.session" "$prefix.session.lock" "$prefix.wine-retries"
 started=$SECONDS
 
 # An X server of its own for Wine (Xvfb, no screen, no network), so that
@@ -89,6 +89,15 @@ if ! ./scripts/wine-codexsync.sh "$prefix" cmd /c exit 0 >/dev/null 2>&1 </dev/n
   exit 77
 fi
 printf 'test-windows: Wine prefix ready in %ss (%s)\n' "$((SECONDS - started))" "$prefix"
+# The wrappers start Wine with address space randomisation off: without
+# Wine's preloader (Debian ships none) a randomised heap now and then takes
+# the address Wine needs, and Wine ends with exit 1 before the program runs.
+if setarch "$(uname -m)" -R true >/dev/null 2>&1; then
+  printf 'test-windows: Wine runs with address space randomisation off (setarch -R)\n'
+else
+  printf 'test-windows: setarch -R is not allowed here: Wine runs with randomisation on, %s\n' \
+    'and a start it gives up on is retried (see docs/windows.md)' >&2
+fi
 trap 'stop_wineserver; stop_xvfb; rm -f "$prefix.session" "$prefix.session.lock"' EXIT
 
 stand_ins="$(ctest --test-dir "$build_dir" -N -R 'skipped on Windows' | awk '/Total Tests:/ { print $3 }')"
@@ -118,6 +127,11 @@ else
     printf 'test-windows: %s tests have neither the unit nor the windows-e2e label and did not run\n' "$untested" >&2
     status=1
   fi
+fi
+if [[ -s "$prefix.wine-retries" ]]; then
+  printf 'test-windows: Wine gave up on %s program starts, each started again:\n' \
+    "$(wc -l <"$prefix.wine-retries")"
+  sort "$prefix.wine-retries" | uniq -c
 fi
 printf 'test-windows: the Windows tests took %ss in all\n' "$((SECONDS - started))"
 exit "$status"

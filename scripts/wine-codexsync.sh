@@ -38,7 +38,8 @@ shift 2
 script_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 
 export WINEPREFIX="$prefix"
-export WINEDEBUG=-all
+# Quiet, but for Wine's memory-layout errors (see wine_cmd below).
+export WINEDEBUG=-all,err+virtual
 export WINEDLLOVERRIDES="${WINEDLLOVERRIDES:-mscoree,mshtml=}"
 # The display, as in wine-run.sh: only CODEXSYNC_WINE_DISPLAY, never the
 # desktop of whoever runs the tests.
@@ -48,6 +49,17 @@ if [[ -n "${CODEXSYNC_WINE_DISPLAY:-}" ]]; then
 else
   unset DISPLAY
 fi
+
+# Wine with address space randomisation off (setarch -R), as in wine-run.sh:
+# Debian's wine64 has no preloader, and a randomised brk heap now and then
+# covers Wine's fixed shared user data page, so that Wine ends with exit 1
+# before the program starts ("failed to map the shared user data"). Where the
+# personality cannot be set, Wine runs as is and such a start is retried.
+wine_cmd=(wine)
+if setarch "$(uname -m)" -R true >/dev/null 2>&1; then
+  wine_cmd=(setarch "$(uname -m)" -R wine)
+fi
+k_wine_start_failure='failed to map the shared user data'
 
 session_file="$prefix.session"
 k_user_folders=(APPDATA LOCALAPPDATA USERPROFILE)
@@ -85,9 +97,9 @@ start_session() {
   fi
   # A program to make sure the server has booted the session before the
   # registry is changed (wineboot rewrites the key at the start).
-  wine cmd /c exit 0 >/dev/null 2>&1 </dev/null || return 1
+  "${wine_cmd[@]}" cmd /c exit 0 >/dev/null 2>&1 </dev/null || return 1
   for name in "${k_user_folders[@]}"; do
-    wine reg add 'HKCU\Volatile Environment' /v "$name" /t REG_EXPAND_SZ \
+    "${wine_cmd[@]}" reg add 'HKCU\Volatile Environment' /v "$name" /t REG_EXPAND_SZ \
       /d "%CODEXSYNC_WINE_$name%" /f >/dev/null 2>&1 </dev/null || return 1
   done
   pid="$(wineserver_pid)" || return 1
@@ -141,13 +153,23 @@ done
 # CODEXSYNC_WINE_EXEC=1: become the program (for one started in the background
 # and killed by its pid, e.g. the tests' fake agent); its output is left as is.
 if [[ "${CODEXSYNC_WINE_EXEC:-0}" == 1 ]]; then
-  exec wine "$program" "${args[@]}"
+  exec "${wine_cmd[@]}" "$program" "${args[@]}"
 fi
 
 out_dir="$(mktemp -d "${TMPDIR:-/tmp}/wine-codexsync.XXXXXX")" || exit 125
 trap 'rm -rf "$out_dir"' EXIT
-rc=0
-wine "$program" "${args[@]}" >"$out_dir/stdout" 2>"$out_dir/stderr" || rc=$?
+# A start that Wine itself gave up on (exit 1, its error on stderr, nothing
+# of the program run) is tried again, twice at most; each is noted in
+# PREFIX.wine-retries.
+for _ in 1 2 3; do
+  rc=0
+  "${wine_cmd[@]}" "$program" "${args[@]}" >"$out_dir/stdout" 2>"$out_dir/stderr" || rc=$?
+  if ((rc != 1)) || [[ -s "$out_dir/stdout" ]] || ! grep -q "$k_wine_start_failure" "$out_dir/stderr"; then
+    break
+  fi
+  # test-windows.sh counts these.
+  printf '%s: %s\n' "$program" "$k_wine_start_failure" >>"$prefix.wine-retries"
+done
 
 # Z:\a\b c -> /a/b c is not decidable in general; a Windows path runs up to the
 # first character that cannot be in one here (space, quote, comma, ...).

@@ -20,8 +20,9 @@ if [[ -z "$wine_bin" ]]; then
   exit 127
 fi
 
-# No debug chatter; no Mono or Gecko install prompts; no display needed.
-export WINEDEBUG=-all
+# No debug chatter but Wine's own memory-layout errors (see below); no Mono
+# or Gecko install prompts.
+export WINEDEBUG=-all,err+virtual
 export WINEDLLOVERRIDES="${WINEDLLOVERRIDES:-mscoree,mshtml=}"
 # No display, so no window shows up on the desktop of whoever runs the tests,
 # unless the stage gives Wine one of its own: CODEXSYNC_WINE_DISPLAY (the
@@ -40,17 +41,32 @@ export CODEXSYNC_WINE_USERPROFILE="${CODEXSYNC_WINE_USERPROFILE:-C:\\users\\$win
 export CODEXSYNC_WINE_APPDATA="${CODEXSYNC_WINE_APPDATA:-$CODEXSYNC_WINE_USERPROFILE\\AppData\\Roaming}"
 export CODEXSYNC_WINE_LOCALAPPDATA="${CODEXSYNC_WINE_LOCALAPPDATA:-$CODEXSYNC_WINE_USERPROFILE\\AppData\\Local}"
 
+# Debian's wine64 comes without Wine's preloader, so nothing reserves the
+# addresses Wine needs before Linux lays out the process, and with address
+# space randomisation the loader's brk heap (which starts at a random place in
+# the 1 GiB after wine64, linked at 0x7d000000) now and then covers Wine's
+# fixed shared user data page at 0x7ffe0000: Wine then stops with exit 1 before
+# the program runs ("failed to map the shared user data: c0000018", an err
+# that WINEDEBUG=-all hid). Without randomisation (setarch -R, inherited by
+# the processes a program starts) the heap always follows wine64. Where the
+# personality cannot be set (a seccomp profile that forbids it), Wine runs as
+# before and the error at least shows (err+virtual above).
+wine_cmd=("$wine_bin")
+if setarch "$(uname -m)" -R true >/dev/null 2>&1; then
+  wine_cmd=(setarch "$(uname -m)" -R "$wine_bin")
+fi
+
 if [[ ! -f "$WINEPREFIX/system.reg" ]]; then
   mkdir -p "$WINEPREFIX"
   # Two runs at once may both get here; a lock keeps to one wineboot.
   (
     flock 9
     if [[ ! -f "$WINEPREFIX/system.reg" ]]; then
-      "$wine_bin" wineboot --init >/dev/null 2>&1 || true
+      "${wine_cmd[@]}" wineboot --init >/dev/null 2>&1 || true
       wineserver_bin="$(command -v wineserver || true)"
       [[ -n "$wineserver_bin" ]] && "$wineserver_bin" --wait || true
     fi
   ) 9>"$WINEPREFIX.lock"
 fi
 
-exec "$wine_bin" "$@"
+exec "${wine_cmd[@]}" "$@"

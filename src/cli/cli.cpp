@@ -10,6 +10,9 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <cstdio>
+#include <cstdlib>
+#include <exception>
 #include <iostream>
 #include <map>
 
@@ -121,9 +124,7 @@ std::string command_name(CLI::App& app) {
   return name;
 }
 
-} // namespace
-
-int run(int argc, const char* const* argv, const util::Environment& env, Streams streams) {
+int run_command(int argc, const char* const* argv, const util::Environment& env, Streams streams) {
   commands::GlobalOptions global;
   std::string config_arg;
   std::string profile_arg;
@@ -224,6 +225,10 @@ int run(int argc, const char* const* argv, const util::Environment& env, Streams
     failure = fmt::format("unexpected failure: {}", e.what());
     code = report_error(streams, global.json, ExitCode::runtime_error, {failure},
                         "This is a bug; please report it with the log file.");
+  } catch (...) {
+    failure = "unexpected failure: an exception that is not a std::exception";
+    code = report_error(streams, global.json, ExitCode::runtime_error, {failure},
+                        "This is a bug; please report it with the log file.");
   }
   // The log file (for commands that keep one) records how every run ended.
   const auto name = command_name(app);
@@ -239,13 +244,69 @@ int run(int argc, const char* const* argv, const util::Environment& env, Streams
   return code;
 }
 
-int main_entry(int argc, char** argv) {
-  try {
-    return run(argc, argv, util::Environment::current(), Streams{std::cout, std::cerr, util::stdout_is_terminal()});
-  } catch (...) {
-    std::cerr << "codexsync: error: unexpected failure before the command could start\n";
-    return to_int(ExitCode::runtime_error);
+// The exit code once the output is flushed: a run whose report could not be
+// written (a full disk, a closed pipe or console) is a runtime error, said on
+// stderr, not a silent success.
+int settle_output(const Streams& streams, int code) {
+  streams.out.flush();
+  if (streams.out) {
+    return code;
   }
+  streams.err << "codexsync: error: the report could not be written to the standard output (a full disk, "
+                 "or a closed pipe or console); the command ended with exit code "
+              << code << " (" << exit_code_name(static_cast<ExitCode>(code)) << ")\n";
+  streams.err.flush();
+  return code == to_int(ExitCode::ok) ? to_int(ExitCode::runtime_error) : code;
+}
+
+// The C runtime's abort() would end the program with no word of why, and on
+// Windows with exit code 3, which means "agent running".
+[[noreturn]] void on_terminate() {
+  const std::string message = detail::terminate_message(std::current_exception());
+  std::fputs(message.c_str(), stderr);
+  std::fflush(stderr);
+  std::_Exit(to_int(ExitCode::runtime_error));
+}
+
+} // namespace
+
+namespace detail {
+
+std::string terminate_message(const std::exception_ptr& uncaught) {
+  std::string what = "no exception was in flight";
+  if (uncaught) {
+    try {
+      std::rethrow_exception(uncaught);
+    } catch (const std::exception& e) {
+      what = e.what();
+    } catch (...) {
+      what = "an exception that is not a std::exception";
+    }
+  }
+  return "codexsync: error: internal failure, the program had to stop (std::terminate: " + what +
+         "). This is a bug; please report it with the log file.\n";
+}
+
+} // namespace detail
+
+int run(int argc, const char* const* argv, const util::Environment& env, Streams streams) {
+  int code = to_int(ExitCode::runtime_error);
+  try {
+    code = run_command(argc, argv, env, streams);
+  } catch (const std::exception& e) {
+    streams.err << "codexsync: error: unexpected failure outside the command: " << e.what()
+                << "\nThis is a bug; please report it with the log file.\n";
+  } catch (...) {
+    streams.err << "codexsync: error: unexpected failure outside the command (an exception that is not a "
+                   "std::exception)\nThis is a bug; please report it with the log file.\n";
+  }
+  return settle_output(streams, code);
+}
+
+int main_entry(int argc, char** argv) {
+  std::set_terminate(on_terminate);
+  return run(argc, argv, util::Environment::current(),
+             Streams{std::cout, std::cerr, util::stdout_is_terminal()});
 }
 
 } // namespace codexsync::cli

@@ -38,27 +38,53 @@ std::string error_text(DWORD code) {
   return "error " + std::to_string(code);
 }
 
-// Returns the process's image path, or "" when Windows will not tell
-// (another user's or a protected process, or it already ended).
-std::string image_path(DWORD pid, std::wstring& buffer) {
-  if (pid == 0) {
-    return {};
+// Fills the process's image path and start time where Windows tells them
+// (not for another user's or a protected process, or one that already ended;
+// a process still starting may have no image path yet). Neither call waits.
+void read_details(ProcessInfo& process, std::wstring& buffer) {
+  if (process.pid == 0) {
+    return;
   }
-  const Handle process(OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, FALSE, pid));
-  if (!process.valid()) {
-    return {};
+  const Handle handle(OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, FALSE, static_cast<DWORD>(process.pid)));
+  if (!handle.valid()) {
+    return;
   }
   DWORD size = static_cast<DWORD>(buffer.size());
-  if (!QueryFullProcessImageNameW(process.get(), 0, buffer.data(), &size)) {
-    return {};
+  if (QueryFullProcessImageNameW(handle.get(), 0, buffer.data(), &size)) {
+    process.exe_path = util::utf8_from_wide(std::wstring_view(buffer.data(), size));
   }
-  return util::utf8_from_wide(std::wstring_view(buffer.data(), size));
+  FILETIME created{};
+  FILETIME exited{};
+  FILETIME kernel{};
+  FILETIME user{};
+  if (GetProcessTimes(handle.get(), &created, &exited, &kernel, &user)) {
+    process.start_time = (static_cast<std::uint64_t>(created.dwHighDateTime) << 32) | created.dwLowDateTime;
+  }
+}
+
+// A snapshot of the processes. ERROR_BAD_LENGTH and ERROR_PARTIAL_COPY say
+// the list changed while it was copied; Windows asks to try again, which is
+// done a few times (the call never waits for anything).
+HANDLE take_snapshot() {
+  constexpr int k_attempts = 4;
+  HANDLE snapshot = INVALID_HANDLE_VALUE;
+  for (int attempt = 0; attempt < k_attempts; ++attempt) {
+    snapshot = CreateToolhelp32Snapshot(TH32CS_SNAPPROCESS, 0);
+    if (snapshot != INVALID_HANDLE_VALUE) {
+      break;
+    }
+    const DWORD error = GetLastError();
+    if (error != ERROR_BAD_LENGTH && error != ERROR_PARTIAL_COPY) {
+      break;
+    }
+  }
+  return snapshot;
 }
 
 class WindowsProbe final : public ProcessProbe {
 public:
   std::optional<std::vector<ProcessInfo>> list(std::string& why_not) const override {
-    const Handle snapshot(CreateToolhelp32Snapshot(TH32CS_SNAPPROCESS, 0));
+    const Handle snapshot(take_snapshot());
     if (!snapshot.valid()) {
       why_not = "cannot take a process snapshot (CreateToolhelp32Snapshot): " + error_text(GetLastError());
       return std::nullopt;
@@ -79,7 +105,7 @@ public:
       process.parent_pid = entry.th32ParentProcessID;
       process.name = util::utf8_from_wide(
           std::wstring_view(entry.szExeFile, ::wcsnlen(entry.szExeFile, std::size(entry.szExeFile))));
-      process.exe_path = image_path(entry.th32ProcessID, path_buffer);
+      read_details(process, path_buffer);
       saw_self = saw_self || process.pid == self;
       processes.push_back(std::move(process));
       entry.dwSize = sizeof entry;

@@ -156,22 +156,34 @@ std::vector<Match> still_there(const std::vector<Match>& targets, const Look& se
   return out;
 }
 
-// This process, its parent and every process above them in `processes`.
+// The process listed under `pid`, or nullptr.
+const ProcessInfo* find_listed(const std::vector<ProcessInfo>& processes, std::uint64_t pid) {
+  const auto it = std::find_if(processes.begin(), processes.end(),
+                               [&](const ProcessInfo& process) { return process.pid == pid; });
+  return it == processes.end() ? nullptr : &*it;
+}
+
+// This process, its parent and every process above them in `processes`. The
+// walk ends at a pid seen before (parent ids can form a cycle: on Windows a
+// parent id may name an ended process's id, reused by a younger process, even
+// a descendant), after k_ancestors_at_most steps, and at a "parent" that
+// started after its child (that id was reused: the real parent is gone).
 std::set<std::uint64_t> self_and_ancestors(const std::vector<ProcessInfo>& processes) {
   std::set<std::uint64_t> out{current_pid()};
   if (const std::uint64_t parent = parent_pid(); parent != 0) {
     out.insert(parent);
   }
   std::set<std::uint64_t> walked;
-  std::uint64_t pid = current_pid();
-  while (walked.size() < k_ancestors_at_most && walked.insert(pid).second) {
-    const auto it = std::find_if(processes.begin(), processes.end(),
-                                 [&](const ProcessInfo& process) { return process.pid == pid; });
-    if (it == processes.end() || it->parent_pid == 0) {
+  const ProcessInfo* child = find_listed(processes, current_pid());
+  while (child != nullptr && child->parent_pid != 0 && walked.size() < k_ancestors_at_most &&
+         walked.insert(child->pid).second) {
+    const ProcessInfo* parent = find_listed(processes, child->parent_pid);
+    if (parent != nullptr && parent->start_time != 0 && child->start_time != 0 &&
+        parent->start_time > child->start_time) {
       break;
     }
-    pid = it->parent_pid;
-    out.insert(pid);
+    out.insert(child->parent_pid);
+    child = parent;
   }
   return out;
 }

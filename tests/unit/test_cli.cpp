@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include <sstream>
+#include <stdexcept>
 
 using namespace codexsync;
 
@@ -222,4 +223,36 @@ TEST_CASE("a run that fails leaves its error and exit code in the log file", "[c
   CHECK(last["exit_code"] == "5");
   CHECK(last["result"] == "fail_safe");
   CHECK_THAT(last["msg"].get<std::string>(), CS_CONTAINS("sync failed: the agent's folder"));
+}
+
+TEST_CASE("output that stdout cannot take is exit 1, said on stderr", "[cli]") {
+  test::ConfigFixture f;
+  const char* argv[] = {"codexsync", "-V"};
+  std::ostringstream out;
+  std::ostringstream err;
+  out.setstate(std::ios::badbit);  // as a full disk or a closed pipe leaves std::cout
+  const int code = cli::run(2, argv, f.env, cli::Streams{out, err});
+  CHECK(code == to_int(ExitCode::runtime_error));
+  CHECK_THAT(err.str(), CS_CONTAINS("could not be written to the standard output"));
+  CHECK_THAT(err.str(), CS_CONTAINS("exit code 0 (ok)"));
+}
+
+TEST_CASE("an error whose report stdout cannot take keeps its exit code", "[cli]") {
+  test::ConfigFixture f;
+  const char* argv[] = {"codexsync", "frobnicate"};
+  std::ostringstream out;
+  std::ostringstream err;
+  out.setstate(std::ios::badbit);
+  CHECK(cli::run(2, argv, f.env, cli::Streams{out, err}) == to_int(ExitCode::invalid_config));
+  CHECK_THAT(err.str(), CS_CONTAINS("unknown command 'frobnicate'"));
+}
+
+TEST_CASE("the terminate handler's line names the exception that was in flight", "[cli]") {
+  const std::string message =
+      cli::detail::terminate_message(std::make_exception_ptr(std::runtime_error("boom")));
+  CHECK_THAT(message, CS_CONTAINS("codexsync: error: internal failure, the program had to stop"));
+  CHECK_THAT(message, CS_CONTAINS("(std::terminate: boom)"));
+  CHECK_THAT(cli::detail::terminate_message(std::make_exception_ptr(42)),
+             CS_CONTAINS("not a std::exception"));
+  CHECK_THAT(cli::detail::terminate_message(nullptr), CS_CONTAINS("no exception was in flight"));
 }

@@ -6,6 +6,7 @@
 #include <codexsync/core/error.hpp>
 #include <codexsync/process/gate.hpp>
 #include <codexsync/process/probe.hpp>
+#include <codexsync/util/text.hpp>
 
 #include <algorithm>
 #include <chrono>
@@ -460,28 +461,110 @@ TEST_CASE("fake agent: ends by itself after the given seconds", "[process]") {
 #endif
 
 #ifdef _WIN32
+namespace {
+
+std::filesystem::path windows_fake_agent() {
+  return std::filesystem::path(CODEXSYNC_TEST_TMP).parent_path() / "test-helpers" / "fake_agent.exe";
+}
+
+// fake_agent.exe started by this test: no console (DETACHED_PROCESS), stdin
+// and stderr NUL, stdout a pipe this test reads (the pid line says it has
+// started). A console child is what hung this test under Wine: Wine gives a
+// console child of a console-less parent a conhost.exe of its own, which takes
+// the parent's standard handles (CTest's output pipe); a child ended while it
+// set that console up left conhost running for good, and CTest waited for the
+// pipe to close until its timeout. Ended (and waited for) when destroyed.
+class StartedAgent {
+public:
+  explicit StartedAgent(const std::filesystem::path& helper) {
+    SECURITY_ATTRIBUTES inherit{};
+    inherit.nLength = sizeof inherit;
+    inherit.bInheritHandle = TRUE;
+    HANDLE write_end = nullptr;
+    if (!CreatePipe(&m_stdout, &write_end, &inherit, 0)) {
+      return;
+    }
+    SetHandleInformation(m_stdout, HANDLE_FLAG_INHERIT, 0);
+    HANDLE null_device = CreateFileW(L"NUL", GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE,
+                                     &inherit, OPEN_EXISTING, 0, nullptr);
+    STARTUPINFOW startup{};
+    startup.cb = sizeof startup;
+    startup.dwFlags = STARTF_USESTDHANDLES;
+    startup.hStdInput = null_device;
+    startup.hStdOutput = write_end;
+    startup.hStdError = null_device;
+    std::wstring command_line = L"\"" + helper.wstring() + L"\" 30";
+    m_started = CreateProcessW(helper.c_str(), command_line.data(), nullptr, nullptr, TRUE, DETACHED_PROCESS,
+                               nullptr, nullptr, &startup, &m_child) != FALSE;
+    CloseHandle(write_end);
+    if (null_device != INVALID_HANDLE_VALUE) {
+      CloseHandle(null_device);
+    }
+  }
+  StartedAgent(const StartedAgent&) = delete;
+  StartedAgent& operator=(const StartedAgent&) = delete;
+  ~StartedAgent() {
+    end();
+    if (m_started) {
+      CloseHandle(m_child.hThread);
+      CloseHandle(m_child.hProcess);
+    }
+    if (m_stdout != nullptr) {
+      CloseHandle(m_stdout);
+    }
+  }
+
+  bool started() const { return m_started; }
+  std::uint64_t pid() const { return m_child.dwProcessId; }
+
+  // True once the agent has printed its pid line, within `timeout`.
+  bool wait_ready(std::chrono::milliseconds timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (m_started && std::chrono::steady_clock::now() < deadline) {
+      DWORD available = 0;
+      if (!PeekNamedPipe(m_stdout, nullptr, 0, nullptr, &available, nullptr)) {
+        return false;  // it ended
+      }
+      if (available > 0) {
+        return true;
+      }
+      Sleep(10);
+    }
+    return false;
+  }
+
+  // Ends it and waits (10 s at most) until it has gone.
+  void end() {
+    if (m_started && !m_ended) {
+      TerminateProcess(m_child.hProcess, 0);
+      WaitForSingleObject(m_child.hProcess, 10000);
+      m_ended = true;
+    }
+  }
+
+private:
+  PROCESS_INFORMATION m_child{};
+  HANDLE m_stdout = nullptr;
+  bool m_started = false;
+  bool m_ended = false;
+};
+
+} // namespace
+
 TEST_CASE("system probe: a started fake agent is listed with this process as its parent", "[process]") {
   // (Under Wine this test process itself has no Windows parent: its parent id is 0.)
-  const std::filesystem::path helper =
-      std::filesystem::path(CODEXSYNC_TEST_TMP).parent_path() / "test-helpers" / "fake_agent.exe";
+  const std::filesystem::path helper = windows_fake_agent();
   REQUIRE(std::filesystem::exists(helper));
-  STARTUPINFOW startup{};
-  startup.cb = sizeof startup;
-  PROCESS_INFORMATION child{};
-  std::wstring command_line = L"\"" + helper.wstring() + L"\" 30";
-  REQUIRE(CreateProcessW(helper.c_str(), command_line.data(), nullptr, nullptr, FALSE, CREATE_NO_WINDOW, nullptr,
-                         nullptr, &startup, &child));
+  StartedAgent agent(helper);
+  REQUIRE(agent.started());
+  REQUIRE(agent.wait_ready(std::chrono::seconds{20}));
   std::string why_not;
   const std::optional<std::vector<ProcessInfo>> processes = make_system_probe()->list(why_not);
-  TerminateProcess(child.hProcess, 0);
-  WaitForSingleObject(child.hProcess, 10000);
-  CloseHandle(child.hThread);
-  CloseHandle(child.hProcess);
+  agent.end();
 
   REQUIRE(processes.has_value());
-  const auto found = std::find_if(processes->begin(), processes->end(), [&](const ProcessInfo& process) {
-    return process.pid == static_cast<std::uint64_t>(child.dwProcessId);
-  });
+  const auto found = std::find_if(processes->begin(), processes->end(),
+                                  [&](const ProcessInfo& process) { return process.pid == agent.pid(); });
   REQUIRE(found != processes->end());
   CHECK(found->parent_pid == current_pid());
   CHECK(found->name == "fake_agent.exe");
@@ -489,5 +572,49 @@ TEST_CASE("system probe: a started fake agent is listed with this process as its
   const std::vector<Match> matches = match_processes(*processes, rules_for(Os::windows, {"fake_agent"}), 0);
   CHECK(std::any_of(matches.begin(), matches.end(),
                     [&](const Match& match) { return match.process.pid == found->pid; }));
+}
+
+TEST_CASE("a fake agent ended as it starts leaves no console host behind", "[process]") {
+  // The way the test above once hung under Wine: its child ended while Wine set
+  // up the child's console left a conhost.exe that kept CTest's output open.
+  const std::filesystem::path helper = windows_fake_agent();
+  REQUIRE(std::filesystem::exists(helper));
+  std::vector<std::uint64_t> ended;
+  for (int delay_ms = 0; delay_ms < 16; ++delay_ms) {
+    StartedAgent agent(helper);
+    REQUIRE(agent.started());
+    ended.push_back(agent.pid());
+    Sleep(static_cast<DWORD>(delay_ms));
+  }
+  // Left-over console hosts of those children, after they had time to leave.
+  const auto left_over = [&] {
+    std::vector<std::uint64_t> hosts;
+    std::string why_not;
+    const auto processes = make_system_probe()->list(why_not);
+    REQUIRE(processes.has_value());
+    for (const ProcessInfo& process : *processes) {
+      if (util::to_lower_ascii(process.name) == "conhost.exe" &&
+          std::find(ended.begin(), ended.end(), process.parent_pid) != ended.end()) {
+        hosts.push_back(process.pid);
+      }
+    }
+    return hosts;
+  };
+  std::vector<std::uint64_t> hosts = left_over();
+  for (int tries = 0; tries < 30 && !hosts.empty(); ++tries) {
+    Sleep(100);
+    hosts = left_over();
+  }
+  // End them, so that a failure here fails instead of hanging CTest.
+  for (const std::uint64_t host : hosts) {
+    HANDLE handle = OpenProcess(PROCESS_TERMINATE | SYNCHRONIZE, FALSE, static_cast<DWORD>(host));
+    if (handle != nullptr) {
+      TerminateProcess(handle, 0);
+      WaitForSingleObject(handle, 5000);
+      CloseHandle(handle);
+    }
+  }
+  INFO(hosts.size() << " conhost.exe left running by fake agents this test ended");
+  CHECK(hosts.empty());
 }
 #endif

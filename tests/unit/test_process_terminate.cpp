@@ -13,10 +13,12 @@
 #include <cstdint>
 #include <cstdlib>
 #include <filesystem>
+#include <future>
 #include <memory>
 #include <optional>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -452,6 +454,101 @@ TEST_CASE("terminate never closes this process, its parent, its ancestors or pid
   CHECK(os.forced.empty());
   CHECK_THAT(result.error, CS_CONTAINS("refusing to close"));
   CHECK_THAT(result.error, CS_CONTAINS("nothing was closed"));
+}
+
+namespace {
+
+// terminate_with on a thread of its own, waited for `limit` at most: a walk
+// that never ends fails the test instead of hanging it. Only such a stuck
+// thread is detached: winpthreads (the mingw build's threads) now and then
+// starts a detached thread without its argument, so it is never done lightly.
+std::optional<TerminateResult> terminate_within(std::chrono::seconds limit,
+                                                std::vector<ProcessInfo> processes, ProcessInfo target,
+                                                RecordedActions& os) {
+  auto done = std::make_shared<std::promise<TerminateResult>>();
+  std::future<TerminateResult> result = done->get_future();
+  auto sleeper = std::make_shared<FakeSleeper>();
+  auto probe = std::make_shared<FakeProbe>(std::vector<test::ProbeAnswer>{listed(std::move(processes))});
+  const detail::CloseActions actions = os.actions();
+  std::thread worker([done, sleeper, probe, target, actions] {
+    done->set_value(detail::terminate_with({match_of(target)}, *probe, codex_rules(), 1s, *sleeper, actions));
+  });
+  if (result.wait_for(limit) != std::future_status::ready) {
+    worker.detach();  // it walks for good; the test fails and the process ends with it
+    return std::nullopt;
+  }
+  worker.join();
+  return result.get();
+}
+
+} // namespace
+
+TEST_CASE("terminate's walk up from this process ends on a cycle of parent ids", "[process]") {
+  // On Windows a parent id may name an ended process whose id went to a
+  // younger one, even a descendant: parent ids then run in a circle.
+  RecordedActions os;
+  ProcessInfo self = fake_process(10, "codexsync");
+  self.pid = current_pid();
+  ProcessInfo shell = fake_process(11, "cmd.exe");
+  ProcessInfo helper = fake_process(12, "conhost.exe");
+  self.parent_pid = shell.pid;
+  shell.parent_pid = helper.pid;
+  helper.parent_pid = shell.pid;  // the circle: shell -> helper -> shell
+  const ProcessInfo agent = fake_process(1, "codex");
+  SECTION("the agent outside the circle is closed") {
+    const auto result = terminate_within(10s, {self, shell, helper, agent}, agent, os);
+    REQUIRE(result.has_value());  // else the walk went round for good
+    CHECK(os.asked == std::vector<std::uint64_t>{agent.pid});
+  }
+  SECTION("a circle through this process itself") {
+    shell.parent_pid = self.pid;
+    const auto result = terminate_within(10s, {self, shell, agent}, agent, os);
+    REQUIRE(result.has_value());
+    CHECK(os.asked == std::vector<std::uint64_t>{agent.pid});
+  }
+  SECTION("the agent inside the circle counts as one that started codexsync") {
+    ProcessInfo in_circle = agent;
+    in_circle.parent_pid = self.pid;
+    shell.parent_pid = in_circle.pid;
+    const auto result = terminate_within(10s, {self, shell, in_circle}, in_circle, os);
+    REQUIRE(result.has_value());
+    CHECK(os.asked.empty());
+    CHECK_THAT(result->error, CS_CONTAINS("refusing to close"));
+  }
+}
+
+TEST_CASE("a parent id that names a younger process is not an ancestor", "[process]") {
+  // The shell that started codexsync names the agent's pid as its parent, but
+  // the agent started after the shell: the shell's parent ended and Windows
+  // gave its id to the agent. The agent is closed; a real one is refused.
+  RecordedActions os;
+  ProcessInfo self = fake_process(10, "codexsync");
+  self.pid = current_pid();
+  self.start_time = 300;
+  ProcessInfo shell = fake_process(11, "cmd.exe");
+  shell.start_time = 200;
+  ProcessInfo agent = fake_process(1, "codex");
+  self.parent_pid = shell.pid;
+  shell.parent_pid = agent.pid;
+  SECTION("the agent started after the shell") {
+    agent.start_time = 400;
+    const auto result = terminate_within(10s, {self, shell, agent}, agent, os);
+    REQUIRE(result.has_value());
+    CHECK(os.asked == std::vector<std::uint64_t>{agent.pid});
+  }
+  SECTION("the agent started before the shell: it started codexsync") {
+    agent.start_time = 100;
+    const auto result = terminate_within(10s, {self, shell, agent}, agent, os);
+    REQUIRE(result.has_value());
+    CHECK(os.asked.empty());
+    CHECK_THAT(result->error, CS_CONTAINS("refusing to close"));
+  }
+  SECTION("start times unknown: counted as one that started codexsync") {
+    agent.start_time = 0;
+    const auto result = terminate_within(10s, {self, shell, agent}, agent, os);
+    REQUIRE(result.has_value());
+    CHECK(os.asked.empty());
+  }
 }
 
 TEST_CASE("the protected pids are 0, 1, this process and its parent", "[process]") {

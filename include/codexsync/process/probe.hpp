@@ -19,6 +19,10 @@ struct ProcessInfo {
                              // Windows: the exe file name (szExeFile)
   std::string exe_path;      // the executable's full path when the OS tells ("" otherwise)
   std::vector<std::string> args;  // the command line, split; empty when unreadable
+  // When it started, comparable only within one list; 0 when unknown. Windows
+  // fills it (FILETIME ticks): there parent_pid may name a process that ended,
+  // whose id Windows then gave to a younger one, which cannot be the parent.
+  std::uint64_t start_time = 0;
 };
 
 // Lists this user's view of the running processes.
