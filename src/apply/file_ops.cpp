@@ -7,6 +7,7 @@
 #include <codexsync/util/environment.hpp>
 #include <codexsync/util/file_stat.hpp>
 #include <codexsync/util/fs.hpp>
+#include <codexsync/util/self.hpp>
 #include <codexsync/util/sha256.hpp>
 
 #include <algorithm>
@@ -655,7 +656,7 @@ void fault_point(std::string_view point) {
     return;
   }
   if (++config.hits == config.fire_at) {
-    std::_Exit(k_fault_exit_code);
+    util::end_process_now(k_fault_exit_code);  // as a kill: no DLL detach waiting on a copy thread's lock
   }
 }
 

@@ -5,6 +5,7 @@
 #endif
 #include <windows.h>
 
+#include <cstdlib>
 #include <string>
 
 namespace codexsync::util {
@@ -28,5 +29,10 @@ std::optional<std::filesystem::path> current_executable() {
 }
 
 std::optional<unsigned long> current_user_id() { return std::nullopt; }
+
+void end_process_now(int exit_code) {
+  ::TerminateProcess(::GetCurrentProcess(), static_cast<UINT>(exit_code));
+  std::_Exit(exit_code);  // not reached
+}
 
 } // namespace codexsync::util

@@ -140,7 +140,7 @@ std::optional<std::uint64_t> free_space(const std::filesystem::path& path);
 
 // Test-only fault injection. When the environment variable
 // CODEXSYNC_TEST_FAULT equals `point` (or `point:N`, the N-th time it is
-// reached, 1-based), the process dies on the spot (std::_Exit(86)), as a kill
+// reached, 1-based), the process dies on the spot (util::end_process_now(86)), as a kill
 // would. Harmless when unset. Points used by the engine are documented in
 // docs/architecture.md.
 void fault_point(std::string_view point);
