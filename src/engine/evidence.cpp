@@ -123,9 +123,14 @@ plan::Evidence gather_evidence(const config::Config& cfg, Index& local, Index& c
   plan::Evidence evidence;
   const scan::GlobSet append_only(options.append_only_globs);
   const scan::GlobSet merge_lines(options.merge_line_globs);
+  // Both maps are in path order: the cloud's entry is found by walking along,
+  // not looked up per path.
+  auto found = cloud.files.begin();
   for (auto& [path, l] : local.files) {
-    const auto found = cloud.files.find(path);
-    if (found == cloud.files.end()) {
+    while (found != cloud.files.end() && found->first < path) {
+      ++found;
+    }
+    if (found == cloud.files.end() || found->first != path) {
       continue;
     }
     auto& c = found->second;

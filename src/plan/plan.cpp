@@ -68,10 +68,24 @@ std::vector<const std::string*> all_paths(const Index& local, const Index& cloud
 std::vector<std::pair<std::string, std::string>> file_folder_clashes(const std::vector<const std::string*>& paths) {
   std::vector<std::pair<std::string, std::string>> out;
   std::string folder;
-  for (const auto* path : paths) {
+  const auto before = [](const std::string* p, const std::string& f) { return *p < f; };
+  for (auto at = paths.begin(); at != paths.end(); ++at) {
+    const auto* path = *at;
     folder.assign(*path).push_back('/');
-    const auto below = std::lower_bound(paths.begin(), paths.end(), folder,
-                                        [](const std::string* p, const std::string& f) { return *p < f; });
+    // "P/..." sorts after "P" and after the few names between (such as "P-x",
+    // "P.y"): search forward from P, a step, then 2, 4, ..., before halving.
+    auto low = at + 1;
+    std::size_t step = 1;
+    while (low != paths.end() && before(*low, folder)) {
+      const auto left = static_cast<std::size_t>(paths.end() - low);
+      if (step >= left || !before(*(low + static_cast<std::ptrdiff_t>(step)), folder)) {
+        low = std::lower_bound(low + 1, low + static_cast<std::ptrdiff_t>(std::min(step, left)), folder, before);
+        break;
+      }
+      low += static_cast<std::ptrdiff_t>(step);
+      step *= 2;
+    }
+    const auto below = low;
     if (below != paths.end() && (*below)->compare(0, folder.size(), folder) == 0) {
       out.emplace_back(*path, **below);
     }

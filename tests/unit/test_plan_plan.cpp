@@ -3,6 +3,12 @@
 
 #include <codexsync/plan/plan.hpp>
 
+#include <algorithm>
+#include <random>
+#include <set>
+#include <string>
+#include <vector>
+
 using namespace codexsync;
 using namespace codexsync::plan;
 using config::ConflictPolicy;
@@ -444,6 +450,52 @@ TEST_CASE("a path that is a file on one side and a folder on the other is a conf
       CHECK(action.kind == ActionKind::conflict);
       CHECK_THAT(action.reason, CS_CONTAINS("is a file on one side and a folder"));
     }
+  }
+}
+
+TEST_CASE("a file-folder clash is found past any number of names that sort between", "[plan]") {
+  // "P-..." and "P+x" sort between "P" and "P/...": the search for "P/" must
+  // step over however many there are. Checked against every pair, on random
+  // short paths over letters that sort around '/'.
+  std::mt19937 random(7);
+  for (int round = 0; round < 200; ++round) {
+    Index local;
+    Index cloud;
+    const auto count = 1 + random() % 60;
+    for (unsigned i = 0; i < count; ++i) {
+      std::string path = "a";
+      const auto length = random() % 6;
+      for (unsigned k = 0; k < length; ++k) {
+        path.push_back("a-+/"[random() % 4]);
+      }
+      if (path.back() == '/' || path.find("//") != std::string::npos) {
+        continue;
+      }
+      (random() % 2 == 0 ? local : cloud).files[path] = st(1, 1);
+    }
+    std::set<std::string> expected;
+    std::vector<std::string> all;
+    for_each_path(local, cloud, [&](const std::string& path, const FileState*, const FileState*) { all.push_back(path); });
+    for (const auto& file : all) {
+      for (const auto& other : all) {
+        if (other.size() > file.size() && other.compare(0, file.size() + 1, file + "/") == 0) {
+          expected.insert(file);
+          if (std::none_of(all.begin(), all.end(), [&](const std::string& between) {
+                return between > file + "/" && between < other && between.compare(0, file.size() + 1, file + "/") == 0;
+              })) {
+            expected.insert(other);  // the first path below the file is named with it
+          }
+        }
+      }
+    }
+    std::set<std::string> found;
+    for (const auto& action : make_plan(local, cloud, {}, Options{}).actions) {
+      if (action.kind == ActionKind::conflict) {
+        found.insert(action.path);
+      }
+    }
+    INFO("round " << round);
+    CHECK(found == expected);
   }
 }
 
