@@ -5,6 +5,7 @@
 #include <codexsync/util/fs.hpp>
 #include <codexsync/util/text.hpp>
 
+#include "folder_lister.hpp"
 #include "platform.hpp"
 
 #include <algorithm>
@@ -252,6 +253,8 @@ public:
   // the calling one, hand-offs in batches. `walk()` walks; files reach the
   // judge until it returns.
   template <typename Walk> void walk_and_judge(const Walk& walk) {
+    detail::FolderLister lister(detail::FolderLister::threads_for_this_machine());
+    m_lister = &lister;
     std::exception_ptr judge_error;
     std::thread judge([&] {
       try {
@@ -264,10 +267,12 @@ public:
     try {
       walk();
     } catch (...) {
+      m_lister = nullptr;
       end_batches();
       judge.join();
       throw;
     }
+    m_lister = nullptr;
     end_batches();
     judge.join();
     if (judge_error) {
@@ -372,18 +377,27 @@ private:
     }
   }
 
-  // Walks the queued folders (depth first) until none is left.
+  // Walks the queued folders until none is left: the lister lists them
+  // (the last queued first), the walk goes through each listing as it comes.
   void drain() {
-    while (!m_pending.empty()) {
-      Folder folder = std::move(m_pending.back());
-      m_pending.pop_back();
-      list(folder);
+    for (;;) {
+      for (auto& folder : m_pending) {
+        m_listing.push_back(std::move(folder));
+        m_lister->submit(m_listing.size() - 1, m_listing.back().path);
+      }
+      m_pending.clear();
+      auto listed = m_lister->take();
+      if (!listed) {
+        return;
+      }
+      const Folder folder = std::move(m_listing[listed->token]);
+      m_listing[listed->token] = Folder{};
+      take_listing(folder, listed->entries, listed->error);
     }
   }
 
-  void list(const Folder& folder) {
-    std::error_code ec;
-    auto entries = detail::list_dir(folder.path, ec);
+  void take_listing(const Folder& folder, const std::vector<detail::ListedEntry>& entries,
+                    const std::error_code& ec) {
     for (const auto& entry : entries) {
       const auto name = detail::entry_name(entry.name);
       std::string key;
@@ -544,7 +558,9 @@ private:
   Index m_index;
   std::vector<std::map<std::string, FileState>::iterator> m_unjudged;  // indexed, contents not yet judged
   // The walk's.
-  std::vector<Folder> m_pending;
+  std::vector<Folder> m_pending;  // found, not yet handed to the lister
+  std::vector<Folder> m_listing;  // handed to the lister, by token (emptied when taken)
+  detail::FolderLister* m_lister = nullptr;  // during walk_and_judge
   std::vector<SkippedPath> m_walk_skipped;
   Batch m_batch;
   // Between them.
