@@ -133,6 +133,7 @@ nlohmann::json plan_json(const config::Config& cfg, const engine::Prepared& p) {
           {"baseline", p.baseline.usable ? "loaded" : p.baseline.note},
           {"volatile", p.volatile_plan},
           {"cloud_listed", p.mirror_walked},
+          {"plan_reused", p.plan_reused},
           {"actions", std::move(actions)},
           {"skipped", std::move(skipped)},
           {"undelivered", undelivered_json(p)},
@@ -163,6 +164,10 @@ void print_plan(Context& ctx, const config::Config& cfg, const engine::Prepared&
   }
   if (!p.mirror_walked) {
     out << "  (cloud mirror " << p.mirror_note << ")\n";
+  }
+  if (p.plan_reused) {
+    out << "  (nothing to plan: the agent's folder, the baseline and what was skipped are as they were on the last "
+           "run, which had nothing to do)\n";
   }
   if (p.volatile_plan) {
     out << "  (volatile: the agent is running, so its files may change before a sync; close it before "

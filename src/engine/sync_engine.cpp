@@ -272,11 +272,15 @@ private:
       // Nothing to write: record what is in sync so the next run has history
       // (unless that is what the baseline already says: the scheduled no-op
       // writes nothing), and settle runs that were killed after their last write.
-      if (!m_prepared.baseline.usable || !plan::baseline_unchanged(m_prepared.local, m_prepared.cloud,
-                                                                    m_prepared.baseline.baseline, plan, m_applied)) {
+      // A reused plan (plan_reused) had the same inputs as a run that kept
+      // the baseline as it was: it keeps it too.
+      if (!m_prepared.baseline.usable ||
+          (!m_prepared.plan_reused && !plan::baseline_unchanged(m_prepared.local, m_prepared.cloud,
+                                                                m_prepared.baseline.baseline, plan, m_applied))) {
         state::save_baseline(m_prepared.baseline_file,
                              plan::next_baseline(m_prepared.local, m_prepared.cloud, m_prepared.baseline.baseline,
                                                  plan, m_applied));
+        m_baseline_saved = true;
       }
       publish();
       settle_earlier_runs();
@@ -298,6 +302,7 @@ private:
                                             m_applied);
       save_resume_points(next);
       state::save_baseline(m_prepared.baseline_file, next);
+      m_baseline_saved = true;
       apply::fault_point("engine.after_baseline");
       publish();
       journal.set_state(state::JournalState::committed);
@@ -330,7 +335,7 @@ private:
     // run reads it again and says so again. A file not as planned may be one
     // the mirror walk would have seen: the next run walks it.
     if (m_report.failed.empty() && m_report.changed_meanwhile.empty() && m_prepared.delivery_problems.empty()) {
-      detail::remember_settled_deliveries(m_cfg, m_prepared, m_clock);
+      detail::remember_settled_deliveries(m_cfg, m_prepared, m_clock, m_baseline_saved);
     } else {
       detail::forget_settled_deliveries(m_prepared);
     }
@@ -751,6 +756,7 @@ private:
   state::ResumePoints m_new_resume_points;              // midstates of the chats copied
   std::set<std::string> m_deleted_from_cloud;
   bool m_withdrawn = false;
+  bool m_baseline_saved = false;  // this run wrote the baseline
   std::optional<state::DeliveryRecord> m_own_delivery;
   apply::FolderSyncs m_folder_syncs;
   std::mutex m_mutex;  // the run's bookkeeping, while copies run at once
@@ -803,7 +809,9 @@ void look(const config::Config& cfg, const PrepareOptions& options, Prepared& p,
     .install_id = options.install_id,
     .local_root = cfg.paths.local_state_dir,
     .cloud_root = cfg.paths.cloud_root_dir};
+  const auto before = detail::file_identity(p.baseline_file.path);
   p.baseline = state::load_baseline(p.baseline_file);
+  p.baseline_identity = before == detail::file_identity(p.baseline_file.path) ? before : std::string();
   loaded();
   for (auto& record : state::list_journals(cfg.paths.temp_dir)) {
     // Only earlier syncs are settled by a sync; an interrupted restore or
@@ -824,6 +832,16 @@ void look(const config::Config& cfg, const PrepareOptions& options, Prepared& p,
 
 void rest_of_prepare(const config::Config& cfg, const PrepareOptions& options, Prepared& p) {
   p.deliveries_settled = detail::deliveries_settled(options, p);
+  if (!p.mirror_walked && p.deliveries_settled && !p.baseline.other_install) {
+    // The agent's folder is as the baseline saw it (prepare_into), the mirror
+    // taken so: when the rest is as it was on the last clean run, whose plan
+    // was empty, this plan is too.
+    p.quiet_key = detail::quiet_key(p);
+    if (!p.quiet_key.empty() && p.quiet_key == p.remembered_quiet_key) {
+      p.plan_reused = true;
+      return;
+    }
+  }
   auto deliveries = p.deliveries_settled ? state::DeliveryListing{} : detail::read_deliveries(cfg);
   p.artefacts = scan::take_artefacts(p.local, p.cloud, p.baseline.baseline, known_hosts(p.machines.records),
                                      state::mentioned_paths(deliveries));

@@ -269,13 +269,36 @@ std::filesystem::path settled_stamp_path(const Prepared& p) {
 }
 
 // The remembered file is the stamp, then "walked <Unix seconds>" of the last
-// full walk of the mirror (files written before that line existed lack it).
+// full walk of the mirror, then "quiet <key>" (quiet_key) of the last run with
+// an empty plan; files written before those lines existed lack them. Neither
+// can be taken for a stamp line: those name a record file and hold tabs.
 constexpr std::string_view k_walked_line = "walked ";
+constexpr std::string_view k_quiet_line = "quiet ";
 
 struct Remembered {
   std::string stamp;
   std::optional<std::int64_t> walked;
+  std::string quiet;
 };
+
+// Takes the last line of `text` off when it starts with `prefix` and `take`
+// (given the rest of the line) returns true; false otherwise.
+template <typename Take> bool take_last_line(std::string& text, std::string_view prefix, const Take& take) {
+  if (text.size() < 2 || text.back() != '\n') {
+    return false;
+  }
+  const auto last = text.rfind('\n', text.size() - 2);
+  const auto line_start = last == std::string::npos ? 0 : last + 1;
+  if (text.compare(line_start, prefix.size(), prefix) != 0) {
+    return false;
+  }
+  const auto start = line_start + prefix.size();
+  if (!take(std::string_view(text).substr(start, text.size() - 1 - start))) {
+    return false;
+  }
+  text.resize(line_start);
+  return true;
+}
 
 std::optional<Remembered> read_remembered(const Prepared& p) {
   std::error_code ec;
@@ -284,17 +307,20 @@ std::optional<Remembered> read_remembered(const Prepared& p) {
     return std::nullopt;
   }
   Remembered out;
-  const auto last = text->size() < 2 ? std::string::npos : text->rfind('\n', text->size() - 2);
-  const auto line_start = last == std::string::npos ? 0 : last + 1;
-  if (text->compare(line_start, k_walked_line.size(), k_walked_line) == 0 && text->back() == '\n') {
+  take_last_line(*text, k_quiet_line, [&](std::string_view key) {
+    if (util::Sha256Digest::from_hex(key)) {
+      out.quiet = std::string(key);
+    }
+    return true;  // a damaged key is no key; the line is not the stamp's either
+  });
+  take_last_line(*text, k_walked_line, [&](std::string_view number) {
     std::int64_t seconds = 0;
-    const auto* first = text->data() + line_start + k_walked_line.size();
-    const auto* end = text->data() + text->size() - 1;
-    if (const auto [at, err] = std::from_chars(first, end, seconds); err == std::errc{} && at == end) {
+    const auto* end = number.data() + number.size();
+    if (const auto [at, err] = std::from_chars(number.data(), end, seconds); err == std::errc{} && at == end) {
       out.walked = seconds;
     }
-    text->resize(line_start);
-  }
+    return true;  // an unreadable time is no time (as before), the line is not the stamp's
+  });
   out.stamp = std::move(*text);
   return out;
 }
@@ -384,6 +410,7 @@ void decide_mirror_walk(const config::Config& cfg, const PrepareOptions& options
   p.mirror_note.clear();
   const auto remembered = read_remembered(p);
   p.last_mirror_walk = remembered ? remembered->walked : std::nullopt;
+  p.remembered_quiet_key = remembered ? remembered->quiet : std::string();
   const auto& clock = options.clock != nullptr ? *options.clock : util::system_clock();
   p.looked_at = unix_seconds(clock.now());
   if (options.full_scan || cfg.sync.full_scan_hours == 0 || options.accept_undelivered || p.adopting ||
@@ -402,6 +429,35 @@ void decide_mirror_walk(const config::Config& cfg, const PrepareOptions& options
                               util::human_duration(std::chrono::seconds(std::max<std::int64_t>(age, 0))));
 }
 
+std::string file_identity(const std::filesystem::path& path) {
+  std::error_code ec;
+  const auto st = util::stat_no_follow(path, ec);
+  return st ? fmt::format("{} {} {} {} {}", st->device, st->inode, st->size, st->mtime_ns, st->change_ns)
+            : std::string();
+}
+
+std::string quiet_key(const Prepared& p) {
+  if (p.baseline_identity.empty()) {
+    return {};
+  }
+  util::Sha256 hash;
+  hash.update("codexsync-quiet-v1\n");
+  hash.update(p.baseline_identity);
+  hash.update("\n");
+  for (const auto& skipped : p.local.skipped) {
+    hash.update(skipped.path);
+    hash.update("\x1f");
+    hash.update(skipped.reason);
+    hash.update("\x1e");
+  }
+  hash.update("\n");
+  for (const auto& host : known_hosts(p.machines.records)) {
+    hash.update(host);
+    hash.update("\x1e");
+  }
+  return hash.finish().hex();
+}
+
 Index mirror_from_baseline(const Baseline& baseline) {
   Index cloud;
   auto hint = cloud.files.end();
@@ -415,7 +471,8 @@ Index mirror_from_baseline(const Baseline& baseline) {
   return cloud;
 }
 
-void remember_settled_deliveries(const config::Config& cfg, const Prepared& p, const util::Clock& clock) {
+void remember_settled_deliveries(const config::Config& cfg, const Prepared& p, const util::Clock& clock,
+                                 bool baseline_saved) {
   const auto stamp = stamp_deliveries(cfg);
   const auto& machine = cfg.identity.effective_machine_id;
   if (stamp.empty() || p.settled_stamp.empty() || without_own(stamp, machine) != without_own(p.settled_stamp, machine)) {
@@ -440,6 +497,11 @@ void remember_settled_deliveries(const config::Config& cfg, const Prepared& p, c
   auto text = stamp;
   if (walked) {
     text += fmt::format("{}{}\n", k_walked_line, *walked);
+  }
+  // The empty plan is remembered only from a run on the shortcut: one that
+  // walked the mirror planned from other inputs than the next run would.
+  if (!p.mirror_walked && !p.quiet_key.empty() && p.plan.actions.empty() && p.artefacts.empty() && !baseline_saved) {
+    text += fmt::format("{}{}\n", k_quiet_line, p.quiet_key);
   }
   const auto path = settled_stamp_path(p);
   std::error_code ec;

@@ -51,7 +51,24 @@ std::string stamp_deliveries(const config::Config& cfg);
 // when this run walked it); forgets them instead when a peer's record changed
 // since p.settled_stamp was taken (it arrived during the run and was not read:
 // the next run reads it). Writes only when they changed. Never throws.
-void remember_settled_deliveries(const config::Config& cfg, const Prepared& p, const util::Clock& clock);
+// With p.quiet_key when this run took the mirror as the baseline saw it, its
+// plan was empty, it found no cloud client's files and it did not rewrite the
+// baseline (`baseline_saved` false): the next run with the same key reuses the
+// empty plan (Prepared::plan_reused).
+void remember_settled_deliveries(const config::Config& cfg, const Prepared& p, const util::Clock& clock,
+                                 bool baseline_saved);
+
+// The identity of the file at `path` (device, file id, size, mtime, ctime) as
+// text; "" when it cannot be read. A file replaced by a rename has another.
+std::string file_identity(const std::filesystem::path& path);
+
+// The inputs of a plan made on the shortcut (mirror and agent's folder as the
+// baseline saw them) besides those: the baseline file's identity, what the
+// scan skipped in the agent's folder, the machines' host names (OneDrive
+// copies), as a SHA-256 in hex. "" without a baseline identity. The planning
+// settings and the program's version are in p.settled_stamp, which the
+// shortcut requires unchanged.
+std::string quiet_key(const Prepared& p);
 
 // After a run that was not clean (a write failed, a file was not as planned,
 // an error): the next run reads the records and walks the mirror. Never throws.

@@ -70,6 +70,20 @@ struct Prepared {
   // When this run decided whether to walk the mirror (Unix seconds): the time
   // a clean run that walked it remembers.
   std::int64_t looked_at = 0;
+  // The scheduled no-op's second shortcut (detail::quiet_key): on a run that
+  // took the mirror as the baseline saw it and found the agent's folder so
+  // too, what the plan was made from beyond that: the baseline file (its
+  // identity), what the scan skipped here, the machines' host names. The last
+  // clean run remembers it when its plan was empty and it rewrote no
+  // baseline; "" when it cannot be made.
+  std::string quiet_key;
+  std::string remembered_quiet_key;  // what the last clean run remembered ("" if none)
+  // The baseline file as loaded (device, file id, size, mtime, ctime); ""
+  // when it was missing or replaced while it was read.
+  std::string baseline_identity;
+  // The plan was not made again: quiet_key is what the last clean run, whose
+  // plan was empty, remembered; the plan is empty, the baseline stays as it is.
+  bool plan_reused = false;
   // With --accept-undelivered: the paths that were not as the records say;
   // apply vouches for them as they are.
   std::set<std::string> accepted;
