@@ -298,11 +298,14 @@ private:
       carry_out_all(writes);
       m_folder_syncs.flush();  // every copy's rename on disk before the baseline says it happened
       apply::fault_point("engine.before_baseline");
-      const auto next = plan::next_baseline(m_prepared.local, m_prepared.cloud, m_prepared.baseline.baseline, plan,
-                                            m_applied);
-      save_resume_points(next);
-      state::save_baseline(m_prepared.baseline_file, next);
-      m_baseline_saved = true;
+      {
+        // Freed before the delivery record is made: at 100,000 paths each holds tens of MB.
+        const auto next = plan::next_baseline(m_prepared.local, m_prepared.cloud, m_prepared.baseline.baseline,
+                                              plan, m_applied);
+        save_resume_points(next);
+        state::save_baseline(m_prepared.baseline_file, next);
+        m_baseline_saved = true;
+      }
       apply::fault_point("engine.after_baseline");
       publish();
       journal.set_state(state::JournalState::committed);

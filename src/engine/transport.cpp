@@ -649,29 +649,42 @@ void publish_delivery(const config::Config& cfg, const Prepared& p, const state:
                       const std::string& run,
                       const std::map<std::string, FileState>& written_to_cloud,
                       const std::set<std::string>& deleted_from_cloud, const util::Clock& clock, bool withdrawn) {
-  std::map<std::string, FileState> cloud_after = p.cloud.files;
-  for (const auto& [path, state] : written_to_cloud) {
-    cloud_after[path] = state;
-  }
-  for (const auto& path : deleted_from_cloud) {
-    cloud_after.erase(path);
-  }
-  // Paths accepted as they are (--accept-undelivered) are vouched for like writes.
-  auto written = written_to_cloud;
-  auto deleted = deleted_from_cloud;
-  for (const auto& path : p.accepted) {
-    if (written.count(path) != 0U || deleted.count(path) != 0U) {
-      continue;
+  // The mirror after the run, looked up where it is, not copied (a first
+  // sync writes every path: copies of 100,000 states cost tens of MB).
+  const auto cloud_after = [&](const std::string& path) -> const FileState* {
+    if (deleted_from_cloud.count(path) != 0U) {
+      return nullptr;
     }
-    if (const auto it = cloud_after.find(path); it != cloud_after.end()) {
-      written[path] = it->second;
-    } else {
-      deleted.insert(path);
+    if (const auto it = written_to_cloud.find(path); it != written_to_cloud.end()) {
+      return &it->second;
     }
+    return p.cloud.find(path);
+  };
+  // Paths accepted as they are (--accept-undelivered) are vouched for like
+  // writes (copies of the sets only then).
+  const auto* written = &written_to_cloud;
+  const auto* deleted = &deleted_from_cloud;
+  std::map<std::string, FileState> written_and_accepted;
+  std::set<std::string> deleted_and_accepted;
+  if (!p.accepted.empty()) {
+    written_and_accepted = written_to_cloud;
+    deleted_and_accepted = deleted_from_cloud;
+    for (const auto& path : p.accepted) {
+      if (written_to_cloud.count(path) != 0U || deleted_from_cloud.count(path) != 0U) {
+        continue;
+      }
+      if (const auto* state = cloud_after(path)) {
+        written_and_accepted[path] = *state;
+      } else {
+        deleted_and_accepted.insert(path);
+      }
+    }
+    written = &written_and_accepted;
+    deleted = &deleted_and_accepted;
   }
   const auto& previous = own;
-  auto next = state::next_delivery_record(previous, cfg.identity.effective_machine_id, run, clock.now(), written,
-                                          deleted, cloud_after);
+  auto next = state::next_delivery_record(previous, cfg.identity.effective_machine_id, run, clock.now(), *written,
+                                          *deleted, cloud_after);
   if (withdrawn) {
     next.generation += 1;  // the withdrawal was one more record
   } else if (next.files == previous.files && next.deleted == previous.deleted) {

@@ -595,25 +595,24 @@ DeliveryRecord next_delivery_record(const DeliveryRecord& previous, const std::s
                                     std::chrono::system_clock::time_point now,
                                     const std::map<std::string, FileState>& written_to_cloud,
                                     const std::set<std::string>& deleted_from_cloud,
-                                    const std::map<std::string, FileState>& cloud_after, int tombstone_days) {
+                                    const StateAfter& cloud_after, int tombstone_days) {
   DeliveryRecord next;
   next.machine = machine;
   next.generation = previous.generation + 1;
   next.run = run;
   next.written = util::utc_timestamp(now);
   for (const auto& [path, claim] : previous.files) {
-    const auto after = cloud_after.find(path);
+    const FileState* after = cloud_after(path);
     if (claim.pending()) {
       // A run cut short while writing it: vouch for what is there now when
       // that is known, else go on vouching for nothing.
-      if (after == cloud_after.end()) {
+      if (after == nullptr) {
         continue;
       }
-      next.files[path] = after->second.sha256 ? Claim{after->second.size, *after->second.sha256, claim.at} : claim;
+      next.files[path] = after->sha256 ? Claim{after->size, *after->sha256, claim.at} : claim;
       continue;
     }
-    if (after != cloud_after.end() && after->second.size == claim.size &&
-        (!after->second.sha256 || *after->second.sha256 == claim.sha256)) {
+    if (after != nullptr && after->size == claim.size && (!after->sha256 || *after->sha256 == claim.sha256)) {
       next.files[path] = claim;  // still what this machine wrote
     }
   }
@@ -627,7 +626,7 @@ DeliveryRecord next_delivery_record(const DeliveryRecord& previous, const std::s
   }
   const auto oldest = now - std::chrono::hours(24) * tombstone_days;
   for (const auto& [path, at] : previous.deleted) {
-    if (cloud_after.count(path) == 0U && when(at) >= oldest && written_to_cloud.count(path) == 0U) {
+    if (cloud_after(path) == nullptr && when(at) >= oldest && written_to_cloud.count(path) == 0U) {
       next.deleted[path] = at;
     }
   }

@@ -172,7 +172,11 @@ TEST_CASE("delivery: the next record claims writes, tombstones deletions, drops 
                                          {"overwritten-by-peer", fs_of(3, "zzz")},
                                          {"recreated", fs_of(1, "r")},
                                          {"new", fs_of(7, "nnn")}};
-  const auto next = next_delivery_record(previous, "me", "run-1", k_t0, written, deleted, after);
+  const auto next = next_delivery_record(previous, "me", "run-1", k_t0, written, deleted,
+                                         [&](const std::string& path) -> const FileState* {
+                                           const auto it = after.find(path);
+                                           return it == after.end() ? nullptr : &it->second;
+                                         });
   CHECK(next.generation == 5);
   CHECK(next.run == "run-1");
   CHECK(next.files.count("kept") == 1);

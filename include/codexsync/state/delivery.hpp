@@ -99,15 +99,18 @@ DeliveryCheck check_delivery(const Statements& statements, const std::string& se
                              const std::function<bool(const std::string&)>& present,
                              const std::set<std::string>& unavailable);
 
+// The mirror's state of a path after the run; nullptr when it is not there.
+using StateAfter = std::function<const FileState*(const std::string& path)>;
+
 // This machine's next record: `previous` (may be empty) with the run's writes
 // to the mirror claimed and its deletions there tombstoned at `now`; claims
-// that the mirror no longer holds (`cloud_after`, the mirror's states after the
-// run) and tombstones of paths present again or older than `tombstone_days`
-// are dropped. The generation is one more than `previous`'s.
+// that the mirror no longer holds (`cloud_after`) and tombstones of paths
+// present again or older than `tombstone_days` are dropped. The generation is
+// one more than `previous`'s.
 DeliveryRecord next_delivery_record(const DeliveryRecord& previous, const std::string& machine,
                                     const std::string& run, std::chrono::system_clock::time_point now,
                                     const std::map<std::string, FileState>& written_to_cloud,
-                                    const std::set<std::string>& deleted_from_cloud,
-                                    const std::map<std::string, FileState>& cloud_after, int tombstone_days = 180);
+                                    const std::set<std::string>& deleted_from_cloud, const StateAfter& cloud_after,
+                                    int tombstone_days = 180);
 
 } // namespace codexsync::state
