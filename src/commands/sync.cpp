@@ -114,6 +114,7 @@ private:
                                          .accept_undelivered = m_accept_undelivered,
                                          .adopt_workspace = m_adopt_workspace,
                                          .full_scan = m_full_scan,
+                                         .forget_when_surprised = apply,
                                          .clock = &ctx.clock()};
     auto prepared = prepare_delivered(ctx, cfg, options);
     // One run per process (not --all): its maps are left for the system to

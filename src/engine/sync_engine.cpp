@@ -899,6 +899,13 @@ void prepare_into(const config::Config& cfg, const PrepareOptions& options, Prep
     p.mirror_walked = true;
     p.mirror_note.clear();
   }
+  if (options.forget_when_surprised && p.mirror_walked &&
+      !(p.cloud.skipped.empty() && detail::as_baseline_saw(p.cloud, p.baseline.baseline, Side::cloud))) {
+    // The mirror is not as the last clean run left it: the next run must list
+    // it even when this one stops before its end (a file missing there, a
+    // conflict), which neither forgets nor remembers the stamp.
+    detail::forget_settled_deliveries(p);
+  }
   refuse_unreadable(p.local, Side::local);
   refuse_unreadable(p.cloud, Side::cloud);
   rest_of_prepare(cfg, options, p);
