@@ -440,20 +440,23 @@ std::string quiet_key(const Prepared& p) {
   if (p.baseline_identity.empty()) {
     return {};
   }
+  // Each piece with its length first: names may hold any byte but '/' and NUL.
   util::Sha256 hash;
-  hash.update("codexsync-quiet-v1\n");
-  hash.update(p.baseline_identity);
-  hash.update("\n");
+  const auto piece = [&hash](std::string_view text) {
+    hash.update(fmt::format("{}:", text.size()));
+    hash.update(text);
+  };
+  piece("codexsync-quiet-v2");
+  piece(p.baseline_identity);
+  piece(std::to_string(p.local.skipped.size()));
   for (const auto& skipped : p.local.skipped) {
-    hash.update(skipped.path);
-    hash.update("\x1f");
-    hash.update(skipped.reason);
-    hash.update("\x1e");
+    piece(skipped.path);
+    piece(skipped.reason);
   }
-  hash.update("\n");
-  for (const auto& host : known_hosts(p.machines.records)) {
-    hash.update(host);
-    hash.update("\x1e");
+  const auto hosts = known_hosts(p.machines.records);
+  piece(std::to_string(hosts.size()));
+  for (const auto& host : hosts) {
+    piece(host);
   }
   return hash.finish().hex();
 }
