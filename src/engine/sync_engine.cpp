@@ -287,6 +287,7 @@ private:
       return std::move(m_report);
     }
     state::Journal journal = begin_journal(writes);
+    journal.release_actions();
     m_report.journal_id = journal.record().id;
     try {
       last_chance();

@@ -150,6 +150,7 @@ public:
     plan.actions = std::move(m_actions);
     std::stable_sort(plan.actions.begin(), plan.actions.end(),
                      [](const Action& a, const Action& b) { return a.path < b.path; });
+    plan.actions.shrink_to_fit();  // kept for the whole run: up to half of it would be spare room
     return plan;
   }
 

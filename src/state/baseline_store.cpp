@@ -394,14 +394,13 @@ void append_side(std::string& out, const std::optional<FileState>& side) {
   }
 }
 
-// An entry line but its path: two sides of size, mtime and SHA-256, three
-// separators; and a guess at a path's length, to reserve the text at once.
-constexpr std::size_t k_line_bound = 2 * (20 + 1 + 20 + 1 + 64) + 3;
-constexpr std::size_t k_path_guess = 96;
+// Text handed to the file at a time while the baseline is written.
+constexpr std::size_t k_render_chunk = std::size_t{1} << 20;
 
 // One pass over the map (it is large and scattered in memory): an entry with
-// neither side is written too ("-\t-") and read back as never synced.
-std::string render_v2(const BaselineFile& file, const Baseline& baseline) {
+// neither side is written too ("-\t-") and read back as never synced. The
+// text goes to `put` a chunk at a time (at 100,000 paths it is some 30 MB).
+template <typename Put> void render_v2(const BaselineFile& file, const Baseline& baseline, const Put& put) {
   const nlohmann::ordered_json head{{"format", k_format},
                                     {"machine", file.machine},
                                     {"install_id", file.install_id},
@@ -409,7 +408,7 @@ std::string render_v2(const BaselineFile& file, const Baseline& baseline) {
                                     {"cloud_root", util::display_path(file.cloud_root)},
                                     {"count", baseline.size()}};
   std::string out = head.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  out.reserve(out.size() + baseline.size() * (k_line_bound + k_path_guess) + 32);
+  out.reserve(k_render_chunk + 4096);
   out.push_back('\n');
   for (const auto& [path, entry] : baseline) {
     append_path(out, path);
@@ -418,11 +417,15 @@ std::string render_v2(const BaselineFile& file, const Baseline& baseline) {
     out.push_back('\t');
     append_side(out, entry.cloud);
     out.push_back('\n');
+    if (out.size() >= k_render_chunk) {
+      put(std::string_view(out));
+      out.clear();
+    }
   }
   out.append(k_end);
   append_number(out, baseline.size());
   out.push_back('\n');
-  return out;
+  put(std::string_view(out));
 }
 
 } // namespace
@@ -505,11 +508,12 @@ std::string install_id(const std::optional<std::filesystem::path>& state_dir) {
 }
 
 void save_baseline(const BaselineFile& file, const Baseline& baseline) {
-  const auto text = render_v2(file, baseline);
   std::error_code ec;
   std::filesystem::create_directories(file.path.parent_path(), ec);
   if (!ec) {
-    util::write_file_atomic(file.path, text, ec);
+    util::AtomicFileWriter writer(file.path);
+    render_v2(file, baseline, [&](std::string_view text) { writer.write(text); });
+    writer.commit(ec);
   }
   if (ec) {
     throw RuntimeError(fmt::format("cannot write the baseline {} ({}); the files were synced, but the next run "

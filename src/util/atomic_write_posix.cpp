@@ -32,32 +32,61 @@ void sync_dir(const fs::path& dir) {
   }
 }
 
-void write_file_atomic(const fs::path& path, std::string_view content, std::error_code& ec, int mode) {
-  ec.clear();
-  const auto dir = path.has_parent_path() ? path.parent_path() : fs::path(".");
-  const auto temp = dir / ("." + path.filename().string() + temp_suffix());
-  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+AtomicFileWriter::AtomicFileWriter(fs::path path, int mode) : m_path(std::move(path)) {
+  const auto dir = m_path.has_parent_path() ? m_path.parent_path() : fs::path(".");
+  m_temp = dir / ("." + m_path.filename().string() + temp_suffix());
+  const int fd = ::open(m_temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
   if (fd < 0) {
-    ec = std::error_code(errno, std::generic_category());
+    m_error = std::error_code(errno, std::generic_category());
     return;
   }
-  if (!write_all(fd, content) || ::fsync(fd) != 0) {
-    ec = std::error_code(errno, std::generic_category());
-    ::close(fd);
-    ::unlink(temp.c_str());
+  m_handle = fd;
+}
+
+AtomicFileWriter::~AtomicFileWriter() { discard(); }
+
+void AtomicFileWriter::discard() {
+  if (m_handle >= 0) {
+    ::close(static_cast<int>(m_handle));
+    m_handle = -1;
+    ::unlink(m_temp.c_str());
+  }
+}
+
+void AtomicFileWriter::fail(std::error_code ec) {
+  m_error = ec;
+  discard();
+}
+
+void AtomicFileWriter::write(std::string_view data) {
+  if (m_handle >= 0 && !write_all(static_cast<int>(m_handle), data)) {
+    fail(std::error_code(errno, std::generic_category()));
+  }
+}
+
+void AtomicFileWriter::commit(std::error_code& ec) {
+  ec = m_error;
+  if (m_handle < 0) {
     return;
   }
-  if (::close(fd) != 0) {
-    ec = std::error_code(errno, std::generic_category());
-    ::unlink(temp.c_str());
+  const int fd = static_cast<int>(m_handle);
+  if (::fsync(fd) != 0) {
+    fail(ec = std::error_code(errno, std::generic_category()));
     return;
   }
-  if (::rename(temp.c_str(), path.c_str()) != 0) {
-    ec = std::error_code(errno, std::generic_category());
-    ::unlink(temp.c_str());
+  m_handle = -1;
+  if (::close(fd) != 0 || ::rename(m_temp.c_str(), m_path.c_str()) != 0) {
+    m_error = ec = std::error_code(errno, std::generic_category());
+    ::unlink(m_temp.c_str());
     return;
   }
-  sync_dir(dir);
+  sync_dir(m_path.has_parent_path() ? m_path.parent_path() : fs::path("."));
+}
+
+void write_file_atomic(const fs::path& path, std::string_view content, std::error_code& ec, int mode) {
+  AtomicFileWriter writer(path, mode);
+  writer.write(content);
+  writer.commit(ec);
 }
 
 } // namespace codexsync::util

@@ -5,6 +5,7 @@
 #include <codexsync/util/fs.hpp>
 
 #include <filesystem>
+#include <string>
 
 using namespace codexsync::util;
 using codexsync::test::TempDir;
@@ -54,6 +55,54 @@ TEST_CASE("write_file_atomic reports a missing folder and writes nothing", "[uti
   TempDir dir;
   std::error_code ec;
   write_file_atomic(dir / "no/such/folder/f.txt", "x", ec);
+  CHECK(ec);
+  CHECK_FALSE(std::filesystem::exists(dir / "no"));
+}
+
+namespace {
+
+int entries_in(const std::filesystem::path& dir) {
+  int entries = 0;
+  for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator(dir)) {
+    ++entries;
+  }
+  return entries;
+}
+
+} // namespace
+
+TEST_CASE("AtomicFileWriter writes a file in pieces, whole at commit or not at all", "[util]") {
+  TempDir dir;
+  const auto target = dir.write("f.txt", "old");
+  std::string expected;
+  {
+    AtomicFileWriter writer(target);
+    for (int i = 0; i < 300; ++i) {
+      const std::string piece(10'000 + static_cast<std::size_t>(i), static_cast<char>('a' + i % 26));
+      writer.write(piece);
+      expected += piece;
+    }
+    CHECK(codexsync::test::read_text(target) == "old");  // nothing seen before the commit
+    std::error_code ec;
+    writer.commit(ec);
+    REQUIRE_FALSE(ec);
+  }
+  CHECK(codexsync::test::read_text(target) == expected);
+  CHECK(entries_in(dir.path()) == 1);
+  {
+    AtomicFileWriter writer(target);
+    writer.write("never committed");
+  }  // an exception or an error on the way: the old file stays, no temp file
+  CHECK(codexsync::test::read_text(target) == expected);
+  CHECK(entries_in(dir.path()) == 1);
+}
+
+TEST_CASE("AtomicFileWriter into a missing folder fails at commit and writes nothing", "[util]") {
+  TempDir dir;
+  AtomicFileWriter writer(dir / "no/such/f.txt");
+  writer.write("x");
+  std::error_code ec;
+  writer.commit(ec);
   CHECK(ec);
   CHECK_FALSE(std::filesystem::exists(dir / "no"));
 }

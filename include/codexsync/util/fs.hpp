@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -48,6 +49,32 @@ std::optional<std::string> read_file(const fs::path& path, std::error_code& ec);
 // permission for a new file (ignored on Windows).
 void write_file_atomic(const fs::path& path, std::string_view content, std::error_code& ec,
                        int mode = 0644);
+
+// write_file_atomic in pieces, for a file too large to hold twice in memory:
+// write() appends to a temp file beside `path`; commit() flushes it to disk
+// and renames it over `path`. Without a successful commit() (an error, an
+// exception) the temp file is removed and `path` is untouched. After an
+// error every later call does nothing and commit() gives that error.
+class AtomicFileWriter {
+public:
+  explicit AtomicFileWriter(fs::path path, int mode = 0644);
+  ~AtomicFileWriter();
+  AtomicFileWriter(const AtomicFileWriter&) = delete;
+  AtomicFileWriter& operator=(const AtomicFileWriter&) = delete;
+
+  void write(std::string_view data);
+  // Sets `ec` when anything failed since the file was opened.
+  void commit(std::error_code& ec);
+
+private:
+  void fail(std::error_code ec);
+  void discard();
+
+  fs::path m_path;
+  fs::path m_temp;
+  std::intptr_t m_handle = -1;  // a POSIX fd or a Windows HANDLE; -1 when none
+  std::error_code m_error;
+};
 
 // Makes the entries created or renamed in the folder `dir` durable: an fsync
 // of the folder on POSIX, nothing on Windows (NTFS journals its metadata).
