@@ -11,6 +11,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -34,38 +35,24 @@ namespace {
 
 // One batch of a folder's listing: 64 KiB, the most a query of a folder on a
 // network share may ask for (FindFirstFileExW's large fetch asks as much).
-// About 500 entries with short names.
+// Some 400 entries with short names.
 constexpr DWORD k_batch_bytes = 64 * 1024;
 
 // ERROR_STOPPED_ON_SYMLINK, which mingw-w64's headers lack.
 constexpr int k_error_stopped_on_symlink = 681;
 
-// Closes a handle when it goes.
-class OwnedHandle {
-public:
-  explicit OwnedHandle(HANDLE handle) : m_handle(handle) {}
-  OwnedHandle(const OwnedHandle&) = delete;
-  OwnedHandle& operator=(const OwnedHandle&) = delete;
-  ~OwnedHandle() { reset(INVALID_HANDLE_VALUE); }
-
-  HANDLE get() const { return m_handle; }
-  bool is_open() const { return m_handle != INVALID_HANDLE_VALUE; }
-  void reset(HANDLE handle) {
-    if (is_open()) {
-      CloseHandle(m_handle);
-    }
-    m_handle = handle;
-  }
-
-private:
-  HANDLE m_handle;
+struct CloseHandleOf {
+  void operator()(void* handle) const { CloseHandle(handle); }
 };
+using OwnedHandle = std::unique_ptr<void, CloseHandleOf>;
 
 // Opens the folder `os_dir` to list it; `flags` adds to FILE_FLAG_BACKUP_SEMANTICS.
-HANDLE open_folder(const std::filesystem::path& os_dir, DWORD flags) {
-  return CreateFileW(os_dir.c_str(), FILE_LIST_DIRECTORY | FILE_READ_ATTRIBUTES,
-                     FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, nullptr, OPEN_EXISTING,
-                     FILE_FLAG_BACKUP_SEMANTICS | flags, nullptr);
+// Null when it cannot be opened.
+OwnedHandle open_folder(const std::filesystem::path& os_dir, DWORD flags) {
+  const HANDLE handle = CreateFileW(os_dir.c_str(), FILE_LIST_DIRECTORY | FILE_READ_ATTRIBUTES,
+                                    FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, nullptr, OPEN_EXISTING,
+                                    FILE_FLAG_BACKUP_SEMANTICS | flags, nullptr);
+  return OwnedHandle(handle == INVALID_HANDLE_VALUE ? nullptr : handle);
 }
 
 // Lists `os_dir` with FindFirstFileExW and one util::stat_no_follow (an open)
@@ -183,9 +170,9 @@ std::vector<ListedEntry> list_dir(const std::filesystem::path& dir, std::error_c
   const auto os_dir = util::os_long_path(dir);
   // Not following a link: one that took the folder's place since its stat is
   // not entered (as O_NOFOLLOW on POSIX).
-  OwnedHandle folder(open_folder(os_dir, FILE_FLAG_OPEN_REPARSE_POINT));
+  auto folder = open_folder(os_dir, FILE_FLAG_OPEN_REPARSE_POINT);
   BY_HANDLE_FILE_INFORMATION self{};
-  if (!folder.is_open() || !GetFileInformationByHandle(folder.get(), &self)) {
+  if (!folder || !GetFileInformationByHandle(folder.get(), &self)) {
     // Not opened for listing (a missing folder, a file, a file system or
     // filter that refuses a folder handle): FindFirstFileExW lists it as it
     // did before, with the errors it always gave.
@@ -200,8 +187,8 @@ std::vector<ListedEntry> list_dir(const std::filesystem::path& dir, std::error_c
     }
     // A cloud placeholder folder (OneDrive): opened as any program opens it,
     // so that its filter lists what it holds.
-    folder.reset(open_folder(os_dir, 0));
-    if (!folder.is_open()) {
+    folder = open_folder(os_dir, 0);
+    if (!folder) {
       return list_entry_by_entry(os_dir, ec);
     }
   }
