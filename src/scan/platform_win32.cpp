@@ -93,13 +93,17 @@ std::vector<ListedEntry> list_entry_by_entry(const std::filesystem::path& os_dir
 }
 
 // The entry at `at` of a FILE_ID_BOTH_DIR_INFO batch, as stat_no_follow would
-// tell it. `volume_serial`: the folder's.
-ListedEntry entry_at(const unsigned char* at, std::uint64_t volume_serial, const std::filesystem::path& os_dir) {
+// tell it; nullopt for "." and "..". `volume_serial`: the folder's.
+std::optional<ListedEntry> entry_at(const unsigned char* at, std::uint64_t volume_serial,
+                                    const std::filesystem::path& os_dir) {
   FILE_ID_BOTH_DIR_INFO info{};
   std::memcpy(&info, at, offsetof(FILE_ID_BOTH_DIR_INFO, FileName));
-  ListedEntry listed;
   std::wstring name(info.FileNameLength / sizeof(wchar_t), L'\0');  // not NUL-terminated
   std::memcpy(name.data(), at + offsetof(FILE_ID_BOTH_DIR_INFO, FileName), name.size() * sizeof(wchar_t));
+  if (name == L"." || name == L"..") {
+    return std::nullopt;
+  }
+  ListedEntry listed;
   listed.name = std::move(name);
   const auto file_id = static_cast<std::uint64_t>(info.FileId.QuadPart);
   if (file_id == 0 || file_id == ~std::uint64_t{0}) {
@@ -147,9 +151,8 @@ std::optional<std::vector<ListedEntry>> list_open_folder(HANDLE folder, std::uin
     }
     for (std::size_t offset = 0;;) {
       const unsigned char* at = bytes + offset;
-      auto listed = entry_at(at, volume_serial, os_dir);
-      if (listed.name != L"." && listed.name != L"..") {
-        out.push_back(std::move(listed));
+      if (auto listed = entry_at(at, volume_serial, os_dir)) {
+        out.push_back(std::move(*listed));
       }
       ULONG next = 0;
       std::memcpy(&next, at + offsetof(FILE_ID_BOTH_DIR_INFO, NextEntryOffset), sizeof(next));
