@@ -129,7 +129,15 @@ TEST_CASE("list_dir lists a folder whose path is longer than MAX_PATH", "[scan]"
   const auto names = check_listing(deep);
   CHECK(names == Names{fs::path("file.md").native(), fs::path("sub").native()});
   CHECK(check_listing(deep / "sub") == Names{fs::path("inner.md").native()});
-  fs::remove_all(util::os_long_path(dir.path() / (part + "0")), ec);
+  // Removed bottom up: std::filesystem's remove_all lists folders through the
+  // C runtime, which takes no `\\?\` path (TempDir's would leave them).
+  for (const auto& file : {deep / "sub" / "inner.md", deep / "sub", deep / "file.md"}) {
+    fs::remove(util::os_long_path(file), ec);
+  }
+  for (auto folder = deep; folder != dir.path(); folder = folder.parent_path()) {
+    fs::remove(util::os_long_path(folder), ec);
+  }
+  CHECK_FALSE(ec);
 }
 
 TEST_CASE("list_dir lists a folder of more entries than one batch holds", "[scan]") {
