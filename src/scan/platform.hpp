@@ -32,10 +32,13 @@ struct ListedEntry {
 };
 
 // Lists the entries of the folder `dir` ("." and ".." left out) with the stat
-// of each, not following links. POSIX: readdir and fstatat relative to the
-// open folder; Windows: directory_iterator and util::stat_no_follow (which
-// tells junctions from cloud placeholders). `ec` is set when the folder
-// cannot be listed (or not to the end: what was read is returned).
+// of each, not following links: each the util::stat_no_follow of its path.
+// POSIX: readdir and fstatat relative to the open folder; Windows: the open
+// folder read in batches of FILE_ID_BOTH_DIR_INFO, which carry the stats, so
+// no entry is opened (FindFirstFileExW and a util::stat_no_follow per entry
+// where the file system does not list that way). `ec` is set when the folder
+// cannot be listed, or has become a link (or not to the end: what was read is
+// returned).
 std::vector<ListedEntry> list_dir(const std::filesystem::path& dir, std::error_code& ec);
 
 // Reads up to `size` bytes at `offset` of the file `path`, without following

@@ -50,6 +50,29 @@ std::optional<FileStat> stat_open_file(NativeFile file, std::error_code& ec);
 std::optional<FileStat> stat_no_follow_at(int dir_fd, const char* name, std::error_code& ec);
 #endif
 
+#ifdef _WIN32
+// Windows: what the OS tells of one file, in its own units, from an open
+// handle (GetFileInformationByHandle, FileBasicInfo, FileAttributeTagInfo) or
+// from a folder listing (FILE_ID_BOTH_DIR_INFO). stat_from_windows is the one
+// place either becomes a FileStat, so a listed entry and a stat of its path
+// tell the same.
+struct WindowsFileFacts {
+  std::uint32_t attributes = 0;              // FILE_ATTRIBUTE_*
+  std::optional<std::uint32_t> reparse_tag;  // with FILE_ATTRIBUTE_REPARSE_POINT; nullopt: unknown
+  std::int64_t creation_time = 0;            // FILETIME ticks (100 ns since 1601-01-01)
+  std::int64_t last_write_time = 0;
+  std::int64_t change_time = 0;              // NTFS ChangeTime; 0 or less: the file system keeps none
+  std::uint64_t size = 0;                    // end of file
+  std::uint64_t volume_serial = 0;
+  std::uint64_t file_id = 0;
+};
+
+// Returns the FileStat of the file `facts` describes: a name-surrogate reparse
+// point (or one whose tag is unknown) is a reparse_point, never followed;
+// change_ns is the later of the creation and change times.
+FileStat stat_from_windows(const WindowsFileFacts& facts);
+#endif
+
 // Sets the modification time of `path` (a regular file or a folder) to `mtime_ns`.
 void set_mtime_ns(const std::filesystem::path& path, std::int64_t mtime_ns, std::error_code& ec);
 
