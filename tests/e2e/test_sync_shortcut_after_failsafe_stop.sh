@@ -8,9 +8,7 @@ source "$(dirname "$0")/lib.sh"
 source "$CS_E2E_DIR/transport_lib.sh"
 
 not_listed="cloud mirror not listed"
-settle_on_shortcut
-sync_ok a
-assert_stdout_contains "nothing to plan"
+settle_on_reused_plan
 
 victim="$(cd "$SYNC_DIR" && find sessions -name '*.jsonl' | LC_ALL=C sort | head -1)"
 [[ -n "$victim" ]] || cs_fail "expected a chat in the mirror"

@@ -9,9 +9,7 @@ source "$(dirname "$0")/lib.sh"
 source "$CS_E2E_DIR/transport_lib.sh"
 
 not_listed="cloud mirror not listed"
-settle_on_shortcut
-sync_ok a
-assert_stdout_contains "nothing to plan"
+settle_on_reused_plan
 
 # A file only in the mirror; a full listing finds it and pulls it, killed
 # before the baseline is written; then undone.

@@ -62,3 +62,11 @@ settle_on_shortcut() {
   sync_ok a
   assert_stdout_contains "cloud mirror not listed"
 }
+
+# settle_on_reused_plan: settle_on_shortcut, then one more run of A, which
+# reuses that run's empty plan and must say so.
+settle_on_reused_plan() {
+  settle_on_shortcut
+  sync_ok a
+  assert_stdout_contains "nothing to plan"
+}
