@@ -212,14 +212,12 @@ void check_deliveries(const config::Config& cfg, const PrepareOptions& options, 
                           problem));
   }
   const auto& self = cfg.identity.effective_machine_id;
-  // The statements point into the records; this machine's record is then
-  // moved, not copied, into p.own_delivery (its claims stay where they are).
-  const auto statements = state::newest_statements(listing.records);
-  for (auto& record : listing.records) {
+  for (const auto& record : listing.records) {
     if (record.machine == self) {
-      p.own_delivery = std::move(record);
+      p.own_delivery = record;
     }
   }
+  const auto statements = state::newest_statements(listing.records);
   // What this machine syncs at all: a peer's file it leaves out (its own
   // exclude or never-sync globs) is not its to wait for.
   const scan::GlobSet excluded(cfg.filters.exclude_globs);

@@ -421,7 +421,7 @@ DeliveryRecord parse_record(std::istream& in) {
 
 // Statements are dated "YYYY-MM-DDTHH:MM:SS[.fff]Z": ordered as time points,
 // an unreadable date counting as the oldest.
-std::chrono::system_clock::time_point when(std::string_view at) {
+std::chrono::system_clock::time_point when(const std::string& at) {
   return util::parse_utc_timestamp(at).value_or(std::chrono::system_clock::time_point{});
 }
 
@@ -525,10 +525,10 @@ Statements newest_statements(const std::vector<DeliveryRecord>& records) {
   };
   for (const auto& record : records) {
     for (const auto& [path, claim] : record.files) {
-      offer(path, Statement{record.machine, &claim, claim.at});
+      offer(path, Statement{record.machine, claim, claim.at});
     }
     for (const auto& [path, at] : record.deleted) {
-      offer(path, Statement{record.machine, nullptr, at});
+      offer(path, Statement{record.machine, std::nullopt, at});
     }
   }
   return out;

@@ -10,7 +10,6 @@
 #include <optional>
 #include <set>
 #include <string>
-#include <string_view>
 #include <vector>
 
 // Delivery records: what each machine says it wrote to the cloud mirror, so
@@ -63,12 +62,10 @@ DeliveryListing read_delivery_records(const std::filesystem::path& dir);
 std::set<std::string> mentioned_paths(const DeliveryListing& listing);
 
 // The newest statements about each path across the records (ties keep all).
-// A statement points into the record it comes from: valid while that record
-// lives (moving a record keeps its claims where they are).
 struct Statement {
   std::string machine;
-  const Claim* claim = nullptr;  // nullptr: a tombstone
-  std::string_view at;
+  std::optional<Claim> claim;  // nullopt: a tombstone
+  std::string at;
 };
 using Statements = std::map<std::string, std::vector<Statement>>;
 Statements newest_statements(const std::vector<DeliveryRecord>& records);
