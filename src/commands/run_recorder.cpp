@@ -68,6 +68,20 @@ std::optional<std::filesystem::path> record_config_path(const GlobalOptions& glo
   return util::real_path(file->is_absolute() ? *file : env.cwd / *file);
 }
 
+bool last_sync_unclean(Context& ctx) {
+  try {
+    const auto dir = state::run_record_dir(ctx.env(), record_config_path(ctx.global(), ctx.env()),
+                                           ctx.global().profile.value_or(std::string()));
+    if (!dir) {
+      return false;
+    }
+    const auto last = state::load_run_record(*dir, state::k_last_sync_file);
+    return last.record && last.record->exit_code != 0;
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
 void record_run(Context& ctx, const std::string& command, std::chrono::system_clock::time_point started,
                 int exit_code, const std::string& failure) {
   try {

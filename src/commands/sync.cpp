@@ -113,8 +113,9 @@ private:
                                          .user_state_dir = util::user_state_dir(ctx.env()),
                                          .accept_undelivered = m_accept_undelivered,
                                          .adopt_workspace = m_adopt_workspace,
-                                         .full_scan = m_full_scan,
-                                         .forget_when_surprised = apply,
+                                         // After a sync that did not end cleanly (it may have stopped on
+                                         // what it found in the mirror): the mirror is listed in full.
+                                         .full_scan = m_full_scan || last_sync_unclean(ctx),
                                          .clock = &ctx.clock()};
     auto prepared = prepare_delivered(ctx, cfg, options);
     // One run per process (not --all): its maps are left for the system to

@@ -286,6 +286,10 @@ private:
       settle_earlier_runs();
       return std::move(m_report);
     }
+    // Before the first write: a run killed from here on leaves no remembered
+    // stamp, so the next run lists the mirror even after `recover` closed its
+    // journal (a clean end remembers the stamp again).
+    detail::forget_settled_deliveries(m_prepared);
     state::Journal journal = begin_journal(writes);
     journal.release_actions();
     m_report.journal_id = journal.record().id;
@@ -899,13 +903,6 @@ void prepare_into(const config::Config& cfg, const PrepareOptions& options, Prep
     p.cloud = scan::scan_tree(cfg.paths.cloud_root_dir, scan_options(cfg, p, Side::cloud));
     p.mirror_walked = true;
     p.mirror_note.clear();
-  }
-  if (options.forget_when_surprised && p.mirror_walked &&
-      !(p.cloud.skipped.empty() && detail::as_baseline_saw(p.cloud, p.baseline.baseline, Side::cloud))) {
-    // The mirror is not as the last clean run left it: the next run must list
-    // it even when this one stops before its end (a file missing there, a
-    // conflict), which neither forgets nor remembers the stamp.
-    detail::forget_settled_deliveries(p);
   }
   refuse_unreadable(p.local, Side::local);
   refuse_unreadable(p.cloud, Side::cloud);

@@ -1,9 +1,9 @@
 # A sync that lists the mirror, finds it not as the baseline saw it and stops
 # before its end (here exit 5: a chat gone from the mirror that this machine
-# vouched for) forgets the remembered stamp at once: the next run lists the
-# mirror again and stops again, instead of taking the scheduled no-op's
-# shortcut ("nothing to plan", exit 0) until the next full listing. (Found by
-# a review: the stamp used to be forgotten or remembered only at a run's end.)
+# vouched for) is recorded as not clean, so the next sync lists the mirror in
+# full and stops again, instead of taking the scheduled no-op's shortcut
+# ("nothing to plan", exit 0) until the next full listing. The stop itself
+# writes nothing, not even to forget the shortcut. (Found by a review.)
 source "$(dirname "$0")/lib.sh"
 source "$CS_E2E_DIR/transport_lib.sh"
 

@@ -1,10 +1,9 @@
-# A pull killed mid-run and undone with `recover rollback`: the killed run's
-# listing found a file only in the mirror, so it forgot the remembered stamp
-# before it wrote anything, and the next run lists the mirror and sees that
-# file again instead of taking the scheduled no-op's shortcut. (Found by a
+# A pull killed mid-run and undone with `recover rollback`: a sync forgets the
+# remembered stamp before its first write, so after the rollback closed its
+# journal the next run lists the mirror and sees again the file it had
+# pulled, instead of taking the scheduled no-op's shortcut. (Found by a
 # review: the stamp used to survive a killed run, and rollback does not touch
-# it. A run that writes after an exact listing changes the agent's folder or
-# leaves a journal open, either of which lists the mirror next time.)
+# it.)
 source "$(dirname "$0")/lib.sh"
 source "$CS_E2E_DIR/transport_lib.sh"
 

@@ -37,6 +37,12 @@ bool is_recorded(const std::vector<std::string>& command_path);
 // all). Absolute, with `.`, `..` and links resolved. Never throws.
 std::optional<std::filesystem::path> record_config_path(const GlobalOptions& global, const util::Environment& env);
 
+// True when the last recorded sync of this config (and profile) did not end
+// with exit 0: it may have found the cloud mirror other than the last clean
+// run left it and stopped before it could say so, so the next sync lists the
+// mirror in full. False when nothing is recorded. Never throws.
+bool last_sync_unclean(Context& ctx);
+
 // Records a finished run of `command` (path words joined by spaces) that
 // started at `started` and ended with `exit_code`; `failure` is the message of
 // the error that ended it ("" when none). Then, for a scheduled run that needs

@@ -104,10 +104,6 @@ struct PrepareOptions {
   bool accept_undelivered = false;  // --accept-undelivered: files missing from the mirror may count as deleted
   bool adopt_workspace = false;     // --adopt-workspace
   bool full_scan = false;           // --full-scan: walk the mirror even when the records say it is settled
-  // sync --apply: a listing of the mirror that does not find it exactly as the
-  // baseline saw it forgets the remembered stamp at once (the run may stop
-  // before its end, which would otherwise forget or remember it).
-  bool forget_when_surprised = false;
   const util::Clock* clock = nullptr;  // "now" for the age of the last full walk; nullptr: the system clock
 };
 
