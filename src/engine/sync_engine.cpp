@@ -343,7 +343,7 @@ private:
     // run reads it again and says so again. A file not as planned may be one
     // the mirror walk would have seen: the next run walks it.
     if (m_report.failed.empty() && m_report.changed_meanwhile.empty() && m_prepared.delivery_problems.empty()) {
-      detail::remember_settled_deliveries(m_cfg, m_prepared, m_clock, m_baseline_saved);
+      detail::remember_settled_deliveries(m_cfg, m_prepared, m_baseline_saved);
     } else {
       detail::forget_settled_deliveries(m_prepared);
     }
@@ -892,7 +892,6 @@ void rest_of_prepare(const config::Config& cfg, const PrepareOptions& options, P
   p.deletion_stop = plan::deletion_guard(p.plan, p.local, p.cloud, p.baseline.baseline, cfg.sync.max_delete_percent,
                                          cfg.sync.max_delete_count);
 }
-
 
 void prepare_into(const config::Config& cfg, const PrepareOptions& options, Prepared& p) {
   check_roots(cfg);

@@ -109,7 +109,6 @@ OwnRecord read_own(const config::Config& cfg) {
   return out;
 }
 
-
 // `record` as this machine's next generation, written now.
 void stamp(const config::Config& cfg, state::DeliveryRecord& record, const util::Clock& clock) {
   record.machine = cfg.identity.effective_machine_id;
@@ -345,7 +344,6 @@ std::string without_own(const std::string& stamp, const std::string& machine) {
   return out;
 }
 
-
 } // namespace
 
 std::string stamp_deliveries(const config::Config& cfg) {
@@ -474,8 +472,7 @@ Index mirror_from_baseline(const Baseline& baseline) {
   return cloud;
 }
 
-void remember_settled_deliveries(const config::Config& cfg, const Prepared& p, const util::Clock& clock,
-                                 bool baseline_saved) {
+void remember_settled_deliveries(const config::Config& cfg, const Prepared& p, bool baseline_saved) {
   const auto stamp = stamp_deliveries(cfg);
   const auto& machine = cfg.identity.effective_machine_id;
   if (stamp.empty() || p.settled_stamp.empty() || without_own(stamp, machine) != without_own(p.settled_stamp, machine)) {
@@ -488,7 +485,6 @@ void remember_settled_deliveries(const config::Config& cfg, const Prepared& p, c
   // and the next run walks it again. A run that took the mirror as the
   // baseline saw it (a no-op: prepare() walks before any action) carries the
   // last walk's time on.
-  (void)clock;
   std::optional<std::int64_t> walked = p.last_mirror_walk;
   if (p.mirror_walked) {
     const bool cloud_artefacts = std::any_of(p.artefacts.begin(), p.artefacts.end(),
@@ -570,7 +566,6 @@ void settle_marker(const config::Config& cfg, const Prepared& p, const util::Clo
   }
   }
 }
-
 
 bool withdraw_claims(const config::Config& cfg, const state::DeliveryRecord& own, const std::set<std::string>& paths,
                      const util::Clock& clock) {

@@ -55,8 +55,7 @@ std::string stamp_deliveries(const config::Config& cfg);
 // plan was empty, it found no cloud client's files and it did not rewrite the
 // baseline (`baseline_saved` false): the next run with the same key reuses the
 // empty plan (Prepared::plan_reused).
-void remember_settled_deliveries(const config::Config& cfg, const Prepared& p, const util::Clock& clock,
-                                 bool baseline_saved);
+void remember_settled_deliveries(const config::Config& cfg, const Prepared& p, bool baseline_saved);
 
 // The identity of the file at `path` (device, file id, size, mtime, ctime) as
 // text; "" when it cannot be read. A file replaced by a rename has another.

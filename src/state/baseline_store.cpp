@@ -394,13 +394,10 @@ void append_side(std::string& out, const std::optional<FileState>& side) {
   }
 }
 
-// Text handed to the file at a time while the baseline is written.
-constexpr std::size_t k_render_chunk = std::size_t{1} << 20;
-
 // One pass over the map (it is large and scattered in memory): an entry with
 // neither side is written too ("-\t-") and read back as never synced. The
-// text goes to `put` a chunk at a time (at 100,000 paths it is some 30 MB).
-template <typename Put> void render_v2(const BaselineFile& file, const Baseline& baseline, const Put& put) {
+// text goes to `writer` a chunk at a time (at 100,000 paths it is some 30 MB).
+void render_v2(const BaselineFile& file, const Baseline& baseline, util::AtomicFileWriter& writer) {
   const nlohmann::ordered_json head{{"format", k_format},
                                     {"machine", file.machine},
                                     {"install_id", file.install_id},
@@ -408,7 +405,7 @@ template <typename Put> void render_v2(const BaselineFile& file, const Baseline&
                                     {"cloud_root", util::display_path(file.cloud_root)},
                                     {"count", baseline.size()}};
   std::string out = head.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  out.reserve(k_render_chunk + 4096);
+  out.reserve(util::AtomicFileWriter::k_chunk + 4096);
   out.push_back('\n');
   for (const auto& [path, entry] : baseline) {
     append_path(out, path);
@@ -417,15 +414,12 @@ template <typename Put> void render_v2(const BaselineFile& file, const Baseline&
     out.push_back('\t');
     append_side(out, entry.cloud);
     out.push_back('\n');
-    if (out.size() >= k_render_chunk) {
-      put(std::string_view(out));
-      out.clear();
-    }
+    writer.write_if_full(out);
   }
   out.append(k_end);
   append_number(out, baseline.size());
   out.push_back('\n');
-  put(std::string_view(out));
+  writer.write(out);
 }
 
 } // namespace
@@ -512,7 +506,7 @@ void save_baseline(const BaselineFile& file, const Baseline& baseline) {
   std::filesystem::create_directories(file.path.parent_path(), ec);
   if (!ec) {
     util::AtomicFileWriter writer(file.path);
-    render_v2(file, baseline, [&](std::string_view text) { writer.write(text); });
+    render_v2(file, baseline, writer);
     writer.commit(ec);
   }
   if (ec) {

@@ -114,21 +114,12 @@ bool append_path_key(std::string& out, const std::string& path, bool& first) {
   return true;
 }
 
-// Text handed to the file at a time while a record is written.
-constexpr std::size_t k_render_chunk = std::size_t{1} << 20;
-
 // Keys in the order nlohmann's objects (sorted maps) dump them, so the text is
-// the one the DOM writer gave. The text goes to `put` a chunk at a time (a
+// the one the DOM writer gave. The text goes to `writer` a chunk at a time (a
 // first sync of 100,000 files claims them all: some 25 MB).
-template <typename Put> void render(const DeliveryRecord& r, const Put& put) {
+void render(const DeliveryRecord& r, util::AtomicFileWriter& writer) {
   std::string out;
-  out.reserve(k_render_chunk + 4096);
-  const auto maybe_put = [&] {
-    if (out.size() >= k_render_chunk) {
-      put(std::string_view(out));
-      out.clear();
-    }
-  };
+  out.reserve(util::AtomicFileWriter::k_chunk + 4096);
   out.append(R"({"deleted":{)");
   bool first = true;
   for (const auto& [path, at] : r.deleted) {
@@ -137,7 +128,7 @@ template <typename Put> void render(const DeliveryRecord& r, const Put& put) {
       append_json_string(out, at);
       out.push_back('}');
     }
-    maybe_put();
+    writer.write_if_full(out);
   }
   out.append(R"(},"files":{)");
   first = true;
@@ -154,7 +145,7 @@ template <typename Put> void render(const DeliveryRecord& r, const Put& put) {
       append_number(out, claim.size);
       out.push_back('}');
     }
-    maybe_put();
+    writer.write_if_full(out);
   }
   out.append(R"(},"format":)");
   append_json_string(out, k_format);
@@ -167,7 +158,7 @@ template <typename Put> void render(const DeliveryRecord& r, const Put& put) {
   out.append(R"(,"written":)");
   append_json_string(out, r.written);
   out.push_back('}');
-  put(std::string_view(out));
+  writer.write(out);
 }
 
 // --- reading: SAX events straight into a DeliveryRecord ------------------------
@@ -442,7 +433,7 @@ void write_delivery_record(const fs::path& dir, const DeliveryRecord& record) {
   fs::create_directories(dir, ec);
   if (!ec) {
     util::AtomicFileWriter writer(path);
-    render(record, [&](std::string_view text) { writer.write(text); });
+    render(record, writer);
     writer.commit(ec);
   }
   if (ec) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -63,6 +64,15 @@ public:
   AtomicFileWriter& operator=(const AtomicFileWriter&) = delete;
 
   void write(std::string_view data);
+  // For text made piece by piece: writes `buffer` and empties it once it
+  // holds k_chunk bytes or more (the caller writes the rest at the end).
+  static constexpr std::size_t k_chunk = std::size_t{1} << 20;
+  void write_if_full(std::string& buffer) {
+    if (buffer.size() >= k_chunk) {
+      write(buffer);
+      buffer.clear();
+    }
+  }
   // Sets `ec` when anything failed since the file was opened.
   void commit(std::error_code& ec);
 
