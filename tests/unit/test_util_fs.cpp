@@ -4,8 +4,17 @@
 #include <codexsync/util/file_lock.hpp>
 #include <codexsync/util/fs.hpp>
 
+#ifdef _WIN32
+#ifndef NOMINMAX
+#define NOMINMAX
+#endif
+#include <windows.h>
+#endif
+
+#include <chrono>
 #include <filesystem>
 #include <string>
+#include <thread>
 
 using namespace codexsync::util;
 using codexsync::test::TempDir;
@@ -106,6 +115,29 @@ TEST_CASE("AtomicFileWriter into a missing folder fails at commit and writes not
   CHECK(ec);
   CHECK_FALSE(std::filesystem::exists(dir / "no"));
 }
+
+#ifdef _WIN32
+TEST_CASE("write_file_atomic that had to wait for a held file reports success", "[util]") {
+  // A scanner or cloud client holds the file without sharing its deletion:
+  // the rename is refused for a moment and retried. Once it went through,
+  // the error of the refused attempt must not be reported.
+  TempDir dir;
+  const auto target = dir.write("held.txt", "old");
+  HANDLE held = CreateFileW(target.c_str(), GENERIC_READ, FILE_SHARE_READ, nullptr, OPEN_EXISTING,
+                            FILE_ATTRIBUTE_NORMAL, nullptr);
+  REQUIRE(held != INVALID_HANDLE_VALUE);
+  std::thread release([held] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(150));
+    CloseHandle(held);
+  });
+  std::error_code ec;
+  write_file_atomic(target, "new", ec);
+  release.join();
+  CHECK_FALSE(ec);
+  CHECK(codexsync::test::read_text(target) == "new");
+  CHECK(entries_in(dir.path()) == 1);
+}
+#endif
 
 TEST_CASE("read_file returns the bytes or an error", "[util]") {
   TempDir dir;
