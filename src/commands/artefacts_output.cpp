@@ -35,8 +35,9 @@ Found find_artefacts(const config::Config& cfg) {
                         .cloud_root = cfg.paths.cloud_root_dir});
   const auto deliveries =
     state::read_delivery_records(state::delivery_dir(config::workspace_dir(cfg), cfg.agent.profile));
-  found.artefacts = scan::take_artefacts(found.local, found.cloud, baseline.baseline, engine::known_hosts(cfg),
-                                         state::mentioned_paths(deliveries));
+  found.artefacts =
+    scan::take_artefacts(found.local, found.cloud, baseline.baseline, engine::known_hosts(cfg),
+                         [&deliveries](const std::string& path) { return state::mentions(deliveries, path); });
   return found;
 }
 

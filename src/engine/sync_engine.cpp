@@ -223,7 +223,8 @@ bool is_transcript(std::string_view path) {
 class Runner {
 public:
   Runner(const config::Config& cfg, const Prepared& prepared, const util::Clock& clock, const ApplyHooks& hooks)
-    : m_cfg(cfg), m_prepared(prepared), m_clock(clock), m_hooks(hooks), m_append_only(cfg.sync.append_only_globs) {}
+    : m_cfg(cfg), m_prepared(prepared), m_clock(clock), m_hooks(hooks), m_append_only(cfg.sync.append_only_globs),
+      m_applied(prepared.plan) {}
 
   ApplyReport run() {
     const auto& plan = m_prepared.plan;
@@ -277,9 +278,7 @@ private:
       if (!m_prepared.baseline.usable ||
           (!m_prepared.plan_reused && !plan::baseline_unchanged(m_prepared.local, m_prepared.cloud,
                                                                 m_prepared.baseline.baseline, plan, m_applied))) {
-        state::save_baseline(m_prepared.baseline_file,
-                             plan::next_baseline(m_prepared.local, m_prepared.cloud, m_prepared.baseline.baseline,
-                                                 plan, m_applied));
+        state::save_baseline(m_prepared.baseline_file, next_baseline_feed());
         m_baseline_saved = true;
       }
       publish();
@@ -291,7 +290,6 @@ private:
     // journal (a clean end remembers the stamp again).
     detail::forget_settled_deliveries(m_prepared);
     state::Journal journal = begin_journal(writes);
-    journal.release_actions();
     m_report.journal_id = journal.record().id;
     try {
       last_chance();
@@ -303,14 +301,10 @@ private:
       carry_out_all(writes);
       m_folder_syncs.flush();  // every copy's rename on disk before the baseline says it happened
       apply::fault_point("engine.before_baseline");
-      {
-        // Freed before the delivery record is made: at 100,000 paths each holds tens of MB.
-        const auto next = plan::next_baseline(m_prepared.local, m_prepared.cloud, m_prepared.baseline.baseline,
-                                              plan, m_applied);
-        save_resume_points(next);
-        state::save_baseline(m_prepared.baseline_file, next);
-        m_baseline_saved = true;
-      }
+      // Written entry by entry as it is made: at 100,000 paths a whole one holds tens of MB.
+      save_resume_points(next_baseline_feed());
+      state::save_baseline(m_prepared.baseline_file, next_baseline_feed());
+      m_baseline_saved = true;
       apply::fault_point("engine.after_baseline");
       publish();
       journal.set_state(state::JournalState::committed);
@@ -334,9 +328,9 @@ private:
     // differs (a run cut short left pending claims; claims on files gone from
     // the mirror are dropped). Settled records had nothing to bring up to
     // date: only this run's own changes to the mirror are news then.
-    if (!m_prepared.deliveries_settled || !m_written_to_cloud.empty() || !m_deleted_from_cloud.empty() ||
+    if (!m_prepared.deliveries_settled || m_wrote_cloud || !m_deleted_from_cloud.empty() ||
         !m_prepared.accepted.empty() || m_withdrawn) {
-      detail::publish_delivery(m_cfg, m_prepared, own_delivery(), m_report.journal_id, m_written_to_cloud,
+      detail::publish_delivery(m_cfg, m_prepared, own_delivery(), m_report.journal_id, written_to_cloud(),
                                m_deleted_from_cloud, m_clock, m_withdrawn);
     }
     // A record that could not be read is not remembered as settled: the next
@@ -349,16 +343,50 @@ private:
     }
   }
 
+  // What the copies and merges left in the mirror, for the delivery record
+  // (the plan's paths, in its order: sorted).
+  state::WrittenFiles written_to_cloud() const {
+    state::WrittenFiles out;
+    const auto& actions = m_prepared.plan.actions;
+    for (std::size_t i = 0; i < actions.size(); ++i) {
+      const auto* state = m_applied.copied_state(i);
+      if (state != nullptr && (actions[i].kind == plan::ActionKind::merge || actions[i].destination() == Side::cloud)) {
+        out.push_back({actions[i].path, state});
+      }
+    }
+    return out;
+  }
+
+  // The next baseline, entry by entry (plan::for_each_next_entry).
+  state::BaselineFeed next_baseline_feed() const {
+    return [this](const state::BaselineSink& sink) {
+      plan::for_each_next_entry(m_prepared.local, m_prepared.cloud, m_prepared.baseline.baseline, m_prepared.plan,
+                                m_applied, sink);
+    };
+  }
+
+  std::size_t index_of(const plan::Action& action) const {
+    return static_cast<std::size_t>(&action - m_prepared.plan.actions.data());
+  }
+
   // This machine's record as it was before this run (read once, when needed).
   const state::DeliveryRecord& own_delivery() {
+    if (!m_prepared.deliveries_settled) {
+      return m_prepared.own_delivery;  // read with the others (not copied: 100,000 claims are tens of MB)
+    }
     if (!m_own_delivery) {
-      m_own_delivery = detail::own_delivery_of(m_cfg, m_prepared);
+      m_own_delivery = detail::own_record_or_stop(m_cfg);
     }
     return *m_own_delivery;
   }
 
-  // This machine no longer vouches for what it is about to replace in the mirror.
+  // This machine no longer vouches for what it is about to replace in the
+  // mirror. Not when no record says anything of any file: a run cut short
+  // then leaves nobody waiting either.
   void withdraw(const std::vector<const plan::Action*>& writes) {
+    if (m_prepared.records_silent) {
+      return;
+    }
     std::set<std::string> paths;
     for (const auto* action : writes) {
       if (action->kind == plan::ActionKind::merge || action->destination() == Side::cloud) {
@@ -400,33 +428,42 @@ private:
     }
   }
 
+  // The journal's actions are made one at a time from the plan as they are
+  // written (at 100,000 files a list of them would hold tens of MB).
   state::Journal begin_journal(const std::vector<const plan::Action*>& writes) {
     state::JournalRecord record;
     record.machine = m_cfg.identity.effective_machine_id;
     record.command = "sync";
     record.local_root = util::display_path(m_cfg.paths.local_state_dir);
     record.cloud_root = util::display_path(m_cfg.paths.cloud_root_dir);
+    std::size_t count = 0;
     for (const auto* action : writes) {
-      state::JournalAction a;
-      a.kind = std::string(plan::kind_name(action->kind));
-      a.path = action->path;
-      a.destination = action->destination();
-      a.existed = action->replaces_existing() || action->append_from.has_value();
-      a.append_from = action->append_from;
-      if (action->kind == plan::ActionKind::copy_to_cloud) {
-        a.new_state = action->local;
-      } else if (action->kind == plan::ActionKind::copy_to_local) {
-        a.new_state = action->cloud;
-      }
-      if (action->kind == plan::ActionKind::merge) {
-        // Both sides get the union; what it will be is known once it is written.
-        a.destination = Side::local;
-        record.actions.push_back(a);
-        a.destination = Side::cloud;
-      }
-      record.actions.push_back(std::move(a));
+      count += action->kind == plan::ActionKind::merge ? 2 : 1;  // a merge writes both sides
     }
-    return state::Journal::begin(m_cfg.paths.temp_dir, std::move(record), m_clock);
+    const auto feed = [&writes](const state::Journal::ActionSink& sink) {
+      state::JournalAction a;
+      for (const auto* action : writes) {
+        a.kind = plan::kind_name(action->kind);
+        a.path = action->path;
+        a.destination = action->destination();
+        a.existed = action->replaces_existing() || action->append_from.has_value();
+        a.append_from = action->append_from;
+        a.new_state.reset();
+        if (action->kind == plan::ActionKind::copy_to_cloud) {
+          a.new_state = action->local;
+        } else if (action->kind == plan::ActionKind::copy_to_local) {
+          a.new_state = action->cloud;
+        }
+        if (action->kind == plan::ActionKind::merge) {
+          // Both sides get the union; what it will be is known once it is written.
+          a.destination = Side::local;
+          sink(a);
+          a.destination = Side::cloud;
+        }
+        sink(a);
+      }
+    };
+    return state::Journal::begin(m_cfg.paths.temp_dir, std::move(record), count, feed, m_clock);
   }
 
   void backup_existing(const std::vector<const plan::Action*>& writes, state::Journal& journal) {
@@ -535,8 +572,8 @@ private:
     log::file_action(log::Level::info, "merge", action.path, "both",
                      fmt::format("merged: {} line(s) from here, {} from the cloud", merged.only_in_a, merged.only_in_b),
                      {{"reason", action.reason}});
-    m_applied.copied[action.path] = state;
-    m_written_to_cloud[action.path] = state;
+    m_applied.copied[index_of(action)] = state;
+    m_wrote_cloud = true;
     ++m_report.merged;
     written();
   }
@@ -575,20 +612,24 @@ private:
   // Keeps the midstates this run made, and the old ones whose content the
   // next baseline still shows; a point is only an aid, so a failure to save
   // is a warning (the next fast-forward reads the whole file).
-  void save_resume_points(const Baseline& next) {
+  void save_resume_points(const state::BaselineFeed& next) {
     if (m_new_resume_points.empty()) {
       return;  // stale points are harmless: each is tied to its content's hash
     }
     auto points =
       m_prepared.resume_points_loaded ? m_prepared.resume_points : state::load_resume_points(m_prepared.baseline_file);
-    std::erase_if(points, [&](const auto& item) {
-      const auto entry = next.find(item.first);
-      if (entry == next.end()) {
-        return true;
+    std::set<std::string_view> shown;  // points whose content the next baseline shows
+    next([&](const std::string& path, const BaselineEntry& entry) {
+      const auto point = points.find(path);
+      if (point == points.end()) {
+        return;
       }
-      const auto& side = item.second.side == Side::local ? entry->second.local : entry->second.cloud;
-      return !side || side->sha256 != item.second.sha256;
+      const auto& side = point->second.side == Side::local ? entry.local : entry.cloud;
+      if (side && side->sha256 == point->second.sha256) {
+        shown.insert(point->first);
+      }
     });
+    std::erase_if(points, [&](const auto& item) { return shown.count(item.first) == 0U; });
     for (auto& [path, point] : m_new_resume_points) {
       points[path] = std::move(point);
     }
@@ -632,7 +673,7 @@ private:
       }
       log::file_action(log::Level::warning, "delete", action.path, side_name(dest_side),
                        "deleted (a verified copy is in the backup)", {{"reason", action.reason}});
-      m_applied.deleted.insert(action.path);
+      m_applied.deleted[index_of(action)] = true;
       if (dest_side == Side::cloud) {
         m_deleted_from_cloud.insert(action.path);
       }
@@ -670,10 +711,8 @@ private:
         }();
         lock.lock();
         m_folder_syncs.add_up_to(dest.parent_path(), side_root(m_cfg, dest_side));
-        m_applied.copied[action.path] = state;
-        if (dest_side == Side::cloud) {
-          m_written_to_cloud[action.path] = state;
-        }
+        m_applied.copied[index_of(action)] = state;
+        m_wrote_cloud = m_wrote_cloud || dest_side == Side::cloud;
         if (resume.result && state.sha256 && state.size >= k_resume_point_min_bytes) {
           const auto& file = resume.result_file;
           m_new_resume_points[action.path] =
@@ -760,8 +799,8 @@ private:
   scan::GlobSet m_append_only;
   std::optional<state::RunLock> m_lock;
   plan::Applied m_applied;
-  std::map<std::string, FileState> m_written_to_cloud;  // for the delivery record
-  state::ResumePoints m_new_resume_points;              // midstates of the chats copied
+  bool m_wrote_cloud = false;               // a copy or merge wrote to the mirror
+  state::ResumePoints m_new_resume_points;  // midstates of the chats copied
   std::set<std::string> m_deleted_from_cloud;
   bool m_withdrawn = false;
   bool m_baseline_saved = false;  // this run wrote the baseline
@@ -852,7 +891,7 @@ void rest_of_prepare(const config::Config& cfg, const PrepareOptions& options, P
   }
   auto deliveries = p.deliveries_settled ? state::DeliveryListing{} : detail::read_deliveries(cfg);
   p.artefacts = scan::take_artefacts(p.local, p.cloud, p.baseline.baseline, known_hosts(p.machines.records),
-                                     state::mentioned_paths(deliveries));
+                                     [&deliveries](const std::string& path) { return state::mentions(deliveries, path); });
   if (p.baseline.other_install) {
     throw FailSafeError(p.baseline.note + "; nothing was written");
   }

@@ -211,12 +211,10 @@ void check_deliveries(const config::Config& cfg, const PrepareOptions& options, 
                           problem));
   }
   const auto& self = cfg.identity.effective_machine_id;
-  for (const auto& record : listing.records) {
-    if (record.machine == self) {
-      p.own_delivery = record;
-    }
-  }
-  const auto statements = state::newest_statements(listing.records);
+  p.records_silent = p.delivery_problems.empty() &&
+                     std::all_of(listing.records.begin(), listing.records.end(), [](const state::DeliveryRecord& r) {
+                       return r.files.empty() && r.deleted.empty();
+                     });
   // What this machine syncs at all: a peer's file it leaves out (its own
   // exclude or never-sync globs) is not its to wait for.
   const scan::GlobSet excluded(cfg.filters.exclude_globs);
@@ -228,7 +226,7 @@ void check_deliveries(const config::Config& cfg, const PrepareOptions& options, 
     std::error_code ec;
     return util::stat_no_follow(file_on(cfg, Side::cloud, path), ec).has_value();
   };
-  auto check = state::check_delivery(statements, self, p.cloud, in_scope, present, unavailable);
+  auto check = state::check_delivery(listing.records, self, p.cloud, in_scope, present, unavailable);
   if (!check.need_hash.empty()) {
     for (const auto& path : check.need_hash) {
       auto& state = p.cloud.files.at(path);
@@ -237,7 +235,7 @@ void check_deliveries(const config::Config& cfg, const PrepareOptions& options, 
       }
       fill_hash(cfg, p.baseline.baseline, Side::cloud, path, state, "check that it arrived");
     }
-    check = state::check_delivery(statements, self, p.cloud, in_scope, present, unavailable);
+    check = state::check_delivery(listing.records, self, p.cloud, in_scope, present, unavailable);
   }
   if (options.accept_undelivered) {
     // What is there is taken as it is: this machine vouches for it from now
@@ -256,6 +254,12 @@ void check_deliveries(const config::Config& cfg, const PrepareOptions& options, 
     evidence.cloud_deletions = std::move(check.tombstoned);
   }
   evidence.unavailable = unavailable;
+  // Kept for apply, moved, not copied (at 100,000 claims a copy costs tens of MB).
+  for (auto& record : listing.records) {
+    if (record.machine == self) {
+      p.own_delivery = std::move(record);
+    }
+  }
 }
 
 namespace {
@@ -534,9 +538,6 @@ state::DeliveryRecord own_record_or_stop(const config::Config& cfg) {
   return std::move(own.record).value_or(state::DeliveryRecord{});
 }
 
-state::DeliveryRecord own_delivery_of(const config::Config& cfg, const Prepared& p) {
-  return p.deliveries_settled ? own_record_or_stop(cfg) : p.own_delivery;
-}
 
 void settle_marker(const config::Config& cfg, const Prepared& p, const util::Clock& clock) {
   const auto workspace = config::workspace_dir(cfg);
@@ -644,8 +645,7 @@ void record_sync_end(const config::Config& cfg, const util::Clock& clock, int ex
 }
 
 void publish_delivery(const config::Config& cfg, const Prepared& p, const state::DeliveryRecord& own,
-                      const std::string& run,
-                      const std::map<std::string, FileState>& written_to_cloud,
+                      const std::string& run, const state::WrittenFiles& written_to_cloud,
                       const std::set<std::string>& deleted_from_cloud, const util::Clock& clock, bool withdrawn) {
   // The mirror after the run, looked up where it is, not copied (a first
   // sync writes every path: copies of 100,000 states cost tens of MB).
@@ -653,47 +653,76 @@ void publish_delivery(const config::Config& cfg, const Prepared& p, const state:
     if (deleted_from_cloud.count(path) != 0U) {
       return nullptr;
     }
-    if (const auto it = written_to_cloud.find(path); it != written_to_cloud.end()) {
-      return &it->second;
+    if (const auto* state = state::find_written(written_to_cloud, path)) {
+      return state;
     }
     return p.cloud.find(path);
   };
   // Paths accepted as they are (--accept-undelivered) are vouched for like
-  // writes (copies of the sets only then).
+  // writes (copies of the lists only then).
   const auto* written = &written_to_cloud;
   const auto* deleted = &deleted_from_cloud;
-  std::map<std::string, FileState> written_and_accepted;
+  state::WrittenFiles written_and_accepted;
   std::set<std::string> deleted_and_accepted;
   if (!p.accepted.empty()) {
     written_and_accepted = written_to_cloud;
     deleted_and_accepted = deleted_from_cloud;
     for (const auto& path : p.accepted) {
-      if (written_to_cloud.count(path) != 0U || deleted_from_cloud.count(path) != 0U) {
+      if (state::find_written(written_to_cloud, path) != nullptr || deleted_from_cloud.count(path) != 0U) {
         continue;
       }
       if (const auto* state = cloud_after(path)) {
-        written_and_accepted[path] = *state;
+        written_and_accepted.push_back({path, state});
       } else {
         deleted_and_accepted.insert(path);
       }
     }
+    std::sort(written_and_accepted.begin(), written_and_accepted.end(),
+              [](const state::WrittenFile& a, const state::WrittenFile& b) { return a.path < b.path; });
     written = &written_and_accepted;
     deleted = &deleted_and_accepted;
   }
+  // The next record is written statement by statement as it is made (a
+  // first sync of 100,000 files claims them all: tens of MB as a record).
   const auto& previous = own;
-  auto next = state::next_delivery_record(previous, cfg.identity.effective_machine_id, run, clock.now(), *written,
-                                          *deleted, cloud_after);
-  if (withdrawn) {
-    next.generation += 1;  // the withdrawal was one more record
-  } else if (next.files == previous.files && next.deleted == previous.deleted) {
-    return;  // nothing new to say
+  const auto now = clock.now();
+  const state::StateAfter after = cloud_after;
+  const state::NextStatements statements{now, util::utc_timestamp(now), *written, *deleted, after};
+  if (!withdrawn) {
+    bool same = true;
+    auto old_tombstone = previous.deleted.begin();
+    auto old_claim = previous.files.begin();
+    const state::TombstoneSink tombstone = [&](std::string_view path, std::string_view at) {
+      same = same && old_tombstone != previous.deleted.end() && old_tombstone->first == path &&
+             old_tombstone->second == at;
+      if (old_tombstone != previous.deleted.end()) {
+        ++old_tombstone;
+      }
+    };
+    const state::ClaimSink claim = [&](std::string_view path, const state::Claim& c) {
+      same = same && old_claim != previous.files.end() && old_claim->first == path && old_claim->second == c;
+      if (old_claim != previous.files.end()) {
+        ++old_claim;
+      }
+    };
+    state::for_each_next_statement(previous, statements, &tombstone, &claim);
+    if (same && old_tombstone == previous.deleted.end() && old_claim == previous.files.end()) {
+      return;  // nothing new to say
+    }
   }
+  state::DeliveryRecord next;  // the header; its statements come from `statements`
+  next.machine = cfg.identity.effective_machine_id;
+  next.generation = previous.generation + (withdrawn ? 2 : 1);  // a withdrawal was one more record
+  next.run = run;
+  next.written = statements.now_text;
   const auto dir = delivery_dir_of(cfg);
   try {
-    state::write_delivery_record(dir, next);
+    const auto counts = state::write_delivery_record(dir, next, [&](const state::TombstoneSink* t, const state::ClaimSink* c) {
+      state::for_each_next_statement(previous, statements, t, c);
+    });
     log::info("published the delivery record", {{"generation", std::to_string(next.generation)},
-                                                {"files", std::to_string(next.files.size())},
-                                                {"deleted", std::to_string(next.deleted.size())}});
+                                                {"files", std::to_string(counts.files)},
+                                                {"deleted", std::to_string(counts.deleted)}});
   } catch (const Error& e) {
     log::warn(e.what());
   }

@@ -92,12 +92,6 @@ Index mirror_from_baseline(const Baseline& baseline);
 // would drop every claim it makes.
 state::DeliveryRecord own_record_or_stop(const config::Config& cfg);
 
-// This machine's last published record: p.own_delivery when the records were
-// read, else read now (deliveries_settled skipped them). Throws FailSafeError
-// when its file is there but cannot be read.
-state::DeliveryRecord own_delivery_of(const config::Config& cfg, const Prepared& p);
-
-
 // At the start of apply: makes the marker (first sync) or remembers the one
 // found, as p.marker says.
 void settle_marker(const config::Config& cfg, const Prepared& p, const util::Clock& clock);
@@ -130,8 +124,7 @@ void record_sync_end(const config::Config& cfg, const util::Clock& clock, int ex
 // that cannot be written is logged (peers then cannot check the files;
 // nothing is lost).
 void publish_delivery(const config::Config& cfg, const Prepared& p, const state::DeliveryRecord& own,
-                      const std::string& run,
-                      const std::map<std::string, FileState>& written_to_cloud,
+                      const std::string& run, const state::WrittenFiles& written_to_cloud,
                       const std::set<std::string>& deleted_from_cloud, const util::Clock& clock,
                       bool withdrawn = false);
 

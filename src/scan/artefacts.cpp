@@ -308,7 +308,8 @@ std::optional<Artefact> classify_artefact(std::string_view path,
 }
 
 std::vector<Artefact> take_artefacts(Index& local, Index& cloud, const Baseline& baseline,
-                                     const std::vector<std::string>& hosts, const std::set<std::string>& claimed) {
+                                     const std::vector<std::string>& hosts,
+                                     const std::function<bool(const std::string&)>& claimed) {
   std::vector<Artefact> taken;
   for (const auto side : {Side::local, Side::cloud}) {
     auto& index = side == Side::local ? local : cloud;
@@ -324,7 +325,7 @@ std::vector<Artefact> take_artefacts(Index& local, Index& cloud, const Baseline&
       // and it was never synced: the agent's folder has no cloud client.
       if (found->second &&
           (side == Side::local || other_index.files.count(path) != 0 || baseline.count(path) != 0 ||
-           claimed.count(path) != 0)) {
+           (claimed && claimed(path)))) {
         continue;
       }
       found->first.side = side;

@@ -397,27 +397,36 @@ void append_side(std::string& out, const std::optional<FileState>& side) {
 // One pass over the map (it is large and scattered in memory): an entry with
 // neither side is written too ("-\t-") and read back as never synced. The
 // text goes to `writer` a chunk at a time (at 100,000 paths it is some 30 MB).
-void render_v2(const BaselineFile& file, const Baseline& baseline, util::AtomicFileWriter& writer) {
+void render_v2(const BaselineFile& file, const BaselineFeed& feed, util::AtomicFileWriter& writer) {
+  std::size_t count = 0;
+  feed([&count](const std::string& /*path*/, const BaselineEntry& /*entry*/) { ++count; });
   const nlohmann::ordered_json head{{"format", k_format},
                                     {"machine", file.machine},
                                     {"install_id", file.install_id},
                                     {"local_root", util::display_path(file.local_root)},
                                     {"cloud_root", util::display_path(file.cloud_root)},
-                                    {"count", baseline.size()}};
+                                    {"count", count}};
   std::string out = head.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   out.reserve(util::AtomicFileWriter::k_chunk + 4096);
   out.push_back('\n');
-  for (const auto& [path, entry] : baseline) {
+  std::size_t written = 0;
+  feed([&](const std::string& path, const BaselineEntry& entry) {
     append_path(out, path);
     out.push_back('\t');
     append_side(out, entry.local);
     out.push_back('\t');
     append_side(out, entry.cloud);
     out.push_back('\n');
+    ++written;
     writer.write_if_full(out);
+  });
+  if (written != count) {
+    // A feed that changed between its two calls: the file would not load.
+    throw RuntimeError(fmt::format("the baseline {} changed while it was written ({} entries, then {})",
+                                   util::display_path(file.path), count, written));
   }
   out.append(k_end);
-  append_number(out, baseline.size());
+  append_number(out, count);
   out.push_back('\n');
   writer.write(out);
 }
@@ -502,11 +511,19 @@ std::string install_id(const std::optional<std::filesystem::path>& state_dir) {
 }
 
 void save_baseline(const BaselineFile& file, const Baseline& baseline) {
+  save_baseline(file, [&baseline](const BaselineSink& sink) {
+    for (const auto& [path, entry] : baseline) {
+      sink(path, entry);
+    }
+  });
+}
+
+void save_baseline(const BaselineFile& file, const BaselineFeed& feed) {
   std::error_code ec;
   std::filesystem::create_directories(file.path.parent_path(), ec);
   if (!ec) {
     util::AtomicFileWriter writer(file.path);
-    render_v2(file, baseline, writer);
+    render_v2(file, feed, writer);
     writer.commit(ec);
   }
   if (ec) {

@@ -100,7 +100,7 @@ void append_number(std::string& out, std::uint64_t n) {
 // Appends `"path":` for an object member, or nothing (returning false) when
 // the path is not UTF-8, which JSON cannot hold: the scanner never gives one,
 // and leaving it out only spares peers a check.
-bool append_path_key(std::string& out, const std::string& path, bool& first) {
+bool append_path_key(std::string& out, std::string_view path, bool& first) {
   const auto mark = out.size();
   if (!first) {
     out.push_back(',');
@@ -116,37 +116,43 @@ bool append_path_key(std::string& out, const std::string& path, bool& first) {
 
 // Keys in the order nlohmann's objects (sorted maps) dump them, so the text is
 // the one the DOM writer gave. The text goes to `writer` a chunk at a time (a
-// first sync of 100,000 files claims them all: some 25 MB).
-void render(const DeliveryRecord& r, util::AtomicFileWriter& writer) {
+// first sync of 100,000 files claims them all: some 25 MB); the statements
+// come from `statements`, the rest from `r`.
+StatementCounts render(const DeliveryRecord& r, const StatementFeed& statements, util::AtomicFileWriter& writer) {
+  StatementCounts counts;
   std::string out;
   out.reserve(util::AtomicFileWriter::k_chunk + 4096);
   out.append(R"({"deleted":{)");
   bool first = true;
-  for (const auto& [path, at] : r.deleted) {
+  const TombstoneSink tombstone = [&](std::string_view path, std::string_view at) {
     if (append_path_key(out, path, first)) {
       out.append(R"({"at":)");
       append_json_string(out, at);
       out.push_back('}');
+      ++counts.deleted;
     }
     writer.write_if_full(out);
-  }
+  };
+  statements(&tombstone, nullptr);
   out.append(R"(},"files":{)");
   first = true;
-  for (const auto& [path, claim] : r.files) {
+  const ClaimSink claim = [&](std::string_view path, const Claim& c) {
     if (append_path_key(out, path, first)) {
       out.append(R"({"at":)");
-      append_json_string(out, claim.at);
+      append_json_string(out, c.at);
       out.append(R"(,"sha256":")");
-      if (claim.sha256) {
-        claim.sha256->append_hex(out);
+      if (c.sha256) {
+        c.sha256->append_hex(out);
       }
       out.push_back('"');
       out.append(R"(,"size":)");
-      append_number(out, claim.size);
+      append_number(out, c.size);
       out.push_back('}');
+      ++counts.files;
     }
     writer.write_if_full(out);
-  }
+  };
+  statements(nullptr, &claim);
   out.append(R"(},"format":)");
   append_json_string(out, k_format);
   out.append(R"(,"generation":)");
@@ -159,6 +165,7 @@ void render(const DeliveryRecord& r, util::AtomicFileWriter& writer) {
   append_json_string(out, r.written);
   out.push_back('}');
   writer.write(out);
+  return counts;
 }
 
 // --- reading: SAX events straight into a DeliveryRecord ------------------------
@@ -428,12 +435,29 @@ fs::path delivery_dir(const fs::path& workspace, const std::string& profile) {
 }
 
 void write_delivery_record(const fs::path& dir, const DeliveryRecord& record) {
-  const auto path = dir / util::path_from_utf8(record.machine + ".json");
+  write_delivery_record(dir, record, [&record](const TombstoneSink* tombstone, const ClaimSink* claim) {
+    if (tombstone != nullptr) {
+      for (const auto& [path, at] : record.deleted) {
+        (*tombstone)(path, at);
+      }
+    }
+    if (claim != nullptr) {
+      for (const auto& [path, c] : record.files) {
+        (*claim)(path, c);
+      }
+    }
+  });
+}
+
+StatementCounts write_delivery_record(const fs::path& dir, const DeliveryRecord& header,
+                                      const StatementFeed& statements) {
+  const auto path = dir / util::path_from_utf8(header.machine + ".json");
+  StatementCounts counts;
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (!ec) {
     util::AtomicFileWriter writer(path);
-    render(record, writer);
+    counts = render(header, statements, writer);
     writer.commit(ec);
   }
   if (ec) {
@@ -441,6 +465,7 @@ void write_delivery_record(const fs::path& dir, const DeliveryRecord& record) {
                                    "machines cannot check that they arrived. Check free space and permissions",
                                    util::display_path(path), ec.message()));
   }
+  return counts;
 }
 
 DeliveryListing read_delivery_records(const fs::path& dir) {
@@ -485,68 +510,119 @@ DeliveryListing read_delivery_records(const fs::path& dir) {
   return out;
 }
 
-std::set<std::string> mentioned_paths(const DeliveryListing& listing) {
-  std::set<std::string> out;
-  for (const auto& record : listing.records) {
-    for (const auto& [path, claim] : record.files) {
-      out.insert(path);
-    }
-    for (const auto& [path, at] : record.deleted) {
-      out.insert(path);
-    }
-  }
-  return out;
+bool mentions(const DeliveryListing& listing, const std::string& path) {
+  return std::any_of(listing.records.begin(), listing.records.end(), [&path](const DeliveryRecord& record) {
+    return record.files.count(path) != 0U || record.deleted.count(path) != 0U;
+  });
 }
+
+namespace {
+
+// A statement as for_each_newest hands it over: pointing into the records,
+// valid during the call.
+struct StatementView {
+  const std::string* machine = nullptr;
+  const Claim* claim = nullptr;  // nullptr: a tombstone
+  const std::string* at = nullptr;
+};
+
+// Calls `visit(path, newest)` for each path some record mentions, in path
+// order, with the newest statements about it (ties keep all, in record
+// order): the records' sorted maps merged, nothing kept between paths (at
+// 100,000 claims a map of statements took tens of MB).
+template <typename Visit> void for_each_newest(const std::vector<DeliveryRecord>& records, Visit&& visit) {
+  struct Heads {
+    std::map<std::string, Claim>::const_iterator file, file_end;
+    std::map<std::string, std::string>::const_iterator tombstone, tombstone_end;
+  };
+  std::vector<Heads> heads;
+  heads.reserve(records.size());
+  for (const auto& r : records) {
+    heads.push_back({r.files.begin(), r.files.end(), r.deleted.begin(), r.deleted.end()});
+  }
+  std::vector<StatementView> all;
+  std::vector<StatementView> newest;
+  std::vector<std::chrono::system_clock::time_point> times;
+  for (;;) {
+    const std::string* path = nullptr;  // a key in a record's map: stays valid as the heads move on
+    for (const auto& h : heads) {
+      if (h.file != h.file_end && (path == nullptr || h.file->first < *path)) {
+        path = &h.file->first;
+      }
+      if (h.tombstone != h.tombstone_end && (path == nullptr || h.tombstone->first < *path)) {
+        path = &h.tombstone->first;
+      }
+    }
+    if (path == nullptr) {
+      return;
+    }
+    all.clear();
+    for (std::size_t i = 0; i < heads.size(); ++i) {
+      auto& h = heads[i];
+      if (h.file != h.file_end && h.file->first == *path) {
+        all.push_back({&records[i].machine, &h.file->second, &h.file->second.at});
+        ++h.file;
+      }
+      if (h.tombstone != h.tombstone_end && h.tombstone->first == *path) {
+        all.push_back({&records[i].machine, nullptr, &h.tombstone->second});
+        ++h.tombstone;
+      }
+    }
+    if (all.size() == 1) {
+      visit(*path, all);  // one statement (the common case): no date to compare
+      continue;
+    }
+    times.clear();
+    for (const auto& statement : all) {
+      times.push_back(when(*statement.at));
+    }
+    const auto latest = *std::max_element(times.begin(), times.end());
+    newest.clear();
+    for (std::size_t i = 0; i < all.size(); ++i) {
+      if (times[i] == latest) {
+        newest.push_back(all[i]);
+      }
+    }
+    visit(*path, newest);
+  }
+}
+
+} // namespace
 
 Statements newest_statements(const std::vector<DeliveryRecord>& records) {
   Statements out;
-  const auto offer = [&out](const std::string& path, Statement s) {
-    auto& list = out[path];
-    if (!list.empty()) {
-      const auto newest = when(list.front().at);
-      const auto t = when(s.at);
-      if (t < newest) {
-        return;
-      }
-      if (t > newest) {
-        list.clear();
-      }
+  for_each_newest(records, [&out](const std::string& path, const std::vector<StatementView>& newest) {
+    auto& list = out.emplace_hint(out.end(), path, std::vector<Statement>{})->second;
+    for (const auto& s : newest) {
+      list.push_back(Statement{*s.machine, s.claim != nullptr ? std::optional<Claim>(*s.claim) : std::nullopt, *s.at});
     }
-    list.push_back(std::move(s));
-  };
-  for (const auto& record : records) {
-    for (const auto& [path, claim] : record.files) {
-      offer(path, Statement{record.machine, claim, claim.at});
-    }
-    for (const auto& [path, at] : record.deleted) {
-      offer(path, Statement{record.machine, std::nullopt, at});
-    }
-  }
+  });
   return out;
 }
 
-DeliveryCheck check_delivery(const Statements& statements, const std::string& self, const Index& cloud,
+DeliveryCheck check_delivery(const std::vector<DeliveryRecord>& records, const std::string& self, const Index& cloud,
                              const std::function<bool(const std::string&)>& in_scope,
                              const std::function<bool(const std::string&)>& present,
                              const std::set<std::string>& unavailable) {
   DeliveryCheck out;
-  for (const auto& [path, newest] : statements) {
+  for_each_newest(records, [&](const std::string& path, const std::vector<StatementView>& newest) {
     if (newest.empty() || !in_scope(path) || unavailable.count(path) != 0U) {
-      continue;
+      return;
     }
-    if (std::any_of(newest.begin(), newest.end(), [](const Statement& s) { return s.claim && s.claim->pending(); })) {
-      continue;  // a run that was writing it did not finish: nobody vouches for it
+    if (std::any_of(newest.begin(), newest.end(),
+                    [](const StatementView& s) { return s.claim != nullptr && s.claim->pending(); })) {
+      return;  // a run that was writing it did not finish: nobody vouches for it
     }
     const auto* now = cloud.find(path);
     const bool here = now != nullptr || present(path);
     if (now == nullptr && here) {
-      continue;  // there, but not something this machine syncs (filtered, a link): not its to check
+      return;  // there, but not something this machine syncs (filtered, a link): not its to check
     }
     // The mirror must match one of the newest statements.
     bool matched = false;
     bool hash_needed = false;
     for (const auto& s : newest) {
-      if (!s.claim) {
+      if (s.claim == nullptr) {
         matched = matched || now == nullptr;
       } else if (now != nullptr && now->size == s.claim->size) {
         if (!now->sha256) {
@@ -560,39 +636,108 @@ DeliveryCheck check_delivery(const Statements& statements, const std::string& se
       if (now == nullptr) {
         out.tombstoned.insert(path);
       }
-      continue;
+      return;
     }
     if (hash_needed) {
       out.need_hash.push_back(path);
-      continue;
+      return;
     }
     const auto& s = newest.front();
     std::string why;
-    if (s.machine == self) {
+    if (*s.machine == self) {
       why = fmt::format("not what this machine wrote there at {} ({}); another machine's upload may still be "
                         "arriving, or the cloud client replaced it (look for its conflict copy)",
-                        s.at, !s.claim ? std::string("it deleted it")
+                        *s.at, s.claim == nullptr ? std::string("it deleted it")
                               : now == nullptr ? std::string("now missing")
                                                : fmt::format("{} then, {} now", describe_size(s.claim->size),
                                                              describe_size(now->size)));
-    } else if (!s.claim) {
-      why = fmt::format("deleted by {} at {}, still here", s.machine, s.at);
+    } else if (s.claim == nullptr) {
+      why = fmt::format("deleted by {} at {}, still here", *s.machine, *s.at);
     } else if (now == nullptr) {
-      why = fmt::format("missing; {} wrote it at {}", s.machine, s.at);
+      why = fmt::format("missing; {} wrote it at {}", *s.machine, *s.at);
     } else if (now->size != s.claim->size) {
       why = fmt::format("{} here, {} in {}'s record of {}", describe_size(now->size), describe_size(s.claim->size),
-                        s.machine, s.at);
+                        *s.machine, *s.at);
     } else {
-      why = fmt::format("other content than {} wrote at {}", s.machine, s.at);
+      why = fmt::format("other content than {} wrote at {}", *s.machine, *s.at);
     }
-    out.undelivered.push_back(Undelivered{path, s.machine, std::move(why)});
-  }
+    out.undelivered.push_back(Undelivered{path, *s.machine, std::move(why)});
+  });
   return out;
+}
+
+const FileState* find_written(const WrittenFiles& written, std::string_view path) {
+  const auto it = std::lower_bound(written.begin(), written.end(), path,
+                                   [](const WrittenFile& w, std::string_view p) { return w.path < p; });
+  return it != written.end() && it->path == path ? it->state : nullptr;
+}
+
+void for_each_next_statement(const DeliveryRecord& previous, const NextStatements& next, const TombstoneSink* tombstone,
+                             const ClaimSink* claim) {
+  const auto& written = next.written_to_cloud;
+  const auto& deleted = next.deleted_from_cloud;
+  if (tombstone != nullptr) {
+    // The old tombstones that still hold and the run's deletions, merged in path order.
+    const auto oldest = next.now - std::chrono::hours(24) * next.tombstone_days;
+    auto o = previous.deleted.begin();
+    auto d = deleted.begin();
+    while (o != previous.deleted.end() || d != deleted.end()) {
+      if (d != deleted.end() && (o == previous.deleted.end() || *d <= o->first)) {
+        if (o != previous.deleted.end() && o->first == *d) {
+          ++o;
+        }
+        (*tombstone)(*d, next.now_text);
+        ++d;
+        continue;
+      }
+      const auto& [path, at] = *o;
+      if (next.cloud_after(path) == nullptr && when(at) >= oldest && find_written(written, path) == nullptr) {
+        (*tombstone)(path, at);
+      }
+      ++o;
+    }
+  }
+  if (claim == nullptr) {
+    return;
+  }
+  // The old claims that still hold and the run's writes, merged in path
+  // order; a path the run deleted has none.
+  auto o = previous.files.begin();
+  auto w = written.begin();
+  while (o != previous.files.end() || w != written.end()) {
+    if (w != written.end() && (o == previous.files.end() || w->path <= o->first)) {
+      if (o != previous.files.end() && o->first == w->path) {
+        ++o;
+      }
+      const auto* state = w->state;
+      // A write it cannot vouch for (its hash unknown) is claimed by nobody.
+      if (state->sha256 && deleted.count(std::string(w->path)) == 0U) {
+        (*claim)(w->path, Claim{state->size, *state->sha256, next.now_text});
+      }
+      ++w;
+      continue;
+    }
+    const auto& [path, old] = *o;
+    ++o;
+    if (deleted.count(path) != 0U) {
+      continue;
+    }
+    const FileState* after = next.cloud_after(path);
+    if (old.pending()) {
+      // A run cut short while writing it: vouch for what is there now when
+      // that is known, else go on vouching for nothing.
+      if (after != nullptr) {
+        (*claim)(path, after->sha256 ? Claim{after->size, *after->sha256, old.at} : old);
+      }
+    } else if (after != nullptr && after->size == old.size && (!after->sha256 || *after->sha256 == old.sha256)) {
+      (*claim)(path, old);  // still what this machine wrote
+    }
+  }
 }
 
 DeliveryRecord next_delivery_record(const DeliveryRecord& previous, const std::string& machine, const std::string& run,
                                     std::chrono::system_clock::time_point now,
-                                    const std::map<std::string, FileState>& written_to_cloud,
+                                    const WrittenFiles& written_to_cloud,
                                     const std::set<std::string>& deleted_from_cloud,
                                     const StateAfter& cloud_after, int tombstone_days) {
   DeliveryRecord next;
@@ -600,39 +745,14 @@ DeliveryRecord next_delivery_record(const DeliveryRecord& previous, const std::s
   next.generation = previous.generation + 1;
   next.run = run;
   next.written = util::utc_timestamp(now);
-  for (const auto& [path, claim] : previous.files) {
-    const FileState* after = cloud_after(path);
-    if (claim.pending()) {
-      // A run cut short while writing it: vouch for what is there now when
-      // that is known, else go on vouching for nothing.
-      if (after == nullptr) {
-        continue;
-      }
-      next.files[path] = after->sha256 ? Claim{after->size, *after->sha256, claim.at} : claim;
-      continue;
-    }
-    if (after != nullptr && after->size == claim.size && (!after->sha256 || *after->sha256 == claim.sha256)) {
-      next.files[path] = claim;  // still what this machine wrote
-    }
-  }
-  for (const auto& [path, state] : written_to_cloud) {
-    if (state.sha256) {
-      next.files[path] = Claim{state.size, *state.sha256, next.written};
-    } else {
-      next.files.erase(path);  // cannot vouch for what it does not know
-    }
-    next.deleted.erase(path);
-  }
-  const auto oldest = now - std::chrono::hours(24) * tombstone_days;
-  for (const auto& [path, at] : previous.deleted) {
-    if (cloud_after(path) == nullptr && when(at) >= oldest && written_to_cloud.count(path) == 0U) {
-      next.deleted[path] = at;
-    }
-  }
-  for (const auto& path : deleted_from_cloud) {
-    next.files.erase(path);
-    next.deleted[path] = next.written;
-  }
+  const NextStatements statements{now, next.written, written_to_cloud, deleted_from_cloud, cloud_after, tombstone_days};
+  const TombstoneSink tombstone = [&next](std::string_view path, std::string_view at) {
+    next.deleted.emplace_hint(next.deleted.end(), path, at);
+  };
+  const ClaimSink claim = [&next](std::string_view path, const Claim& c) {
+    next.files.emplace_hint(next.files.end(), path, c);
+  };
+  for_each_next_statement(previous, statements, &tombstone, &claim);
   return next;
 }
 

@@ -125,17 +125,42 @@ JournalRecord from_header(const nlohmann::json& j, const fs::path& file) {
   return r;
 }
 
-// One JSON object a line: a first line naming the run and the count, then
-// one line per action.
-std::string actions_text(const JournalRecord& r) {
-  std::string out = nlohmann::json{{"format", k_actions_format}, {"id", r.id}, {"count", r.actions.size()}}.dump();
-  out += '\n';
-  out.reserve(out.size() + r.actions.size() * 200);
-  for (const auto& a : r.actions) {
-    out += action_to_json(a).dump();
-    out += '\n';
+// The actions file: a first line naming the run and the count, then one JSON
+// object a line, handed to the file a chunk at a time as `feed` gives them.
+// Returns its size. Throws RuntimeError naming the file (nothing is left).
+std::uint64_t write_actions_file(const fs::path& file, const JournalRecord& r, std::size_t count,
+                                 const Journal::ActionFeed& feed) {
+  const auto failed = [&file](const std::string& why) {
+    return RuntimeError(fmt::format("cannot write the run journal {} ({}); check free space and permissions",
+                                    util::display_path(file), why));
+  };
+  std::error_code ec;
+  fs::create_directories(file.parent_path(), ec);
+  if (ec) {
+    throw failed(ec.message());
   }
-  return out;
+  util::AtomicFileWriter writer(file);
+  std::string buffer = nlohmann::json{{"format", k_actions_format}, {"id", r.id}, {"count", count}}.dump();
+  buffer += '\n';
+  std::uint64_t size = buffer.size();
+  std::size_t given = 0;
+  feed([&](const JournalAction& a) {
+    const auto before = buffer.size();
+    buffer += action_to_json(a).dump();
+    buffer += '\n';
+    size += buffer.size() - before;
+    ++given;
+    writer.write_if_full(buffer);
+  });
+  if (given != count) {
+    throw failed(fmt::format("{} action(s) given where {} were announced", given, count));
+  }
+  writer.write(buffer);
+  writer.commit(ec);
+  if (ec) {
+    throw failed(ec.message());
+  }
+  return size;
 }
 
 std::vector<JournalAction> parse_actions(std::string_view text, const JournalRecord& r) {
@@ -262,6 +287,22 @@ std::string_view to_string(JournalState state) {
 }
 
 Journal Journal::begin(const std::filesystem::path& temp_dir, JournalRecord record, const util::Clock& clock) {
+  auto actions = std::move(record.actions);
+  record.actions.clear();
+  auto journal = begin(
+      temp_dir, std::move(record), actions.size(),
+      [&actions](const ActionSink& sink) {
+        for (const auto& a : actions) {
+          sink(a);
+        }
+      },
+      clock);
+  journal.m_record.actions = std::move(actions);
+  return journal;
+}
+
+Journal Journal::begin(const std::filesystem::path& temp_dir, JournalRecord record, std::size_t action_count,
+                       const ActionFeed& feed, const util::Clock& clock) {
   const auto now = clock.now();
   auto stamp = util::utc_timestamp(now);
   record.started = stamp;
@@ -278,15 +319,14 @@ Journal Journal::begin(const std::filesystem::path& temp_dir, JournalRecord reco
   record.state = JournalState::planned;
   const auto dir = temp_dir / "journals";
   record.file = dir / (record.id + ".json");
-  record.action_count = record.actions.size();
+  record.actions.clear();
+  record.action_count = action_count;
   record.actions_file.clear();
   record.actions_size = 0;
-  if (!record.actions.empty()) {
+  if (action_count > 0) {
     // Durable before the header names it: a header never points at a partial file.
     record.actions_file = dir / (record.id + std::string(k_actions_suffix));
-    const auto text = actions_text(record);
-    write_journal_file(record.actions_file, text);
-    record.actions_size = text.size();
+    record.actions_size = write_actions_file(record.actions_file, record, action_count, feed);
   }
   Journal journal(std::move(record), clock);
   try {

@@ -25,6 +25,17 @@ FileState st(std::uint64_t size, std::int64_t seconds, std::optional<std::string
   return FileState{size, seconds * k_s, hash ? util::OptionalSha256(test::digest_of(*hash)) : std::nullopt};
 }
 
+// The index in `plan` of the action on `path` (what apply records by).
+std::size_t action_at(const Plan& plan, const std::string& path) {
+  for (std::size_t i = 0; i < plan.actions.size(); ++i) {
+    if (plan.actions[i].path == path) {
+      return i;
+    }
+  }
+  FAIL("no action on " << path);
+  return 0;
+}
+
 struct Row {
   std::string name;
   std::optional<FileState> base_local;   // baseline; no entry when both are empty
@@ -392,9 +403,9 @@ TEST_CASE("next_baseline: in-sync paths, applied copies and deletions, kept entr
   Options options;
   options.delete_policy = DeletePolicy::propagate;
   const auto plan = make_plan(local, cloud, old, options);
-  Applied applied;
-  applied.copied["copied"] = st(2, 2, "hh");
-  applied.deleted.insert("deleted");
+  Applied applied(plan);
+  applied.copied[action_at(plan, "copied")] = st(2, 2, "hh");
+  applied.deleted[action_at(plan, "deleted")] = true;
   const auto next = next_baseline(local, cloud, old, plan, applied);
   CHECK(next.at("in-sync").local->size == 1);
   CHECK(next.at("copied").cloud->sha256 == test::digest_of("hh"));
@@ -429,9 +440,43 @@ TEST_CASE("next_baseline keeps a recorded hash while size and mtime are unchange
   Baseline longer = next;
   longer["zz-forgotten"] = BaselineEntry{st(1, 1), st(1, 1)};  // gone from both sides: dropped
   CHECK_FALSE(baseline_unchanged(local, cloud, longer, plan, Applied{}));
-  Applied copied;
-  copied.copied["same"] = st(1, 1, "l1");
-  CHECK_FALSE(baseline_unchanged(local, cloud, next, plan, copied));  // the copy's state on both sides
+  local.files["zz-new"] = st(1, 1, "n");
+  const auto with_copy = make_plan(local, cloud, next, Options{});
+  Applied copied(with_copy);
+  CHECK(baseline_unchanged(local, cloud, next, with_copy, copied));  // not carried out: no entry yet
+  copied.copied[action_at(with_copy, "zz-new")] = st(1, 1, "n");
+  CHECK_FALSE(baseline_unchanged(local, cloud, next, with_copy, copied));  // the copy's state on both sides
+}
+
+TEST_CASE("next_baseline finds what apply did by the action's place in the plan", "[plan]") {
+  // Actions on paths before, between and after paths in sync, and one on a
+  // path no index or baseline has (the cursor steps over it).
+  Index local;
+  Index cloud;
+  for (const auto* path : {"b-sync", "d-sync", "f-sync"}) {
+    local.files[path] = st(1, 1);
+    cloud.files[path] = st(1, 1);
+  }
+  for (const auto* path : {"a-new", "c-new", "e-new", "g-new"}) {
+    local.files[path] = st(2, 2);
+  }
+  auto plan = make_plan(local, cloud, Baseline{}, Options{});
+  REQUIRE(plan.actions.size() == 4);
+  Action ghost;
+  ghost.kind = ActionKind::conflict;
+  ghost.path = "cc-ghost";
+  plan.actions.insert(plan.actions.begin() + 2, ghost);
+  Applied applied(plan);
+  applied.copied[action_at(plan, "c-new")] = st(2, 2, "c");
+  applied.copied[action_at(plan, "g-new")] = st(2, 2, "g");
+  const auto next = next_baseline(local, cloud, Baseline{}, plan, applied);
+  CHECK(next.size() == 5);
+  CHECK(next.at("c-new").cloud->sha256 == test::digest_of("c"));
+  CHECK(next.at("g-new").local->sha256 == test::digest_of("g"));
+  CHECK(next.count("a-new") == 0);  // planned, not carried out: no history invented
+  CHECK(next.count("e-new") == 0);
+  CHECK(next.count("cc-ghost") == 0);
+  CHECK(next.at("d-sync").local->size == 1);
 }
 
 TEST_CASE("a path that is a file on one side and a folder on the other is a conflict", "[plan]") {

@@ -224,6 +224,15 @@ TEST_CASE("take_artefacts: a look-alike is the user's file when the other side o
     CHECK(taken[0].path == "a-desk.md");
     CHECK(paths_of(cloud) == std::vector<std::string>{"a (1).md", "a.md"});
   }
+  SECTION("a delivery record claims it (a peer's file of that name): left") {
+    auto local = index_of({"a.md"});
+    auto cloud = index_of({"a.md", "a (1).md", "a-desk.md"});
+    const auto taken = scan::take_artefacts(local, cloud, {}, hosts,
+                                            [](const std::string& path) { return path == "a-desk.md"; });
+    REQUIRE(taken.size() == 1);
+    CHECK(taken[0].path == "a (1).md");
+    CHECK(paths_of(cloud) == std::vector<std::string>{"a-desk.md", "a.md"});
+  }
   SECTION("unmistakable names are taken even when the baseline knows them") {
     auto local = index_of({"a (Bob's conflicted copy 2026-11-20).md"});
     auto cloud = index_of({"a (Bob's conflicted copy 2026-11-20).md"});

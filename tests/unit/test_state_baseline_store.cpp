@@ -2,6 +2,7 @@
 #include "support/hashes.hpp"
 #include "support/temp_dir.hpp"
 
+#include <codexsync/core/error.hpp>
 #include <codexsync/state/baseline_store.hpp>
 #include <codexsync/util/fs.hpp>
 
@@ -450,4 +451,48 @@ TEST_CASE("resume points round-trip beside the baseline and a damaged file gives
   CHECK(load_resume_points(file).empty());
   dir.write("state/baseline.resume.txt", "codexsync-resume-v1\nend 0\n");
   CHECK(load_resume_points(file).empty());
+}
+
+TEST_CASE("baseline: saved from a feed, entry by entry, it is the file the map gives", "[state]") {
+  test::TempDir dir;
+  Baseline baseline;
+  for (int i = 0; i < 3000; ++i) {  // more than one 1 MiB chunk is not needed; several writes are
+    baseline["sessions/s" + std::to_string(i) + ".jsonl"] =
+      BaselineEntry{FileState{static_cast<std::uint64_t>(i), i, test::digest_of(std::to_string(i))}, std::nullopt};
+  }
+  save_baseline(file_in(dir), baseline);
+  const auto from_map = test::read_text(file_in(dir).path);
+  int calls = 0;
+  save_baseline(file_in(dir), [&](const BaselineSink& sink) {
+    ++calls;
+    for (const auto& [path, entry] : baseline) {
+      sink(path, entry);
+    }
+  });
+  CHECK(calls == 2);  // counted, then written
+  CHECK(test::read_text(file_in(dir).path) == from_map);
+  CHECK(load_baseline(file_in(dir)).baseline == baseline);
+}
+
+TEST_CASE("baseline: a feed that gives other entries the second time is refused, the old file kept", "[state]") {
+  test::TempDir dir;
+  Baseline old;
+  old["a"] = BaselineEntry{FileState{1, 1, {}}, FileState{1, 1, {}}};
+  save_baseline(file_in(dir), old);
+  const auto before = test::read_text(file_in(dir).path);
+  int calls = 0;
+  CHECK_THROWS_AS(save_baseline(file_in(dir),
+                                [&](const BaselineSink& sink) {
+                                  ++calls;
+                                  for (int i = 0; i < calls; ++i) {
+                                    sink("p" + std::to_string(i), BaselineEntry{});
+                                  }
+                                }),
+                  RuntimeError);
+  CHECK(test::read_text(file_in(dir).path) == before);
+  std::size_t files = 0;
+  for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator(file_in(dir).path.parent_path())) {
+    ++files;
+  }
+  CHECK(files == 1);  // no temp file left beside it
 }

@@ -39,7 +39,7 @@ Claim claim(std::uint64_t size, const std::string& label, std::string when) {
 DeliveryCheck check(const std::vector<DeliveryRecord>& records, const Index& cloud,
                     const std::set<std::string>& present_elsewhere = {}, const std::set<std::string>& unavailable = {}) {
   return check_delivery(
-    newest_statements(records), "me", cloud, [](const std::string& p) { return p.rfind("out/", 0) != 0; },
+    records, "me", cloud, [](const std::string& p) { return p.rfind("out/", 0) != 0; },
     [&](const std::string& p) { return present_elsewhere.count(p) != 0U; }, unavailable);
 }
 
@@ -166,7 +166,11 @@ TEST_CASE("delivery: the next record claims writes, tombstones deletions, drops 
   previous.deleted["recreated"] = at(1);
   previous.deleted["old"] = at(-200 * 86400);
   previous.deleted["recent"] = at(-10 * 86400);
-  const std::map<std::string, FileState> written{{"new", fs_of(7, "nnn")}, {"unknown-hash", fs_of(1)}};
+  previous.deleted["rewritten"] = at(-10 * 86400);
+  const FileState fresh = fs_of(7, "nnn");
+  const FileState unhashed = fs_of(1);
+  const FileState again = fs_of(2, "rw");
+  const WrittenFiles written{{"new", &fresh}, {"rewritten", &again}, {"unknown-hash", &unhashed}};
   const std::set<std::string> deleted{"now-deleted"};
   std::map<std::string, FileState> after{{"kept", fs_of(3, "aaa")},
                                          {"overwritten-by-peer", fs_of(3, "zzz")},
@@ -189,6 +193,12 @@ TEST_CASE("delivery: the next record claims writes, tombstones deletions, drops 
   CHECK(next.deleted.count("recreated") == 0);
   CHECK(next.deleted.count("old") == 0);
   CHECK(next.deleted.count("recent") == 1);
+  CHECK(next.deleted.count("rewritten") == 0);  // written again: a claim, no tombstone
+  CHECK(next.files.at("rewritten") == claim(2, "rw", at(0)));
+  CHECK(find_written(written, "rewritten") == &again);
+  CHECK(find_written(written, "rewritte") == nullptr);
+  CHECK(find_written(written, "zzz") == nullptr);
+  CHECK(find_written(WrittenFiles{}, "new") == nullptr);
 }
 
 TEST_CASE("delivery: records round-trip; a damaged or misnamed one is a problem, not a throw", "[state]") {

@@ -320,3 +320,54 @@ TEST_CASE("journal: prune removes a journal's actions file with it, and actions 
   }
   CHECK(left == std::set<std::string>{open_run, new_done, "machine-a-20260921T000001Z-0badf00d"});
 }
+
+TEST_CASE("journal: actions handed over one at a time make the same files as a list", "[state]") {
+  test::TempDir listed_dir;
+  test::TempDir fed_dir;
+  util::ManualClock clock(std::chrono::system_clock::from_time_t(1'790'000'000));
+  auto record = sample_record(5000);  // more than one buffer of lines (100 KB each 1,000)
+  record.id = "machine-a-20260921T000000Z-abcdabcd";
+  const auto listed = Journal::begin(listed_dir.path(), record, clock);
+  auto header = record;
+  header.actions.clear();
+  const auto fed = Journal::begin(
+    fed_dir.path(), header, record.actions.size(),
+    [&record](const Journal::ActionSink& sink) {
+      for (const auto& a : record.actions) {
+        sink(a);
+      }
+    },
+    clock);
+  CHECK(fed.record().actions.empty());  // not kept
+  CHECK(fed.record().action_count == 5000);
+  CHECK(fed.record().actions_size == listed.record().actions_size);
+  CHECK(test::read_text(actions_file_of(fed_dir, record.id)) == test::read_text(actions_file_of(listed_dir, record.id)));
+  const auto journals = list_journals(fed_dir.path());
+  REQUIRE(journals.size() == 1);
+  const auto actions = load_journal_actions(journals[0]);
+  REQUIRE(actions.size() == 5000);
+  CHECK(actions[2].append_from == 40u);
+  CHECK(actions[4999].path == "sessions/s4999.jsonl");
+}
+
+TEST_CASE("journal: a feed that gives another count than announced leaves nothing", "[state]") {
+  test::TempDir dir;
+  util::ManualClock clock(std::chrono::system_clock::from_time_t(1'790'000'000));
+  auto record = sample_record(3);
+  auto header = record;
+  header.actions.clear();
+  CHECK_THROWS_AS(Journal::begin(dir.path(), header, 4,
+                                 [&record](const Journal::ActionSink& sink) {
+                                   for (const auto& a : record.actions) {
+                                     sink(a);
+                                   }
+                                 },
+                                 clock),
+                  RuntimeError);
+  CHECK(list_journals(dir.path()).empty());
+  std::size_t files = 0;
+  for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator(dir / "journals")) {
+    ++files;
+  }
+  CHECK(files == 0);
+}

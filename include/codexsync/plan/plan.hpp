@@ -4,6 +4,7 @@
 #include <codexsync/core/index.hpp>
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -134,10 +135,21 @@ std::vector<std::string> hash_candidates(const Index& local, const Index& cloud,
 Plan make_plan(const Index& local, const Index& cloud, const Baseline& baseline, const Options& options,
                const Evidence& evidence = {});
 
-// What a copy left on both sides (sha256 of the content, the copied mtime).
+// What apply carried out, action by action (the index into Plan::actions:
+// no path is copied again, a first sync of 100,000 files writes them all).
 struct Applied {
-  std::map<std::string, FileState> copied;   // path -> state now on both sides
-  std::set<std::string> deleted;             // paths now gone from both sides
+  Applied() = default;
+  explicit Applied(const Plan& plan) : copied(plan.actions.size()), deleted(plan.actions.size(), false) {}
+
+  // What a copy or merge left on both sides (sha256 of the content, the
+  // copied mtime); nullopt where nothing was copied.
+  std::vector<std::optional<FileState>> copied;
+  std::vector<bool> deleted;  // the path is gone from both sides
+
+  const FileState* copied_state(std::size_t action) const {
+    return action < copied.size() && copied[action] ? &*copied[action] : nullptr;
+  }
+  bool was_deleted(std::size_t action) const { return action < deleted.size() && deleted[action]; }
 };
 
 // The baseline to save after a run: paths in sync take their current states
@@ -147,6 +159,13 @@ struct Applied {
 // next run sees the same difference again).
 Baseline next_baseline(const Index& local, const Index& cloud, const Baseline& old, const Plan& plan,
                        const Applied& applied);
+
+// The same entry by entry, in path order, without building the baseline:
+// `emit(path, entry)` for each (a first sync of 100,000 files would hold
+// tens of MB for it).
+using EmitEntry = std::function<void(const std::string& path, const BaselineEntry& entry)>;
+void for_each_next_entry(const Index& local, const Index& cloud, const Baseline& old, const Plan& plan,
+                         const Applied& applied, const EmitEntry& emit);
 
 // True when next_baseline would return `old` unchanged (a run that changed
 // nothing need not rewrite it), without building a second baseline.

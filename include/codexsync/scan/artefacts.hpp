@@ -45,10 +45,11 @@ std::optional<Artefact> classify_artefact(std::string_view path,
 // it: otherwise it is a file of the user's (the agent's folder has no cloud
 // client). Unmistakable names (Syncthing, Dropbox markers, iCloud stubs,
 // temporary files) are taken from both sides.
-// `claimed`: paths some machine's delivery record says codexsync wrote to the
-// mirror; a look-alike among them is the user's file too.
+// `claimed(path)`: true for a path some machine's delivery record says
+// codexsync wrote to the mirror (or deleted there); a look-alike among them
+// is the user's file too. Empty: none is.
 std::vector<Artefact> take_artefacts(Index& local, Index& cloud, const Baseline& baseline,
                                      const std::vector<std::string>& hosts,
-                                     const std::set<std::string>& claimed = {});
+                                     const std::function<bool(const std::string&)>& claimed = {});
 
 } // namespace codexsync::scan

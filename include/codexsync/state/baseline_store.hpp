@@ -4,6 +4,7 @@
 #include <codexsync/util/sha256.hpp>
 
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -52,6 +53,13 @@ std::string install_id(const std::optional<std::filesystem::path>& state_dir);
 // Writes the baseline atomically (temp file, fsync, rename), creating the
 // folder. Throws RuntimeError naming the path when it cannot.
 void save_baseline(const BaselineFile& file, const Baseline& baseline);
+
+// The same for a baseline given entry by entry (plan::for_each_next_entry):
+// `feed` hands each entry to its sink, in path order; it is called twice
+// (the file starts with the count) and must give the same entries each time.
+using BaselineSink = std::function<void(const std::string& path, const BaselineEntry& entry)>;
+using BaselineFeed = std::function<void(const BaselineSink& sink)>;
+void save_baseline(const BaselineFile& file, const BaselineFeed& feed);
 
 // The SHA-256 midstate of an append-only file's content (a chat), so that a
 // fast-forward hashes only the new tail. It stands for one file: the copy

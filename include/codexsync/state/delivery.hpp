@@ -10,6 +10,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 // Delivery records: what each machine says it wrote to the cloud mirror, so
@@ -58,8 +59,9 @@ struct DeliveryListing {
 // Reads every record in `dir` (none when it does not exist). Never throws.
 DeliveryListing read_delivery_records(const std::filesystem::path& dir);
 
-// Every path some record claims or tombstones.
-std::set<std::string> mentioned_paths(const DeliveryListing& listing);
+// True when some record claims or tombstones `path` (looked up in the
+// records: no set of every path is made).
+bool mentions(const DeliveryListing& listing, const std::string& path);
 
 // The newest statements about each path across the records (ties keep all).
 struct Statement {
@@ -94,13 +96,56 @@ struct DeliveryCheck {
 // machine's own (`self`) included (a mirror that no longer holds what this
 // machine wrote there is not taken as settled either), skipping pending claims
 // and paths in `unavailable` (placeholders of files not downloaded).
-DeliveryCheck check_delivery(const Statements& statements, const std::string& self, const Index& cloud,
+DeliveryCheck check_delivery(const std::vector<DeliveryRecord>& records, const std::string& self, const Index& cloud,
                              const std::function<bool(const std::string&)>& in_scope,
                              const std::function<bool(const std::string&)>& present,
                              const std::set<std::string>& unavailable);
 
 // The mirror's state of a path after the run; nullptr when it is not there.
 using StateAfter = std::function<const FileState*(const std::string& path)>;
+
+// A file a run wrote to the mirror, and what it left there. The path and the
+// state belong to the caller (the plan, what apply did): a first sync of
+// 100,000 files is not copied again for its record.
+struct WrittenFile {
+  std::string_view path;
+  const FileState* state = nullptr;
+};
+using WrittenFiles = std::vector<WrittenFile>;  // sorted by path, no repeats
+
+// What `written` says was left at `path`, or nullptr.
+const FileState* find_written(const WrittenFiles& written, std::string_view path);
+
+// What makes this machine's next record besides the last one.
+struct NextStatements {
+  std::chrono::system_clock::time_point now;
+  std::string now_text;  // util::utc_timestamp(now): the time of the new statements
+  const WrittenFiles& written_to_cloud;
+  const std::set<std::string>& deleted_from_cloud;
+  const StateAfter& cloud_after;
+  int tombstone_days = 180;
+};
+using TombstoneSink = std::function<void(std::string_view path, std::string_view at)>;
+using ClaimSink = std::function<void(std::string_view path, const Claim& claim)>;
+
+// The statements of next_delivery_record's record, one at a time in path
+// order, without building it (a first sync of 100,000 files claims them
+// all): each tombstone to `tombstone`, each claim to `claim` (either may be
+// nullptr: those are not made).
+void for_each_next_statement(const DeliveryRecord& previous, const NextStatements& next, const TombstoneSink* tombstone,
+                             const ClaimSink* claim);
+
+// Writes a record whose claims and tombstones are not in `header` but come
+// from `statements`, which hands them to the sinks it is given (as
+// for_each_next_statement does; it is called once per kind, the other sink
+// nullptr). Returns how many of each it wrote. Throws as the other.
+struct StatementCounts {
+  std::size_t files = 0;
+  std::size_t deleted = 0;
+};
+using StatementFeed = std::function<void(const TombstoneSink* tombstone, const ClaimSink* claim)>;
+StatementCounts write_delivery_record(const std::filesystem::path& dir, const DeliveryRecord& header,
+                                      const StatementFeed& statements);
 
 // This machine's next record: `previous` (may be empty) with the run's writes
 // to the mirror claimed and its deletions there tombstoned at `now`; claims
@@ -109,7 +154,7 @@ using StateAfter = std::function<const FileState*(const std::string& path)>;
 // one more than `previous`'s.
 DeliveryRecord next_delivery_record(const DeliveryRecord& previous, const std::string& machine,
                                     const std::string& run, std::chrono::system_clock::time_point now,
-                                    const std::map<std::string, FileState>& written_to_cloud,
+                                    const WrittenFiles& written_to_cloud,
                                     const std::set<std::string>& deleted_from_cloud, const StateAfter& cloud_after,
                                     int tombstone_days = 180);
 

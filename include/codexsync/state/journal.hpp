@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -61,13 +62,18 @@ public:
   // header. Throws RuntimeError naming the file when it cannot (nothing has
   // been written to the synced folders yet). record().actions keeps the actions.
   static Journal begin(const std::filesystem::path& temp_dir, JournalRecord record, const util::Clock& clock);
+  // The same for a run with many actions, without holding them all: `feed`
+  // is called once and hands each of `action_count` actions to its sink, in
+  // order; each goes to the actions file as it comes (record.actions is left
+  // empty, and stays so). Throws RuntimeError when the feed gives another
+  // count (nothing is left behind).
+  using ActionSink = std::function<void(const JournalAction&)>;
+  using ActionFeed = std::function<void(const ActionSink&)>;
+  static Journal begin(const std::filesystem::path& temp_dir, JournalRecord record, std::size_t action_count,
+                       const ActionFeed& feed, const util::Clock& clock);
 
   const JournalRecord& record() const { return m_record; }
 
-  // Frees record().actions, which the actions file holds (a sync of 100,000
-  // files keeps tens of MB otherwise); for a caller that reads them no more.
-  // The header never writes them again (they went to the actions file).
-  void release_actions() { std::vector<JournalAction>().swap(m_record.actions); }
 
   // Moves to `state` (and records the snapshot name or a note), atomically;
   // rewrites the header only.
