@@ -228,7 +228,8 @@ void check_deliveries(const config::Config& cfg, const PrepareOptions& options, 
   };
   auto check = state::check_delivery(listing.records, self, p.cloud, in_scope, present, unavailable);
   if (!check.need_hash.empty()) {
-    for (const auto& path : check.need_hash) {
+    for (const auto view : check.need_hash) {
+      const std::string path(view);
       auto& state = p.cloud.files.at(path);
       if (!state.sha256) {
         state.sha256 = hash_as_fast_forward(cfg, p, evidence, path);

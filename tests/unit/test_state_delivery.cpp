@@ -131,7 +131,8 @@ TEST_CASE("delivery: what the mirror must hold (table)", "[state]") {
   cloud.files["lingering"] = fs_of(1, "x");
   cloud.files["mine-matches"] = fs_of(4, "bbb");
   cloud.files["in-flux"] = fs_of(9, "zzz");
-  const auto result = check({peer, me}, cloud, {"filtered"}, {"evicted"});
+  const std::vector<DeliveryRecord> records{peer, me};  // need_hash views their paths: kept alive
+  const auto result = check(records, cloud, {"filtered"}, {"evicted"});
   std::map<std::string, std::string> undelivered;
   for (const auto& u : result.undelivered) {
     undelivered[u.path] = u.why;
@@ -142,7 +143,7 @@ TEST_CASE("delivery: what the mirror must hold (table)", "[state]") {
   CHECK_THAT(undelivered["smaller"], CS_CONTAINS("4 B here, 9 B in peer's record"));
   CHECK_THAT(undelivered["other"], CS_CONTAINS("other content than peer wrote"));
   CHECK_THAT(undelivered["lingering"], CS_CONTAINS("deleted by peer"));
-  CHECK(result.need_hash == std::vector<std::string>{"unhashed"});
+  CHECK(result.need_hash == std::vector<std::string_view>{"unhashed"});
   CHECK(result.tombstoned == std::set<std::string>{"gone"});
 }
 

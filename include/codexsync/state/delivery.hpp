@@ -86,8 +86,9 @@ struct DeliveryCheck {
   // never taken for one.
   std::set<std::string> tombstoned;
   // Claims whose size matches but whose content `cloud` does not know: the
-  // caller hashes these (FileState::sha256) and checks again.
-  std::vector<std::string> need_hash;
+  // caller hashes these (FileState::sha256) and checks again. Views of the
+  // records' paths (at 100,000 claims copies took 13 MB): valid while they are.
+  std::vector<std::string_view> need_hash;
 };
 
 // Pure: compares the mirror as scanned (`cloud`; `present(path)` says whether a
