@@ -381,16 +381,13 @@ private:
   }
 
   // This machine no longer vouches for what it is about to replace in the
-  // mirror. Not when no record says anything of any file: a run cut short
-  // then leaves nobody waiting either.
+  // mirror (even when no record it read says anything of it: a peer's file
+  // can be there before the peer's record).
   void withdraw(const std::vector<const plan::Action*>& writes) {
-    if (m_prepared.records_silent) {
-      return;
-    }
-    std::set<std::string> paths;
+    std::vector<std::string_view> paths;  // the plan's, in its order: sorted
     for (const auto* action : writes) {
       if (action->kind == plan::ActionKind::merge || action->destination() == Side::cloud) {
-        paths.insert(action->path);
+        paths.push_back(action->path);
       }
     }
     m_withdrawn = !paths.empty() && detail::withdraw_claims(m_cfg, own_delivery(), paths, m_clock);

@@ -116,21 +116,50 @@ void stamp(const config::Config& cfg, state::DeliveryRecord& record, const util:
   record.written = util::utc_timestamp(clock.now());
 }
 
-bool withdraw_from(const config::Config& cfg, state::DeliveryRecord record, const std::set<std::string>& paths,
-                   const util::Clock& clock) {
+// `own` with a pending claim on each of `paths` (sorted, no repeats) instead
+// of what it said of them, written statement by statement (a first sync of
+// 100,000 files withdraws them all: no second record or set of paths is made).
+bool withdraw_from(const config::Config& cfg, const state::DeliveryRecord& own,
+                   const std::vector<std::string_view>& paths, const util::Clock& clock) {
   if (paths.empty()) {
     return false;
   }
-  stamp(cfg, record, clock);
+  state::DeliveryRecord header;  // its statements come from the feed below
+  header.generation = own.generation;
+  header.run = own.run;
+  stamp(cfg, header, clock);
+  const auto withdrawn = [&paths](std::string_view path) { return std::binary_search(paths.begin(), paths.end(), path); };
   // Newer than any statement about these paths, vouching for nothing: a run
   // cut short leaves peers nothing to wait for.
-  for (const auto& path : paths) {
-    record.files[path] = state::Claim{0, {}, record.written};
-    record.deleted.erase(path);
-  }
+  const state::Claim pending{0, {}, header.written};
+  const auto feed = [&](const state::TombstoneSink* tombstone, const state::ClaimSink* claim) {
+    if (tombstone != nullptr) {
+      for (const auto& [path, at] : own.deleted) {
+        if (!withdrawn(path)) {
+          (*tombstone)(path, at);
+        }
+      }
+    }
+    if (claim != nullptr) {
+      auto o = own.files.begin();
+      auto w = paths.begin();
+      while (o != own.files.end() || w != paths.end()) {
+        if (w != paths.end() && (o == own.files.end() || *w <= o->first)) {
+          if (o != own.files.end() && o->first == *w) {
+            ++o;
+          }
+          (*claim)(*w, pending);
+          ++w;
+        } else {
+          (*claim)(o->first, o->second);
+          ++o;
+        }
+      }
+    }
+  };
   // A record that cannot be updated would make peers wait for what this run
   // replaces: this throws, before anything is written.
-  state::write_delivery_record(delivery_dir_of(cfg), record);
+  state::write_delivery_record(delivery_dir_of(cfg), header, feed);
   return true;
 }
 
@@ -211,10 +240,6 @@ void check_deliveries(const config::Config& cfg, const PrepareOptions& options, 
                           problem));
   }
   const auto& self = cfg.identity.effective_machine_id;
-  p.records_silent = p.delivery_problems.empty() &&
-                     std::all_of(listing.records.begin(), listing.records.end(), [](const state::DeliveryRecord& r) {
-                       return r.files.empty() && r.deleted.empty();
-                     });
   // What this machine syncs at all: a peer's file it leaves out (its own
   // exclude or never-sync globs) is not its to wait for.
   const scan::GlobSet excluded(cfg.filters.exclude_globs);
@@ -569,13 +594,14 @@ void settle_marker(const config::Config& cfg, const Prepared& p, const util::Clo
   }
 }
 
-bool withdraw_claims(const config::Config& cfg, const state::DeliveryRecord& own, const std::set<std::string>& paths,
-                     const util::Clock& clock) {
+bool withdraw_claims(const config::Config& cfg, const state::DeliveryRecord& own,
+                     const std::vector<std::string_view>& paths, const util::Clock& clock) {
   return withdraw_from(cfg, own, paths, clock);
 }
 
 bool withdraw_own_claims(const config::Config& cfg, const std::set<std::string>& paths, const util::Clock& clock) {
-  return withdraw_from(cfg, own_record_or_stop(cfg), paths, clock);
+  const std::vector<std::string_view> sorted(paths.begin(), paths.end());
+  return withdraw_from(cfg, own_record_or_stop(cfg), sorted, clock);
 }
 
 void claim_own(const config::Config& cfg, const std::map<std::string, FileState>& written,

@@ -99,9 +99,10 @@ void settle_marker(const config::Config& cfg, const Prepared& p, const util::Clo
 // Before the first write of apply: publishes this machine's record with a
 // pending claim (newest, vouching for nothing) on every file the run is about
 // to write or delete in the mirror, so that a run cut short never leaves peers
-// waiting for a version that will not come. Returns true when it published.
-bool withdraw_claims(const config::Config& cfg, const state::DeliveryRecord& own, const std::set<std::string>& paths,
-                     const util::Clock& clock);
+// waiting for a version that will not come. `paths`: sorted, no repeats
+// (views, e.g. of the plan's paths). Returns true when it published.
+bool withdraw_claims(const config::Config& cfg, const state::DeliveryRecord& own,
+                     const std::vector<std::string_view>& paths, const util::Clock& clock);
 // The same for a run that did not prepare a sync (restore, rollback): reads
 // this machine's record first.
 bool withdraw_own_claims(const config::Config& cfg, const std::set<std::string>& paths, const util::Clock& clock);

@@ -51,10 +51,6 @@ struct Prepared {
   std::vector<state::Undelivered> undelivered;
   std::vector<std::string> delivery_problems;  // records that could not be read
   state::DeliveryRecord own_delivery;          // this machine's last record (empty when none)
-  // The records were read, every one of them, and none claims or tombstones
-  // any file (a first sync into an empty cloud folder): nobody waits for
-  // anything in the mirror, so apply withdraws no claims before it writes.
-  bool records_silent = false;
   // The records were not read: they and the mirror are as the last clean run
   // left them (detail::deliveries_settled); own_delivery is then read on demand.
   bool deliveries_settled = false;
