@@ -141,20 +141,10 @@ bool withdraw_from(const config::Config& cfg, const state::DeliveryRecord& own,
       }
     }
     if (claim != nullptr) {
-      auto o = own.files.begin();
-      auto w = paths.begin();
-      while (o != own.files.end() || w != paths.end()) {
-        if (w != paths.end() && (o == own.files.end() || *w <= o->first)) {
-          if (o != own.files.end() && o->first == *w) {
-            ++o;
-          }
-          (*claim)(*w, pending);
-          ++w;
-        } else {
-          (*claim)(o->first, o->second);
-          ++o;
-        }
-      }
+      state::merge_claims(
+        own.files, paths, [](std::string_view path) { return path; },
+        [&](std::string_view path) { (*claim)(path, pending); },
+        [&](const std::string& path, const state::Claim& old) { (*claim)(path, old); });
     }
   };
   // A record that cannot be updated would make peers wait for what this run
@@ -715,27 +705,11 @@ void publish_delivery(const config::Config& cfg, const Prepared& p, const state:
   const auto now = clock.now();
   const state::StateAfter after = cloud_after;
   const state::NextStatements statements{now, util::utc_timestamp(now), *written, *deleted, after};
-  if (!withdrawn) {
-    bool same = true;
-    auto old_tombstone = previous.deleted.begin();
-    auto old_claim = previous.files.begin();
-    const state::TombstoneSink tombstone = [&](std::string_view path, std::string_view at) {
-      same = same && old_tombstone != previous.deleted.end() && old_tombstone->first == path &&
-             old_tombstone->second == at;
-      if (old_tombstone != previous.deleted.end()) {
-        ++old_tombstone;
-      }
-    };
-    const state::ClaimSink claim = [&](std::string_view path, const state::Claim& c) {
-      same = same && old_claim != previous.files.end() && old_claim->first == path && old_claim->second == c;
-      if (old_claim != previous.files.end()) {
-        ++old_claim;
-      }
-    };
-    state::for_each_next_statement(previous, statements, &tombstone, &claim);
-    if (same && old_tombstone == previous.deleted.end() && old_claim == previous.files.end()) {
-      return;  // nothing new to say
-    }
+  const state::StatementFeed feed = [&](const state::TombstoneSink* t, const state::ClaimSink* c) {
+    state::for_each_next_statement(previous, statements, t, c);
+  };
+  if (!withdrawn && state::same_statements(previous, feed)) {
+    return;  // nothing new to say
   }
   state::DeliveryRecord next;  // the header; its statements come from `statements`
   next.machine = cfg.identity.effective_machine_id;
@@ -744,9 +718,7 @@ void publish_delivery(const config::Config& cfg, const Prepared& p, const state:
   next.written = statements.now_text;
   const auto dir = delivery_dir_of(cfg);
   try {
-    const auto counts = state::write_delivery_record(dir, next, [&](const state::TombstoneSink* t, const state::ClaimSink* c) {
-      state::for_each_next_statement(previous, statements, t, c);
-    });
+    const auto counts = state::write_delivery_record(dir, next, feed);
     log::info("published the delivery record", {{"generation", std::to_string(next.generation)},
                                                 {"files", std::to_string(counts.files)},
                                                 {"deleted", std::to_string(counts.deleted)}});

@@ -520,12 +520,7 @@ void save_baseline(const BaselineFile& file, const Baseline& baseline) {
 
 void save_baseline(const BaselineFile& file, const BaselineFeed& feed) {
   std::error_code ec;
-  std::filesystem::create_directories(file.path.parent_path(), ec);
-  if (!ec) {
-    util::AtomicFileWriter writer(file.path);
-    render_v2(file, feed, writer);
-    writer.commit(ec);
-  }
+  util::write_file_in_pieces(file.path, [&](util::AtomicFileWriter& writer) { render_v2(file, feed, writer); }, ec);
   if (ec) {
     throw RuntimeError(fmt::format("cannot write the baseline {} ({}); the files were synced, but the next run "
                                    "will compare them again. Check free space and permissions",

@@ -449,17 +449,33 @@ void write_delivery_record(const fs::path& dir, const DeliveryRecord& record) {
   });
 }
 
+bool same_statements(const DeliveryRecord& record, const StatementFeed& statements) {
+  bool same = true;
+  auto tombstone_at = record.deleted.begin();
+  auto claim_at = record.files.begin();
+  const TombstoneSink tombstone = [&](std::string_view path, std::string_view at) {
+    same = same && tombstone_at != record.deleted.end() && tombstone_at->first == path && tombstone_at->second == at;
+    if (tombstone_at != record.deleted.end()) {
+      ++tombstone_at;
+    }
+  };
+  const ClaimSink claim = [&](std::string_view path, const Claim& c) {
+    same = same && claim_at != record.files.end() && claim_at->first == path && claim_at->second == c;
+    if (claim_at != record.files.end()) {
+      ++claim_at;
+    }
+  };
+  statements(&tombstone, &claim);
+  return same && tombstone_at == record.deleted.end() && claim_at == record.files.end();
+}
+
 StatementCounts write_delivery_record(const fs::path& dir, const DeliveryRecord& header,
                                       const StatementFeed& statements) {
   const auto path = dir / util::path_from_utf8(header.machine + ".json");
   StatementCounts counts;
   std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (!ec) {
-    util::AtomicFileWriter writer(path);
-    counts = render(header, statements, writer);
-    writer.commit(ec);
-  }
+  util::write_file_in_pieces(path, [&](util::AtomicFileWriter& writer) { counts = render(header, statements, writer); },
+                             ec);
   if (ec) {
     throw RuntimeError(fmt::format("cannot write the delivery record {} ({}); the files were synced, but other "
                                    "machines cannot check that they arrived. Check free space and permissions",
@@ -702,37 +718,32 @@ void for_each_next_statement(const DeliveryRecord& previous, const NextStatement
   }
   // The old claims that still hold and the run's writes, merged in path
   // order; a path the run deleted has none.
-  auto o = previous.files.begin();
-  auto w = written.begin();
-  while (o != previous.files.end() || w != written.end()) {
-    if (w != written.end() && (o == previous.files.end() || w->path <= o->first)) {
-      if (o != previous.files.end() && o->first == w->path) {
-        ++o;
-      }
-      const auto* state = w->state;
+  const auto was_deleted = [&deleted](std::string_view path) {
+    return !deleted.empty() && deleted.count(std::string(path)) != 0U;  // no string made per path without deletions
+  };
+  merge_claims(
+    previous.files, written, [](const WrittenFile& w) { return w.path; },
+    [&](const WrittenFile& w) {
       // A write it cannot vouch for (its hash unknown) is claimed by nobody.
-      if (state->sha256 && deleted.count(std::string(w->path)) == 0U) {
-        (*claim)(w->path, Claim{state->size, *state->sha256, next.now_text});
+      if (w.state->sha256 && !was_deleted(w.path)) {
+        (*claim)(w.path, Claim{w.state->size, *w.state->sha256, next.now_text});
       }
-      ++w;
-      continue;
-    }
-    const auto& [path, old] = *o;
-    ++o;
-    if (deleted.count(path) != 0U) {
-      continue;
-    }
-    const FileState* after = next.cloud_after(path);
-    if (old.pending()) {
-      // A run cut short while writing it: vouch for what is there now when
-      // that is known, else go on vouching for nothing.
-      if (after != nullptr) {
-        (*claim)(path, after->sha256 ? Claim{after->size, *after->sha256, old.at} : old);
+    },
+    [&](const std::string& path, const Claim& old) {
+      if (was_deleted(path)) {
+        return;
       }
-    } else if (after != nullptr && after->size == old.size && (!after->sha256 || *after->sha256 == old.sha256)) {
-      (*claim)(path, old);  // still what this machine wrote
-    }
-  }
+      const FileState* after = next.cloud_after(path);
+      if (old.pending()) {
+        // A run cut short while writing it: vouch for what is there now when
+        // that is known, else go on vouching for nothing.
+        if (after != nullptr) {
+          (*claim)(path, after->sha256 ? Claim{after->size, *after->sha256, old.at} : old);
+        }
+      } else if (after != nullptr && after->size == old.size && (!after->sha256 || *after->sha256 == old.sha256)) {
+        (*claim)(path, old);  // still what this machine wrote
+      }
+    });
 }
 
 DeliveryRecord next_delivery_record(const DeliveryRecord& previous, const std::string& machine, const std::string& run,

@@ -134,29 +134,29 @@ std::uint64_t write_actions_file(const fs::path& file, const JournalRecord& r, s
     return RuntimeError(fmt::format("cannot write the run journal {} ({}); check free space and permissions",
                                     util::display_path(file), why));
   };
+  std::uint64_t size = 0;
   std::error_code ec;
-  fs::create_directories(file.parent_path(), ec);
-  if (ec) {
-    throw failed(ec.message());
-  }
-  util::AtomicFileWriter writer(file);
-  std::string buffer = nlohmann::json{{"format", k_actions_format}, {"id", r.id}, {"count", count}}.dump();
-  buffer += '\n';
-  std::uint64_t size = buffer.size();
-  std::size_t given = 0;
-  feed([&](const JournalAction& a) {
-    const auto before = buffer.size();
-    buffer += action_to_json(a).dump();
-    buffer += '\n';
-    size += buffer.size() - before;
-    ++given;
-    writer.write_if_full(buffer);
-  });
-  if (given != count) {
-    throw failed(fmt::format("{} action(s) given where {} were announced", given, count));
-  }
-  writer.write(buffer);
-  writer.commit(ec);
+  util::write_file_in_pieces(
+    file,
+    [&](util::AtomicFileWriter& writer) {
+      std::string buffer = nlohmann::json{{"format", k_actions_format}, {"id", r.id}, {"count", count}}.dump();
+      buffer += '\n';
+      size = buffer.size();
+      std::size_t given = 0;
+      feed([&](const JournalAction& a) {
+        const auto before = buffer.size();
+        buffer += action_to_json(a).dump();
+        buffer += '\n';
+        size += buffer.size() - before;
+        ++given;
+        writer.write_if_full(buffer);
+      });
+      if (given != count) {
+        throw failed(fmt::format("{} action(s) given where {} were announced", given, count));
+      }
+      writer.write(buffer);
+    },
+    ec);
   if (ec) {
     throw failed(ec.message());
   }

@@ -150,4 +150,18 @@ std::string random_hex(std::size_t bytes) {
   return out;
 }
 
+void write_file_in_pieces(const fs::path& path, const std::function<void(AtomicFileWriter&)>& fill,
+                          std::error_code& ec) {
+  ec.clear();
+  if (path.has_parent_path()) {
+    fs::create_directories(path.parent_path(), ec);
+    if (ec) {
+      return;
+    }
+  }
+  AtomicFileWriter writer(path);
+  fill(writer);
+  writer.commit(ec);
+}
+
 } // namespace codexsync::util

@@ -393,3 +393,35 @@ TEST_CASE("delivery: a path that is not UTF-8 is left out of the record, which s
   CHECK(listing.records[0].files.count("zz-ok") == 1);
   CHECK(listing.records[0].deleted == std::map<std::string, std::string>{{"gone", at(0)}});
 }
+
+TEST_CASE("delivery: same_statements tells a feed that gives the record's statements from one that does not", "[state]") {
+  auto r = record("me");
+  r.files["a"] = claim(1, "aaa", at(1));
+  r.files["b"] = claim(2, "bbb", at(1));
+  r.deleted["c"] = at(2);
+  const auto feed_of = [](const DeliveryRecord& from) {
+    return [from](const TombstoneSink* tombstone, const ClaimSink* claim) {
+      for (const auto& [path, when] : from.deleted) {
+        if (tombstone != nullptr) {
+          (*tombstone)(path, when);
+        }
+      }
+      for (const auto& [path, c] : from.files) {
+        if (claim != nullptr) {
+          (*claim)(path, c);
+        }
+      }
+    };
+  };
+  CHECK(same_statements(r, feed_of(r)));
+  auto other = r;
+  other.files["b"] = claim(2, "bbb", at(3));  // another date
+  CHECK_FALSE(same_statements(r, feed_of(other)));
+  other = r;
+  other.files.erase("b");  // one claim fewer
+  CHECK_FALSE(same_statements(r, feed_of(other)));
+  other = r;
+  other.deleted["d"] = at(2);  // one tombstone more
+  CHECK_FALSE(same_statements(r, feed_of(other)));
+  CHECK_FALSE(same_statements(r, feed_of(record("me"))));
+}

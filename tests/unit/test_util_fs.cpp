@@ -13,6 +13,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <stdexcept>
 #include <string>
 #include <thread>
 
@@ -209,4 +210,30 @@ TEST_CASE("os_long_path reaches a file named like a Windows device as a file", "
   const std::filesystem::path path = "/x/CON.md";
   CHECK(os_long_path(path) == path);
 #endif
+}
+
+TEST_CASE("write_file_in_pieces makes the folder, and a fill that throws leaves the old file alone", "[util]") {
+  TempDir dir;
+  const auto file = dir / "new/folder/state.txt";
+  std::error_code ec;
+  write_file_in_pieces(file, [](AtomicFileWriter& w) {
+    w.write("one ");
+    w.write("two");
+  }, ec);
+  REQUIRE_FALSE(ec);
+  CHECK(codexsync::test::read_text(file) == "one two");
+  CHECK_THROWS_AS(write_file_in_pieces(
+                    file,
+                    [](AtomicFileWriter& w) {
+                      w.write("half");
+                      throw std::runtime_error("stop");
+                    },
+                    ec),
+                  std::runtime_error);
+  CHECK(codexsync::test::read_text(file) == "one two");
+  std::size_t entries = 0;
+  for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator(file.parent_path())) {
+    ++entries;
+  }
+  CHECK(entries == 1);  // no temp file left
 }

@@ -129,6 +129,29 @@ struct NextStatements {
 using TombstoneSink = std::function<void(std::string_view path, std::string_view at)>;
 using ClaimSink = std::function<void(std::string_view path, const Claim& claim)>;
 
+// Walks a record's claims and `overrides` (sorted by path, no repeats;
+// `path_of(item)` is an item's path) along in path order: `on_override(item)`
+// for each override, `on_old(path, claim)` for each claim on a path no
+// override has. What a run writes or withdraws replaces what the record said.
+template <typename Overrides, typename PathOf, typename OnOverride, typename OnOld>
+void merge_claims(const std::map<std::string, Claim>& claims, const Overrides& overrides, const PathOf& path_of,
+                  const OnOverride& on_override, const OnOld& on_old) {
+  auto o = claims.begin();
+  auto w = overrides.begin();
+  while (o != claims.end() || w != overrides.end()) {
+    if (w != overrides.end() && (o == claims.end() || std::string_view(path_of(*w)) <= o->first)) {
+      if (o != claims.end() && o->first == std::string_view(path_of(*w))) {
+        ++o;
+      }
+      on_override(*w);
+      ++w;
+    } else {
+      on_old(o->first, o->second);
+      ++o;
+    }
+  }
+}
+
 // The statements of next_delivery_record's record, one at a time in path
 // order, without building it (a first sync of 100,000 files claims them
 // all): each tombstone to `tombstone`, each claim to `claim` (either may be
@@ -147,6 +170,9 @@ struct StatementCounts {
 using StatementFeed = std::function<void(const TombstoneSink* tombstone, const ClaimSink* claim)>;
 StatementCounts write_delivery_record(const std::filesystem::path& dir, const DeliveryRecord& header,
                                       const StatementFeed& statements);
+
+// True when `statements` gives exactly `record`'s claims and tombstones.
+bool same_statements(const DeliveryRecord& record, const StatementFeed& statements);
 
 // This machine's next record: `previous` (may be empty) with the run's writes
 // to the mirror claimed and its deletions there tombstoned at `now`; claims

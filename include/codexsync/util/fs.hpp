@@ -3,6 +3,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -85,6 +86,13 @@ private:
   std::intptr_t m_handle = -1;  // a POSIX fd or a Windows HANDLE; -1 when none
   std::error_code m_error;
 };
+
+// Makes `path`'s folder when it is missing, then writes `path` atomically
+// with what `fill` hands the writer. `ec` says why it failed (the folder, a
+// write, the commit); `path` is then untouched and no temp file is left, also
+// when `fill` throws (the exception goes on).
+void write_file_in_pieces(const fs::path& path, const std::function<void(AtomicFileWriter&)>& fill,
+                          std::error_code& ec);
 
 // Makes the entries created or renamed in the folder `dir` durable: an fsync
 // of the folder on POSIX, nothing on Windows (NTFS journals its metadata).
