@@ -23,7 +23,7 @@ bool Index::has_files_under(std::string_view root) const {
   // "root-x" and "root.txt" sort between "root" and "root/", so look from "root/".
   const auto prefix = key + "/";
   const auto it = files.lower_bound(prefix);
-  return it != files.end() && it->first.compare(0, prefix.size(), prefix) == 0;
+  return it != files.end() && it->first.str().compare(0, prefix.size(), prefix) == 0;
 }
 
 std::string root_of(std::string_view path, const std::vector<std::string>& roots) {

@@ -704,8 +704,8 @@ void next_entries(const Index& local, const Index& cloud, const Baseline& old, c
   const auto o_end = old.end();
   while (l != l_end || c != c_end || o != o_end) {
     const std::string* path = nullptr;
-    for (const std::string* candidate : {l != l_end ? &l->first : nullptr, c != c_end ? &c->first : nullptr,
-                                         o != o_end ? &o->first : nullptr}) {
+    for (const std::string* candidate : {l != l_end ? &l->first.str() : nullptr, c != c_end ? &c->first.str() : nullptr,
+                                         o != o_end ? &o->first.str() : nullptr}) {
       if (candidate != nullptr && (path == nullptr || *candidate < *path)) {
         path = candidate;
       }

@@ -556,7 +556,7 @@ private:
   std::function<bool(const std::string&, std::uint64_t, std::int64_t)> m_known;
   // The judge's (after the walk: the caller's).
   Index m_index;
-  std::vector<std::map<std::string, FileState>::iterator> m_unjudged;  // indexed, contents not yet judged
+  std::vector<PathMap<FileState>::iterator> m_unjudged;  // indexed, contents not yet judged
   // The walk's.
   std::vector<Folder> m_pending;  // found, not yet handed to the lister
   std::vector<Folder> m_listing;  // handed to the lister, by token (emptied when taken)

@@ -548,7 +548,7 @@ struct StatementView {
 // 100,000 claims a map of statements took tens of MB).
 template <typename Visit> void for_each_newest(const std::vector<DeliveryRecord>& records, Visit&& visit) {
   struct Heads {
-    std::map<std::string, Claim>::const_iterator file, file_end;
+    PathMap<Claim>::const_iterator file, file_end;
     std::map<std::string, std::string>::const_iterator tombstone, tombstone_end;
   };
   std::vector<Heads> heads;
@@ -563,7 +563,7 @@ template <typename Visit> void for_each_newest(const std::vector<DeliveryRecord>
     const std::string* path = nullptr;  // a key in a record's map: stays valid as the heads move on
     for (const auto& h : heads) {
       if (h.file != h.file_end && (path == nullptr || h.file->first < *path)) {
-        path = &h.file->first;
+        path = &h.file->first.str();
       }
       if (h.tombstone != h.tombstone_end && (path == nullptr || h.tombstone->first < *path)) {
         path = &h.tombstone->first;

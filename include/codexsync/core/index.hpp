@@ -1,5 +1,6 @@
 #pragma once
 
+#include <codexsync/core/shared_path.hpp>
 #include <codexsync/util/sha256_digest.hpp>
 
 #include <cstdint>
@@ -38,7 +39,7 @@ struct SkippedPath {
 };
 
 struct Index {
-  std::map<std::string, FileState> files;
+  PathMap<FileState> files;
   std::vector<SkippedPath> skipped;
 
   const FileState* find(const std::string& path) const {
@@ -82,6 +83,6 @@ struct BaselineEntry {
 };
 
 // Path -> entry. Empty means "first sync": nothing is ever deleted from it.
-using Baseline = std::map<std::string, BaselineEntry>;
+using Baseline = PathMap<BaselineEntry>;
 
 } // namespace codexsync

@@ -37,7 +37,7 @@ std::string_view kind_name(ActionKind kind);
 
 struct Action {
   ActionKind kind = ActionKind::conflict;
-  std::string path;
+  SharedPath path;
   std::string reason;
   std::optional<FileState> local;  // the current states, as scanned
   std::optional<FileState> cloud;

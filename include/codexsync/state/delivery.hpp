@@ -40,7 +40,7 @@ struct DeliveryRecord {
   std::uint64_t generation = 0;  // one more with each record the machine publishes
   std::string run;               // the journal id of the run that wrote it
   std::string written;           // UTC
-  std::map<std::string, Claim> files;
+  PathMap<Claim> files;
   std::map<std::string, std::string> deleted;  // path -> when (UTC)
 };
 
@@ -134,7 +134,7 @@ using ClaimSink = std::function<void(std::string_view path, const Claim& claim)>
 // for each override, `on_old(path, claim)` for each claim on a path no
 // override has. What a run writes or withdraws replaces what the record said.
 template <typename Overrides, typename PathOf, typename OnOverride, typename OnOld>
-void merge_claims(const std::map<std::string, Claim>& claims, const Overrides& overrides, const PathOf& path_of,
+void merge_claims(const PathMap<Claim>& claims, const Overrides& overrides, const PathOf& path_of,
                   const OnOverride& on_override, const OnOld& on_old) {
   auto o = claims.begin();
   auto w = overrides.begin();
