@@ -4,14 +4,15 @@
 # says what each workload, scenario and peer is and how to read the tables).
 #
 #   bench/run.sh [--quick] [--workload W1|W2|W1,W2] [--size 500M] [--files N]
-#                [--scenarios S1,S2,S3,S4,S5] [--runs N] [--seed N]
+#                [--scenarios S1,S2,S2r,S3,S4,S5] [--runs N] [--seed N]
 #                [--cache warm|cold] [--growth] [--strace] [--no-gate]
 #                [--no-build | --build-dir DIR] [--keep]
 #
 # Default: W1 (500M) with S1-S5 and W2 (100,000 files) with S2, 5 runs each,
 # warm caches, then the process gate with 500 processes. --quick: W1 50M,
-# W2 10,000 files, 3 runs. --growth: S1 and S2 of codexsync alone on W2 with
-# 10k, 30k and 100k files (slow: S1 fsyncs every file). --strace: one more
+# W2 10,000 files, 3 runs. --growth: S1, S2 and S2r (S2 with every delivery
+# record read) of codexsync alone on W2 with 10k, 30k and 100k files (slow:
+# S1 fsyncs every file). --strace: one more
 # run of each tool per scenario under `strace -f -c -w`, for where time goes.
 # --no-build uses build/ as it is; --build-dir DIR the tools built in DIR.
 #
@@ -98,7 +99,7 @@ done
 if [[ -n "$opt_scenarios" ]]; then
   IFS=, read -r -a wanted <<<"$opt_scenarios"
   for s in "${wanted[@]}"; do
-    [[ "$s" =~ ^S[1-5]$ ]] || die "--scenarios: $s is not one of S1..S5"
+    [[ "$s" =~ ^(S[1-5]|S2r)$ ]] || die "--scenarios: $s is not one of S1..S5, S2r"
   done
 fi
 
@@ -574,6 +575,30 @@ run_s2() {
   strace_pass S2
 }
 
+# S2r: nothing changed, but the run reads and checks every machine's delivery
+# record, as the first run after a peer delivered does, and one run every
+# [sync] full_scan_hours: the stamp of the records A remembers as settled
+# (beside its baseline) is removed before each run. codexsync alone: rsync and
+# Unison have no such records.
+run_s2r() {
+  local A="$LIVE/a/.codex" r
+  prep_synced || return 0
+  say "$WL_KEY S2r: nothing changed, the delivery records read ($runs runs)"
+  for ((r = 1; r <= runs; r++)); do
+    rm -f "$LIVE/cloud/state/"*.bench-a.delivery-seen.txt
+    ours a sync --apply
+    measure S2r ours "$r" "${OURS[@]}"
+    expect_exit0 "$WL S2r codexsync sync --apply (run $r)"
+    if ! grep -q '^Done: 0 copied' "$M_LOG"; then
+      fail "$WL S2r codexsync (run $r) copied something although nothing changed: $(grep '^Done:' "$M_LOG" || echo 'no Done line')"
+    fi
+    if grep -q 'cloud mirror not listed' "$M_LOG"; then
+      fail "$WL S2r codexsync (run $r) took the records as settled: the scenario measured the wrong run"
+    fi
+    verify_same "$WL S2r codexsync (run $r)" "$A" "$GEN_TREE" "$(check_mode "$r")"
+  done
+}
+
 # meta_bytes: the bytes of codexsync's own records in the cloud folder
 # (state/: baselines, delivery records), the "metadata" of the byte targets.
 meta_bytes() { du -sb "$LIVE/cloud/state" 2>/dev/null | cut -f1; }
@@ -818,6 +843,7 @@ scenario_title() {
   case "$1" in
     S1) echo "S1: first sync into an empty cloud folder" ;;
     S2) echo "S2: nothing changed (the scheduled case)" ;;
+    S2r) echo "S2r: nothing changed, every delivery record read (after a peer delivered)" ;;
     S3) echo "S3: 1% of the chats grew by 64 KiB, 0.1% new, on A; A syncs" ;;
     S4) echo "S4: machine B pulls what A pushed in S3" ;;
     S5) echo "S5: restore of a 1,000-file snapshot on A" ;;
@@ -950,7 +976,7 @@ run_growth() {
   if [[ -n "$opt_scenarios" ]]; then
     gs=("${wanted[@]}")
   else
-    gs=(S1 S2)
+    gs=(S1 S2 S2r)
   fi
   TOOL_FILTER="ours"
   : >"$RESULTS/growth.tsv"
@@ -961,7 +987,8 @@ run_growth() {
       case "$scen" in
         S1) run_s1 ;;
         S2) run_s2 ;;
-        *) say "growth: $scen is left out (growth measures S1 and S2)" ;;
+        S2r) run_s2r ;;
+        *) say "growth: $scen is left out (growth measures S1, S2 and S2r)" ;;
       esac
       empty_trash
       if [[ -s "$RESULTS/$WL_KEY-$scen.jsonl" ]]; then
@@ -1031,6 +1058,7 @@ for wl in "${workloads[@]}"; do
     case "$scen" in
       S1) run_s1 ;;
       S2) run_s2 ;;
+      S2r) run_s2r ;;
       S3) run_s3 ;;
       S4) run_s4 ;;
       S5) run_s5 ;;
