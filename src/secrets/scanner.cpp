@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cassert>
 #include <fstream>
 #include <optional>
 #include <set>
@@ -170,6 +171,17 @@ constexpr std::array<TokenRule, 14> k_token_rules{{
 
 bool starts_token(char c) { return c == 's' || c == 'A' || c == 'g' || c == 'x'; }
 
+// The first characters of a token or of "Bearer": the scan asks this of the
+// character after each word's end before it looks any closer.
+constexpr auto k_may_start = [] {
+  std::array<bool, 256> table{};
+  for (const char c : {'s', 'A', 'g', 'x', 'B', 'b'}) {
+    table[static_cast<unsigned char>(c)] = true;
+  }
+  return table;
+}();
+inline bool may_start(char c) { return k_may_start[static_cast<unsigned char>(c)]; }
+
 // Characters a token cannot start right after: letters, digits, _ - +.
 // (A table made at compile time: this is asked of every byte a run sends.)
 constexpr auto k_token_inner = [] {
@@ -198,7 +210,8 @@ std::optional<TokenHit> match_token(std::string_view buf, std::size_t at) {
     return std::nullopt;
   }
   for (const auto& rule : k_token_rules) {
-    if (buf.compare(at, rule.prefix.size(), rule.prefix) != 0) {
+    // Most words start with none of the prefixes: one byte tells.
+    if (rule.prefix.front() != buf[at] || buf.compare(at, rule.prefix.size(), rule.prefix) != 0) {
       continue;
     }
     const auto body_start = at + rule.prefix.size();
@@ -246,8 +259,13 @@ std::optional<Span> match_bearer(std::string_view buf, std::size_t at) {
   if (at > 0 && is_token_inner(buf[at - 1])) {
     return std::nullopt;
   }
-  if (buf.size() - at < k_word.size() + 2 || lower_copy(buf.substr(at, k_word.size())) != k_word) {
+  if (buf.size() - at < k_word.size() + 2) {
     return std::nullopt;
+  }
+  for (std::size_t i = 0; i < k_word.size(); ++i) {
+    if (lower(buf[at + i]) != k_word[i]) {
+      return std::nullopt;  // asked at every word starting with b: no copy
+    }
   }
   auto p = at + k_word.size();
   const auto blanks = p;
@@ -577,51 +595,67 @@ private:
     m_begin = k_lookbehind;
   }
 
+  // The rule that starts at `at` (a token or "Bearer …"), reported; returns
+  // where the scan goes on: past what was found, or `at` when nothing starts
+  // there or `at` is not this window's to look at.
+  std::size_t try_start(std::string_view buf, std::size_t begin, std::size_t end, std::size_t at) {
+    if (at < begin || at >= end) {
+      return at;
+    }
+    if (starts_token(buf[at])) {
+      if (const auto hit = match_token(buf, at)) {
+        const auto& rule = *hit->rule;
+        add(make_finding(rule.rule, m_line, rule.prefix.substr(0, rule.shown), buf.substr(at, hit->span.end - at)));
+        return hit->span.end;
+      }
+    } else if (buf[at] == 'B' || buf[at] == 'b') {
+      if (const auto span = match_bearer(buf, at); span && !holds_token(buf, *span)) {
+        add(make_finding("bearer", m_line, "Bearer ", buf.substr(span->begin, span->end - span->begin)));
+        return span->end;
+      }
+    }
+    return at;
+  }
+
   void scan(std::string_view buf, std::size_t begin, std::size_t end) {
+    assert(buf.data() == m_buf.data() && buf.size() == m_buf.size());
     // Every rule starts right after a character that cannot be inside a
     // token (or at an operator), so the loop passes over runs of token
-    // characters (words, base64 images) at one table look-up a byte.
-    const auto try_start = [&](std::size_t at) {
-      if (at < begin || at >= end) {
-        return at;
-      }
-      if (starts_token(buf[at])) {
-        if (const auto hit = match_token(buf, at)) {
-          const auto& rule = *hit->rule;
-          add(make_finding(rule.rule, m_line, rule.prefix.substr(0, rule.shown),
-                                            buf.substr(at, hit->span.end - at)));
-          return hit->span.end;
-        }
-      } else if (buf[at] == 'B' || buf[at] == 'b') {
-        if (const auto span = match_bearer(buf, at); span && !holds_token(buf, *span)) {
-          add(make_finding("bearer", m_line, "Bearer ", buf.substr(span->begin, span->end - span->begin)));
-          return span->end;
-        }
-      }
-      return at;
-    };
+    // characters (words, base64 images) at one table look-up a byte, and
+    // looks closer only where a rule may start: after a word, at a
+    // character that starts a token or "Bearer" (a few words in ten), and
+    // at each `=` and `:`.
     std::size_t p = begin;
     if (begin == 0) {
-      p = try_start(0);  // the line's start
+      p = try_start(buf, begin, end, 0);  // the line's start
     } else {
       --p;  // the character before the first owned one may open a token there
     }
+    // The window is m_buf, whose text ends with a NUL (not a token
+    // character): a run stops there at the latest, so the skip needs no
+    // bound of its own (past `end` it only finishes the run it is in).
+    const char* const text = m_buf.c_str();
     for (; p < end; ++p) {
-      const char c = buf[p];
-      if (is_token_inner(c)) {
-        continue;
+      while (is_token_inner(text[p])) {
+        ++p;
       }
+      if (p >= end) {
+        break;
+      }
+      const char c = text[p];
       if ((c == '=' || c == ':') && p >= begin) {
         if (const auto found = match_assignment(buf, p); found && !holds_token(buf, found->value)) {
           const auto shown = found->key.size() <= k_shown_key ? found->key + "=" : std::string("=");
           add(make_finding("assignment", m_line, shown,
-                                            buf.substr(found->value.begin, found->value.end - found->value.begin)));
+                           buf.substr(found->value.begin, found->value.end - found->value.begin)));
           p = found->value.end - 1;
           continue;
         }
       }
-      if (const auto next = try_start(p + 1); next != p + 1) {
-        p = next - 1;
+      if (const auto q = p + 1; q >= begin && q < end && may_start(text[q])) {
+        if (const auto next = try_start(buf, begin, end, q); next != q) {
+          p = next - 1;
+        }
       }
     }
     scan_pem(buf, begin, end);
@@ -780,7 +814,9 @@ std::vector<Finding> scan_file(const std::filesystem::path& file, std::uint64_t 
     ec = open_error(file);
     return {};
   }
-  std::vector<char> chunk(k_read_chunk_bytes);
+  // One buffer per thread for every file it scans (a first sync scans
+  // thousands): not zeroed and freed again per file.
+  thread_local std::vector<char> chunk(k_read_chunk_bytes);
   // Is it binary? Only the first bytes say.
   const auto probed = read_some(in, chunk.data(), k_binary_probe);
   if (in.bad()) {
