@@ -2,14 +2,18 @@
 
 #include <codexsync/util/sha256.hpp>
 
+#include "scanner_detail.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cassert>
 #include <fstream>
 #include <optional>
 #include <set>
+
 
 // The rules, precise before thorough: a false alarm stops a whole sync, so a
 // value must look like a real credential (its kind's prefix, charset and
@@ -19,6 +23,10 @@
 // "owned" by exactly one window, so nothing is found twice or missed.
 namespace codexsync::secrets {
 namespace {
+
+using detail::is_token_inner;
+using detail::may_start;
+using detail::worth_a_look;
 
 constexpr std::size_t k_binary_probe = 8 * 1024;
 // A window owns the positions up to this far from its end; the rest is seen
@@ -171,28 +179,8 @@ constexpr std::array<TokenRule, 14> k_token_rules{{
 
 bool starts_token(char c) { return c == 's' || c == 'A' || c == 'g' || c == 'x'; }
 
-// The first characters of a token or of "Bearer": the scan asks this of the
-// character after each word's end before it looks any closer.
-constexpr auto k_may_start = [] {
-  std::array<bool, 256> table{};
-  for (const char c : {'s', 'A', 'g', 'x', 'B', 'b'}) {
-    table[static_cast<unsigned char>(c)] = true;
-  }
-  return table;
-}();
-inline bool may_start(char c) { return k_may_start[static_cast<unsigned char>(c)]; }
 
-// Characters a token cannot start right after: letters, digits, _ - +.
-// (A table made at compile time: this is asked of every byte a run sends.)
-constexpr auto k_token_inner = [] {
-  std::array<bool, 256> table{};
-  for (int i = 0; i < 256; ++i) {
-    table[static_cast<std::size_t>(i)] = (i >= 'a' && i <= 'z') || (i >= 'A' && i <= 'Z') || (i >= '0' && i <= '9') ||
-                                         i == '_' || i == '-' || i == '+';
-  }
-  return table;
-}();
-inline bool is_token_inner(char c) { return k_token_inner[static_cast<unsigned char>(c)]; }
+
 
 struct Span {
   std::size_t begin = 0;
@@ -620,43 +608,58 @@ private:
   void scan(std::string_view buf, std::size_t begin, std::size_t end) {
     assert(buf.data() == m_buf.data() && buf.size() == m_buf.size());
     // Every rule starts right after a character that cannot be inside a
-    // token (or at an operator), so the loop passes over runs of token
-    // characters (words, base64 images) at one table look-up a byte, and
-    // looks closer only where a rule may start: after a word, at a
-    // character that starts a token or "Bearer" (a few words in ten), and
-    // at each `=` and `:`.
+    // token, or at an operator: the loop looks only where worth_a_look
+    // says (after a word, at a character that starts a token or "Bearer",
+    // a few words in ten; at each `=` and `:`), 16 positions at a time.
     std::size_t p = begin;
     if (begin == 0) {
       p = try_start(buf, begin, end, 0);  // the line's start
     } else {
       --p;  // the character before the first owned one may open a token there
     }
-    // The window is m_buf, whose text ends with a NUL (not a token
-    // character): a run stops there at the latest, so the skip needs no
-    // bound of its own (past `end` it only finishes the run it is in).
+    // The window is m_buf, whose text ends with a NUL: text[p + 1] is
+    // readable for every p < end.
     const char* const text = m_buf.c_str();
-    for (; p < end; ++p) {
-      while (is_token_inner(text[p])) {
+    const std::size_t size = m_buf.size();
+    while (p < end) {
+#if CODEXSYNC_SCAN_SSE2
+      if (p + 16 <= size) {  // text[p + 16] is at most the NUL
+        const unsigned look = detail::worth_a_look16(text, p);
+        if (look == 0) {
+          p += 16;
+          continue;
+        }
+        p += static_cast<std::size_t>(std::countr_zero(look));
+        if (p >= end) {
+          break;
+        }
+      } else if (!worth_a_look(text, p)) {
         ++p;
+        continue;
       }
-      if (p >= end) {
-        break;
+#else
+      if (!worth_a_look(text, p)) {
+        ++p;
+        continue;
       }
+#endif
       const char c = text[p];
       if ((c == '=' || c == ':') && p >= begin) {
         if (const auto found = match_assignment(buf, p); found && !holds_token(buf, found->value)) {
           const auto shown = found->key.size() <= k_shown_key ? found->key + "=" : std::string("=");
           add(make_finding("assignment", m_line, shown,
                            buf.substr(found->value.begin, found->value.end - found->value.begin)));
-          p = found->value.end - 1;
+          p = found->value.end;
           continue;
         }
       }
       if (const auto q = p + 1; q >= begin && q < end && may_start(text[q])) {
         if (const auto next = try_start(buf, begin, end, q); next != q) {
-          p = next - 1;
+          p = next;
+          continue;
         }
       }
+      ++p;
     }
     scan_pem(buf, begin, end);
   }

@@ -3,6 +3,10 @@
 
 #include <codexsync/secrets/scanner.hpp>
 
+#include "../../src/secrets/scanner_detail.hpp"
+
+#include <algorithm>
+
 #include <random>
 #include <string>
 #include <vector>
@@ -374,4 +378,67 @@ TEST_CASE("a secret repeated thousands of times is kept to 1000 findings, and a 
   CHECK(findings[999].line == 1000);
   CHECK(findings[1000].rule == "assignment");
   CHECK(findings[1000].line == 5001);
+}
+
+// The scan looks 16 positions at a time where SSE2 is there: both looks must
+// agree on every character and every following character, in every lane.
+TEST_CASE("the scan's 16-at-a-time look agrees with the one-at-a-time look on every pair of characters",
+          "[secrets]") {
+#if CODEXSYNC_SCAN_SSE2
+  std::string text(64, 'q');
+  std::size_t disagreements = 0;
+  for (int a = 0; a < 256; ++a) {
+    for (int b = 0; b < 256; ++b) {
+      const std::size_t lane = static_cast<std::size_t>(a + b) % 16;
+      std::fill(text.begin(), text.end(), 'q');
+      text[lane] = static_cast<char>(a);
+      text[lane + 1] = static_cast<char>(b);
+      const unsigned bits = secrets::detail::worth_a_look16(text.c_str(), 0);
+      for (std::size_t i = 0; i < 16; ++i) {
+        if (((bits >> i) & 1U) != (secrets::detail::worth_a_look(text.c_str(), i) ? 1U : 0U)) {
+          ++disagreements;
+        }
+      }
+    }
+  }
+  CHECK(disagreements == 0);
+  // Random text rich in the characters the rules care about, at every offset.
+  std::mt19937 random(11);
+  const std::string alphabet = "sAgxBb=:_-+/ .\"'\t\\aZz09@[`{\x7f\x80\xff";
+  for (int n = 0; n < 2000; ++n) {
+    std::string sample(48, ' ');
+    for (auto& c : sample) {
+      c = random() % 4 == 0 ? static_cast<char>(random() % 256) : alphabet[random() % alphabet.size()];
+    }
+    for (std::size_t p = 0; p + 16 < sample.size(); ++p) {
+      const unsigned bits = secrets::detail::worth_a_look16(sample.c_str(), p);
+      for (std::size_t i = 0; i < 16; ++i) {
+        if (((bits >> i) & 1U) != (secrets::detail::worth_a_look(sample.c_str(), p + i) ? 1U : 0U)) {
+          ++disagreements;
+        }
+      }
+    }
+  }
+  CHECK(disagreements == 0);
+#else
+  SUCCEED("no SSE2 here: the scan looks one position at a time");
+#endif
+}
+
+TEST_CASE("a token is found after any character that cannot be inside one, in every lane of a long line",
+          "[secrets]") {
+  std::size_t wrong = 0;
+  for (int c = 0; c < 256; ++c) {
+    for (std::size_t lead = 15; lead < 40; ++lead) {
+      const std::string text = "note " + std::string(lead, 'q') + static_cast<char>(c) + k_github + " end\n";
+      const auto findings = scan_text(text);
+      const bool found = std::any_of(findings.begin(), findings.end(),
+                                     [](const Finding& f) { return f.rule == "github-token"; });
+      if (found == secrets::detail::is_token_inner(static_cast<char>(c))) {
+        ++wrong;
+        UNSCOPED_INFO("character " << c << " after " << lead << " letters: " << (found ? "found" : "missed"));
+      }
+    }
+  }
+  CHECK(wrong == 0);
 }
