@@ -2,9 +2,13 @@
 
 #include <codexsync/core/shared_path.hpp>
 
+#include <fmt/format.h>
+
 #include <algorithm>
+#include <concepts>
 #include <random>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -17,6 +21,14 @@ namespace {
 std::string unique_text(const std::string& tag, std::size_t i) {
   return "test_core_shared_path/" + tag + "/" + std::to_string(i) + "/rollout-2025-11-24T10-00-00.jsonl";
 }
+
+// Whether {fmt} 10 and later can format a T: they find format_as(T) by ADL
+// and no longer use a conversion to std::string_view (fmt 9, installed here,
+// still did, so fmt::format alone cannot show it).
+template <typename T>
+constexpr bool k_formattable_by_fmt10 = requires(const T& value) {
+  { format_as(value) } -> std::convertible_to<std::string_view>;
+};
 
 } // namespace
 
@@ -122,4 +134,15 @@ TEST_CASE("PathMap keeps path order and is searched by plain text", "[core]") {
   REQUIRE(map.find(key) != map.end());
   CHECK(map.find(key)->second == 2);
   CHECK(map.lower_bound(std::string_view(key))->second == 2);
+}
+
+TEST_CASE("SharedPath formats as its text in {fmt} 9 and in {fmt} 10 and later", "[core]") {
+  // Actions' paths are formatted (the plan's table, "PATH: cannot read it to
+  // merge"): without format_as those calls do not compile with fmt >= 10.
+  CHECK(k_formattable_by_fmt10<SharedPath>);
+  const SharedPath path(unique_text("format", 0));
+  CHECK(fmt::format("{}", path) == path.str());
+  CHECK(fmt::format("[{:<6}]", SharedPath("a/b")) == "[a/b   ]");
+  const std::string with_nul("format\0nul", 10);
+  CHECK(fmt::format("{}", SharedPath(with_nul)) == with_nul);
 }

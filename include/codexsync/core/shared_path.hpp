@@ -50,6 +50,9 @@ class SharedPath {
     return std::string_view(*a.text_).compare(b) <=> 0;
   }
   friend std::ostream& operator<<(std::ostream& out, const SharedPath& path) { return out << *path.text_; }
+  // How {fmt} formats it: as its text. fmt 9 also took the conversion to
+  // std::string_view, fmt 10 and later (Homebrew's, vcpkg's) take only this.
+  friend std::string_view format_as(const SharedPath& path) { return *path.text_; }
 
   // How many distinct texts the process holds (for tests and measurements).
   static std::size_t interned_count();
