@@ -3,6 +3,7 @@
 #include <array>
 #include <cstdint>
 #include <deque>
+#include <limits>
 #include <mutex>
 #include <vector>
 
@@ -73,8 +74,10 @@ Pool& pool() {
 
 const std::string* intern(std::string_view text) {
   const std::size_t hash = std::hash<std::string_view>{}(text);
-  // The top bits pick the shard, the low bits the slot.
-  return pool()[(hash >> 58U) % k_shards].intern(text, hash);
+  // The top bits pick the shard, the low bits the slot (size_t may have 32 bits).
+  constexpr int k_shard_shift = std::numeric_limits<std::size_t>::digits - 4;
+  static_assert(k_shards == 16);
+  return pool()[(hash >> k_shard_shift) % k_shards].intern(text, hash);
 }
 
 } // namespace
