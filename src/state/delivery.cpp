@@ -576,7 +576,7 @@ template <typename Visit> void for_each_newest(const std::vector<DeliveryRecord>
     for (std::size_t i = 0; i < heads.size(); ++i) {
       auto& h = heads[i];
       if (h.file != h.file_end && h.file->first == *path) {
-        all.push_back({&records[i].machine, &h.file->second, &h.file->second.at});
+        all.push_back({&records[i].machine, &h.file->second, &h.file->second.at.str()});
         ++h.file;
       }
       if (h.tombstone != h.tombstone_end && h.tombstone->first == *path) {

@@ -61,6 +61,10 @@ class SharedPath {
   const std::string* text_;
 };
 
+// Another text that many entries repeat, held once the same way: the time of
+// a delivery record's claims (every file one run wrote carries the same one).
+using SharedText = SharedPath;
+
 // A map keyed by path that shares its keys' texts and is searched with plain
 // text without making a SharedPath.
 template <typename T> using PathMap = std::map<SharedPath, T, std::less<>>;

@@ -26,7 +26,7 @@ namespace codexsync::state {
 struct Claim {
   std::uint64_t size = 0;
   util::OptionalSha256 sha256;  // none while pending (written as "")
-  std::string at;               // UTC (util::utc_timestamp) by the writer's clock
+  SharedText at;                // UTC (util::utc_timestamp) by the writer's clock
 
   // A claim withdrawn by a run about to rewrite the file: newer than what it
   // replaces, but vouching for nothing (a run cut short leaves peers nothing
