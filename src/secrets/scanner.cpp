@@ -8,12 +8,10 @@
 
 #include <algorithm>
 #include <array>
-#include <bit>
 #include <cassert>
 #include <fstream>
 #include <optional>
 #include <set>
-
 
 // The rules, precise before thorough: a false alarm stops a whole sync, so a
 // value must look like a real credential (its kind's prefix, charset and
@@ -26,7 +24,6 @@ namespace {
 
 using detail::is_token_inner;
 using detail::may_start;
-using detail::worth_a_look;
 
 constexpr std::size_t k_binary_probe = 8 * 1024;
 // A window owns the positions up to this far from its end; the rest is seen
@@ -178,9 +175,6 @@ constexpr std::array<TokenRule, 14> k_token_rules{{
 }};
 
 bool starts_token(char c) { return c == 's' || c == 'A' || c == 'g' || c == 'x'; }
-
-
-
 
 struct Span {
   std::size_t begin = 0;
@@ -617,32 +611,9 @@ private:
     } else {
       --p;  // the character before the first owned one may open a token there
     }
-    // The window is m_buf, whose text ends with a NUL: text[p + 1] is
-    // readable for every p < end.
+    // The window is m_buf, whose text ends with a NUL.
     const char* const text = m_buf.c_str();
-    const std::size_t size = m_buf.size();
-    while (p < end) {
-#if CODEXSYNC_SCAN_SSE2
-      if (p + 16 <= size) {  // text[p + 16] is at most the NUL
-        const unsigned look = detail::worth_a_look16(text, p);
-        if (look == 0) {
-          p += 16;
-          continue;
-        }
-        p += static_cast<std::size_t>(std::countr_zero(look));
-        if (p >= end) {
-          break;
-        }
-      } else if (!worth_a_look(text, p)) {
-        ++p;
-        continue;
-      }
-#else
-      if (!worth_a_look(text, p)) {
-        ++p;
-        continue;
-      }
-#endif
+    while ((p = detail::next_worth_a_look(text, m_buf.size(), p, end)) < end) {
       const char c = text[p];
       if ((c == '=' || c == ':') && p >= begin) {
         if (const auto found = match_assignment(buf, p); found && !holds_token(buf, found->value)) {

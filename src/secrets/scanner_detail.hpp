@@ -5,6 +5,7 @@
 // with the one-at-a-time one on every pair of characters).
 
 #include <array>
+#include <bit>
 #include <cstddef>
 
 #if (defined(__SSE2__) || defined(_M_X64)) && !defined(CODEXSYNC_NO_SIMD)
@@ -72,5 +73,24 @@ inline unsigned worth_a_look16(const char* text, std::size_t p) {
   return static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(_mm_andnot_si128(inner, starts), op)));
 }
 #endif
+
+// The first position from `p` on that is worth a look, or `end` (or past it)
+// when none before `end` is. `text` holds `size` characters and a NUL after
+// them; end <= size.
+inline std::size_t next_worth_a_look(const char* text, std::size_t size, std::size_t p, std::size_t end) {
+#if CODEXSYNC_SCAN_SSE2
+  for (; p < end && p + 16 <= size; p += 16) {  // text[p + 16] is at most the NUL
+    if (const unsigned look = worth_a_look16(text, p); look != 0) {
+      return p + static_cast<std::size_t>(std::countr_zero(look));
+    }
+  }
+#else
+  (void)size;
+#endif
+  while (p < end && !worth_a_look(text, p)) {
+    ++p;
+  }
+  return p;
+}
 
 } // namespace codexsync::secrets::detail

@@ -27,7 +27,6 @@ class SharedPath {
   const std::string& str() const { return *text_; }
   operator const std::string&() const { return *text_; }
   operator std::string_view() const { return *text_; }
-  const char* c_str() const { return text_->c_str(); }
   std::size_t size() const { return text_->size(); }
   bool empty() const { return text_->empty(); }
 
@@ -70,9 +69,3 @@ using SharedText = SharedPath;
 template <typename T> using PathMap = std::map<SharedPath, T, std::less<>>;
 
 } // namespace codexsync
-
-template <> struct std::hash<codexsync::SharedPath> {
-  std::size_t operator()(const codexsync::SharedPath& path) const noexcept {
-    return std::hash<std::string_view>{}(path.str());
-  }
-};
