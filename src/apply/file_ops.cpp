@@ -12,6 +12,8 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstring>
+#include <map>
 #include <cstdlib>
 #include <limits>
 #include <memory>
@@ -510,6 +512,290 @@ FileState copy_file_atomic(const fs::path& source, const fs::path& dest, const C
   return FileState{written->size, written->mtime_ns, sha256};
 }
 
+namespace {
+
+// Cuts an in-place append back to the old content unless dismissed: the
+// destination is wholly old again whatever failed after the first write.
+class CutBack {
+public:
+  CutBack(OsFile& file, std::uint64_t size, std::int64_t mtime_ns) : m_file(file), m_size(size), m_mtime_ns(mtime_ns) {}
+  CutBack(const CutBack&) = delete;
+  CutBack& operator=(const CutBack&) = delete;
+  ~CutBack() {
+    if (!m_armed) {
+      return;
+    }
+    std::error_code ec;
+    m_file.truncate(m_size, ec);
+    m_file.set_time_and_mode(m_mtime_ns, std::nullopt, ec);
+    m_file.sync(ec);
+  }
+  void arm() { m_armed = true; }
+  void dismiss() { m_armed = false; }
+
+private:
+  OsFile& m_file;
+  std::uint64_t m_size;
+  std::int64_t m_mtime_ns;
+  bool m_armed = false;
+};
+
+FailSafeError dest_changed(const fs::path& dest) {
+  return FailSafeError(show(dest) + " changed while the new version was being copied; it was left as it was "
+                                    "and the next run decides again");
+}
+
+} // namespace
+
+std::optional<FileState> append_in_place(const fs::path& source, const fs::path& dest, std::uint64_t from,
+                                         const Expect& expect, HashResume* resume, const CopyHooks& hooks) {
+  if (expect.kind != Expect::Kind::state || expect.state.size != from) {
+    throw RuntimeError("internal error: a fast-forward of " + show(dest) + " without its verified size");
+  }
+  std::error_code ec;
+  const auto before = util::stat_no_follow(os_path(source), ec);
+  if (!before) {
+    throw_read_error(source, ec);
+  }
+  if (before->type != util::FileType::regular) {
+    throw RuntimeError("cannot copy " + show(source) +
+                       ": it is not a regular file (a link or a folder?); "
+                       "run again once it is a plain file or exclude it");
+  }
+  if (before->size < from) {
+    throw_changed(source, dest);
+  }
+  OsFile input;
+  open_source(input, source);
+  const auto opened = input.stat(ec);
+  if (!opened) {
+    throw_read_error(source, ec);
+  }
+  if (!same_content_state(*before, *opened)) {
+    throw_changed(source, dest);
+  }
+
+  const auto os_dest = os_path(dest);
+  const auto at_path = util::stat_no_follow(os_dest, ec);
+  if (!at_path || at_path->type != util::FileType::regular || at_path->size != from ||
+      at_path->mtime_ns != expect.state.mtime_ns) {
+    throw dest_changed(dest);
+  }
+  if (at_path->read_only) {
+    throw RuntimeError("cannot append to " + show(dest) +
+                       ": it is marked read-only; clear its read-only attribute and run again");
+  }
+  OsFile output;
+  if (!retry_transient([&](std::error_code& e) { return output.open_update(os_dest, e); }, ec)) {
+    if (classify(ec) == ErrorKind::not_found) {
+      throw dest_changed(dest);
+    }
+    throw RuntimeError("cannot append to " + show(dest) + ": " + ec.message() +
+                       "; check its permissions (or close programs that hold it open) and run again");
+  }
+  const auto old = output.stat(ec);
+  if (!old || !old->same_file(*at_path) || old->size != from || old->mtime_ns != expect.state.mtime_ns) {
+    throw dest_changed(dest);
+  }
+  if (output.link_count() > 1) {
+    return std::nullopt;  // another name shares these bytes: it must not grow with this one
+  }
+
+  const auto buffer_size =
+    static_cast<std::size_t>(std::clamp<std::uint64_t>(before->size - from + 1, k_min_buffer_size, k_buffer_size));
+  const auto buffer = std::make_unique_for_overwrite<char[]>(buffer_size);
+  util::Sha256 hash;
+  std::uint64_t hashed = 0;
+  if (resume != nullptr && resume->from && resume->from->bytes <= from &&
+      resume->from_file == FileIdentity::of(*old)) {
+    if (auto resumed = util::Sha256::resume(*resume->from)) {
+      hash = std::move(*resumed);
+      hashed = resume->from->bytes;
+      resume->used_from = true;
+    }
+  }
+  // What the midstate does not cover of the old content is read to be hashed.
+  if (hashed < from && !output.seek(hashed, ec)) {
+    throw_read_error(dest, ec);
+  }
+  while (hashed < from) {
+    const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(buffer_size, from - hashed));
+    const auto got = output.read(buffer.get(), want, ec);
+    if (!got) {
+      throw_read_error(dest, ec);
+    }
+    if (*got == 0) {
+      throw dest_changed(dest);
+    }
+    hash.update(buffer.get(), *got);
+    hashed += *got;
+  }
+  if (!output.seek(from, ec)) {
+    throw_write_error(dest, ec);
+  }
+  if (!input.seek(from, ec)) {
+    throw_read_error(source, ec);
+  }
+
+  CutBack cut_back(output, from, old->mtime_ns);
+  cut_back.arm();
+  std::uint64_t copied = from;
+  while (true) {
+    const auto got = input.read(buffer.get(), buffer_size, ec);
+    if (!got) {
+      throw_read_error(source, ec);
+    }
+    if (*got == 0) {
+      break;
+    }
+    hash.update(buffer.get(), *got);
+    if (!output.write_all(buffer.get(), *got, ec)) {
+      throw_write_error(dest, ec);
+    }
+    copied += *got;
+    if (copied > before->size) {
+      throw_changed(source, dest);
+    }
+    if (hooks.after_chunk) {
+      hooks.after_chunk(copied);
+    }
+    fault_point("apply.append.after_chunk");
+  }
+  const auto read_end = input.stat(ec);
+  if (copied != before->size || !read_end || !same_content_state(*before, *read_end)) {
+    throw_changed(source, dest);
+  }
+  if (!output.set_time_and_mode(before->mtime_ns, std::nullopt, ec)) {
+    throw RuntimeError("cannot set the modification time of " + show(dest) + ": " + ec.message() + "; run again");
+  }
+  if (!output.sync(ec)) {
+    throw_write_error(dest, ec);
+  }
+  const auto written = output.stat(ec);
+  if (!written) {
+    throw_write_error(dest, ec);
+  }
+  if (written->size != copied) {
+    throw RuntimeError("short write: " + std::to_string(written->size) + " of " + std::to_string(copied) +
+                       " bytes reached " + show(dest) + "; check the disk and run again");
+  }
+  // Still the file at its name (a cloud client may have put another there),
+  // and the source still as read.
+  const auto now = util::stat_no_follow(os_dest, ec);
+  if (!now || !now->same_file(*written)) {
+    throw dest_changed(dest);
+  }
+  const auto after = util::stat_no_follow(os_path(source), ec);
+  if (!after || !same_content_state(*before, *after)) {
+    throw_changed(source, dest);
+  }
+  cut_back.dismiss();
+  if (!output.close(ec)) {
+    throw_write_error(dest, ec);
+  }
+  fault_point("apply.append.done");
+  if (resume != nullptr) {
+    resume->result = hash.midstate();
+    resume->result_file = FileIdentity::of(*written);
+  }
+  return FileState{written->size, written->mtime_ns, hash.finish()};
+}
+
+AppendRepair repair_append(const fs::path& source, const fs::path& dest, std::uint64_t from, std::uint64_t new_size,
+                           std::optional<std::int64_t> old_mtime_ns) {
+  std::error_code ec;
+  const auto os_dest = os_path(dest);
+  const auto at_path = util::stat_no_follow(os_dest, ec);
+  if (!at_path || at_path->type != util::FileType::regular || at_path->size <= from) {
+    return {};
+  }
+  const auto foreign = [&](std::string why) {
+    return AppendRepair{AppendRepair::Outcome::foreign,
+                        show(dest) + " holds " + std::to_string(at_path->size - from) + " bytes after its first " +
+                          std::to_string(from) + " (its content before an interrupted run appended to it) that " +
+                          std::move(why)};
+  };
+  OsFile output;
+  if (!retry_transient([&](std::error_code& e) { return output.open_update(os_dest, e); }, ec)) {
+    throw RuntimeError("cannot open " + show(dest) + " to check what an interrupted run appended to it: " +
+                       ec.message() + "; check its permissions and run again");
+  }
+  const auto opened = output.stat(ec);
+  if (!opened || !opened->same_file(*at_path) || opened->size != at_path->size) {
+    throw RuntimeError(show(dest) + " changed while it was being checked; run again once nothing writes to it");
+  }
+  OsFile input;
+  if (!input.open_read(os_path(source), ec)) {
+    return foreign("cannot be compared with " + show(source) + " (" + ec.message() + ")");
+  }
+  const auto source_stat = input.stat(ec);
+  const auto compared = std::min(at_path->size, new_size);
+  if (!source_stat || source_stat->size < compared) {
+    return foreign("are not the start of " + show(source) + "'s tail (it is shorter now)");
+  }
+  const auto buffer_size = static_cast<std::size_t>(std::clamp<std::uint64_t>(compared - from, 1, k_buffer_size));
+  const auto mine = std::make_unique_for_overwrite<char[]>(buffer_size);
+  const auto theirs = std::make_unique_for_overwrite<char[]>(buffer_size);
+  if (!output.seek(from, ec) || !input.seek(from, ec)) {
+    throw_read_error(dest, ec);
+  }
+  for (auto at = from; at < compared;) {
+    const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(buffer_size, compared - at));
+    const auto a = output.read(mine.get(), want, ec);
+    if (!a) {
+      throw_read_error(dest, ec);
+    }
+    const auto b = input.read(theirs.get(), *a, ec);
+    if (!b) {
+      throw_read_error(source, ec);
+    }
+    if (*a == 0 || *b != *a || std::memcmp(mine.get(), theirs.get(), *a) != 0) {
+      return foreign("differ from " + show(source) + "'s bytes there (written after that run stopped, or " +
+                     show(source) + " changed since)");
+    }
+    at += *a;
+  }
+  if (at_path->size >= new_size) {
+    return {AppendRepair::Outcome::complete, {}};
+  }
+  const auto still = output.stat(ec);
+  if (!still || still->size != at_path->size || still->mtime_ns != at_path->mtime_ns) {
+    throw RuntimeError(show(dest) + " changed while it was being checked; run again once nothing writes to it");
+  }
+  if (!output.truncate(from, ec) ||
+      (old_mtime_ns && !output.set_time_and_mode(*old_mtime_ns, std::nullopt, ec)) || !output.sync(ec)) {
+    throw RuntimeError("cannot cut " + show(dest) + " back to its first " + std::to_string(from) +
+                       " bytes (its content before an interrupted run appended part of a new tail): " + ec.message() +
+                       "; check its permissions and run again");
+  }
+  return {AppendRepair::Outcome::cut_back,
+          show(dest) + " was cut back to its first " + std::to_string(from) + " bytes: an interrupted run had "
+            "appended " + std::to_string(at_path->size - from) + " of the " + std::to_string(new_size - from) +
+            " new bytes"};
+}
+
+bool clones_beside(const fs::path& dest) {
+  static std::mutex mutex;
+  static std::map<std::uint64_t, bool> by_device;
+  std::error_code ec;
+  const auto os_dest = os_path(dest);
+  const auto stat = util::stat_no_follow(os_dest, ec);
+  if (!stat) {
+    return false;
+  }
+  {
+    const std::lock_guard lock(mutex);
+    if (const auto found = by_device.find(stat->device); found != by_device.end()) {
+      return found->second;
+    }
+  }
+  OsFile file;
+  const bool clones = file.open_read(os_dest, ec) && file.clones_into(folder_of(os_dest));
+  const std::lock_guard lock(mutex);
+  by_device.emplace(stat->device, clones);
+  return clones;
+}
+
 void reload_fault_config() {
   const std::lock_guard lock(fault_mutex());
   load_fault_config(fault_config());
@@ -553,6 +839,27 @@ FileState copy_file_atomic(const fs::path& source, const fs::path& dest, const E
 FileState append_copy_atomic(const fs::path& source, const fs::path& dest, std::uint64_t from,
                              const Expect& expect, FolderSyncs* folders, HashResume* resume) {
   return detail::copy_file_atomic(source, dest, detail::CopyHooks{}, expect, from, folders, resume);
+}
+
+std::optional<FileState> append_in_place(const fs::path& source, const fs::path& dest, std::uint64_t from,
+                                         const Expect& expect, HashResume* resume) {
+  return detail::append_in_place(source, dest, from, expect, resume, detail::CopyHooks{});
+}
+
+AppendRepair repair_append(const fs::path& source, const fs::path& dest, std::uint64_t from, std::uint64_t new_size,
+                           std::optional<std::int64_t> old_mtime_ns) {
+  return detail::repair_append(source, dest, from, new_size, old_mtime_ns);
+}
+
+FastForwardDone fast_forward(const fs::path& source, const fs::path& dest, std::uint64_t from, const Expect& expect,
+                             FastForwardMode mode, FolderSyncs* folders, HashResume* resume) {
+  if (mode == FastForwardMode::in_place ||
+      (mode == FastForwardMode::automatic && !detail::clones_beside(dest))) {
+    if (auto state = detail::append_in_place(source, dest, from, expect, resume, detail::CopyHooks{})) {
+      return {std::move(*state), true};
+    }
+  }
+  return {append_copy_atomic(source, dest, from, expect, folders, resume), false};
 }
 
 void remove_file(const fs::path& file, const fs::path& stop_at) {

@@ -29,6 +29,17 @@ FileState copy_file_atomic(const std::filesystem::path& source, const std::files
                            std::optional<std::uint64_t> keep_prefix = std::nullopt,
                            FolderSyncs* folders = nullptr, HashResume* resume = nullptr);
 
+// append_in_place and repair_append with hooks; the public ones pass none.
+std::optional<FileState> append_in_place(const std::filesystem::path& source, const std::filesystem::path& dest,
+                                         std::uint64_t from, const Expect& expect, HashResume* resume,
+                                         const CopyHooks& hooks);
+AppendRepair repair_append(const std::filesystem::path& source, const std::filesystem::path& dest,
+                           std::uint64_t from, std::uint64_t new_size, std::optional<std::int64_t> old_mtime_ns);
+
+// Whether the file system holding `dest` (an existing file) clones blocks
+// (OsFile::clones_into), asked once per volume and process.
+bool clones_beside(const std::filesystem::path& dest);
+
 // Calls `attempt` until it returns true, or fails with an error that is not
 // transient (ErrorKind::transient), or about 5 s of backoff (50 ms doubling to
 // 1 s) have passed. Returns the last result; `ec` holds the last error.

@@ -40,6 +40,12 @@ public:
   // reading, writing and renaming it. False and `ec` on failure.
   bool open_read(const std::filesystem::path& path, std::error_code& ec);
 
+  // Opens an existing file for reading and writing in place (a fast-forward
+  // that appends to it), neither creating nor truncating it. POSIX: not
+  // following a final link; Windows: following it (the caller compares file
+  // ids). Others may go on reading it.
+  bool open_update(const std::filesystem::path& path, std::error_code& ec);
+
   // Creates `path` for writing; fails (ErrorKind::exists) when it exists.
   // Readable only by this user until set_time_and_mode says otherwise.
   bool create_new(const std::filesystem::path& path, std::error_code& ec);
@@ -62,6 +68,18 @@ public:
   // sets `ec` (ENOSPC, EIO...).
   enum class KernelCopy { done, unsupported, changed, failed };
   KernelCopy copy_from(const OsFile& from, std::uint64_t size, std::error_code& ec);
+
+  // True when the file system can clone this open file's blocks into a new
+  // file in `dir` (its folder): Linux FICLONE into an unnamed O_TMPFILE there,
+  // which nobody else can see (Btrfs, XFS). False where it cannot, and on
+  // macOS and Windows, whose copies do not clone yet.
+  bool clones_into(const std::filesystem::path& dir) const;
+
+  // Cuts the file to `size` bytes (ftruncate / SetFileInformationByHandle).
+  bool truncate(std::uint64_t size, std::error_code& ec);
+
+  // How many names the open file has (hard links); 0 when the OS will not say.
+  std::uint64_t link_count() const;
 
   // Writes all `size` bytes, looping over short writes and EINTR.
   bool write_all(const char* data, std::size_t size, std::error_code& ec);

@@ -72,6 +72,12 @@ bool OsFile::open_read(const std::filesystem::path& path, std::error_code& ec) {
   return m_fd >= 0 || fail(ec);
 }
 
+bool OsFile::open_update(const std::filesystem::path& path, std::error_code& ec) {
+  close(ec);
+  m_fd = open_retrying(path.c_str(), O_RDWR | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY, 0);
+  return m_fd >= 0 || fail(ec);
+}
+
 bool OsFile::create_new(const std::filesystem::path& path, std::error_code& ec) {
   close(ec);
   m_fd = open_retrying(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY, 0600);
@@ -140,6 +146,42 @@ OsFile::KernelCopy OsFile::copy_from(const OsFile& from, std::uint64_t size, std
   (void)ec;
   return KernelCopy::unsupported;  // macOS: clonefile needs a path that does not exist yet (not used yet)
 #endif
+}
+
+bool OsFile::clones_into(const std::filesystem::path& dir) const {
+#if defined(__linux__) && defined(O_TMPFILE)
+  const int probe = open_retrying(dir.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+  if (probe < 0) {
+    return false;
+  }
+  // One block is enough to learn whether the file system shares blocks.
+  struct stat st {};
+  struct file_clone_range range {};
+  range.src_fd = m_fd;
+  if (::fstat(m_fd, &st) == 0 && st.st_blksize > 0 && st.st_size >= st.st_blksize) {
+    range.src_length = static_cast<std::uint64_t>(st.st_blksize);
+  }  // else 0: the whole (short) file
+  const bool cloned = ::ioctl(probe, FICLONERANGE, &range) == 0;
+  ::close(probe);
+  return cloned;
+#else
+  (void)dir;
+  return false;
+#endif
+}
+
+bool OsFile::truncate(std::uint64_t size, std::error_code& ec) {
+  while (::ftruncate(m_fd, static_cast<off_t>(size)) != 0) {
+    if (errno != EINTR) {
+      return fail(ec);
+    }
+  }
+  return true;
+}
+
+std::uint64_t OsFile::link_count() const {
+  struct stat st {};
+  return ::fstat(m_fd, &st) == 0 ? static_cast<std::uint64_t>(st.st_nlink) : 0;
 }
 
 bool OsFile::write_all(const char* data, std::size_t size, std::error_code& ec) {

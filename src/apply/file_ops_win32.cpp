@@ -104,6 +104,20 @@ bool OsFile::open_read(const std::filesystem::path& path, std::error_code& ec) {
   return true;
 }
 
+bool OsFile::open_update(const std::filesystem::path& path, std::error_code& ec) {
+  close(ec);
+  // Others may read it meanwhile (they see it grow), not write it; a rename
+  // or delete by another program shows as another file id at the path, which
+  // file_ops.cpp checks before it trusts what it wrote.
+  HANDLE handle = CreateFileW(path.c_str(), GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_DELETE, nullptr,
+                              OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, nullptr);
+  if (handle == INVALID_HANDLE_VALUE) {
+    return fail(ec);
+  }
+  m_handle = handle;
+  return true;
+}
+
 bool OsFile::create_new(const std::filesystem::path& path, std::error_code& ec) {
   close(ec);
   // No sharing: nobody reads a half-written copy.
@@ -139,6 +153,21 @@ OsFile::KernelCopy OsFile::copy_from(const OsFile& /*from*/, std::uint64_t /*siz
   // ReFS block cloning (FSCTL_DUPLICATE_EXTENTS_TO_FILE) is not used yet: the
   // caller copies the bytes itself.
   return KernelCopy::unsupported;
+}
+
+bool OsFile::clones_into(const std::filesystem::path& /*dir*/) const {
+  return false;  // ReFS block cloning is not used yet (see copy_from)
+}
+
+bool OsFile::truncate(std::uint64_t size, std::error_code& ec) {
+  FILE_END_OF_FILE_INFO info{};
+  info.EndOfFile.QuadPart = static_cast<LONGLONG>(size);
+  return SetFileInformationByHandle(as_handle(m_handle), FileEndOfFileInfo, &info, sizeof(info)) != 0 || fail(ec);
+}
+
+std::uint64_t OsFile::link_count() const {
+  BY_HANDLE_FILE_INFORMATION info{};
+  return GetFileInformationByHandle(as_handle(m_handle), &info) != 0 ? info.nNumberOfLinks : 0;
 }
 
 bool OsFile::write_all(const char* data, std::size_t size, std::error_code& ec) {

@@ -20,6 +20,7 @@ std::vector<std::unique_ptr<commands::Command>> command_table() {
   table.push_back(commands::make_recover_list());
   table.push_back(commands::make_recover_resume());
   table.push_back(commands::make_recover_rollback());
+  table.push_back(commands::make_recover_close());
   table.push_back(commands::make_unlock());
   table.push_back(commands::make_status());
   table.push_back(commands::make_schedule_install());

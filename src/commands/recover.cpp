@@ -1,7 +1,9 @@
 #include <codexsync/commands/command.hpp>
 #include <codexsync/core/error.hpp>
 #include <codexsync/engine/restore.hpp>
+#include <codexsync/log/log.hpp>
 #include <codexsync/state/journal.hpp>
+#include <codexsync/state/run_lock.hpp>
 
 #include "restore_output.hpp"
 
@@ -150,10 +152,43 @@ private:
   bool m_apply = false;
 };
 
+class RecoverCloseCommand final : public Command {
+public:
+  std::vector<std::string> path() const override { return {"recover", "close"}; }
+  std::string summary() const override {
+    return "Mark an unfinished run as dealt with, changing no file (after you looked at what it left)";
+  }
+  std::string example() const override { return "codexsync recover close machine-a-20261124T100000Z-1a2b3c4d"; }
+  void add_options(CLI::App& app) override {
+    app.add_option("id", m_id, "The run's id (see `codexsync recover list`)")->required();
+  }
+
+  ExitCode run(Context& ctx) override {
+    const auto& cfg = ctx.config();
+    ctx.start_file_logging();
+    const auto record = find_open(cfg, m_id);
+    if (record.machine != cfg.identity.effective_machine_id) {
+      throw FailSafeError(fmt::format("run {} belongs to machine \"{}\"; close it there", record.id, record.machine));
+    }
+    // Not while a run is under way (its own journal is open until it ends).
+    const auto lock = state::RunLock::acquire(cfg.paths.temp_dir, cfg.identity.effective_machine_id, "recover close",
+                                              ctx.clock());
+    state::close_journal(record, state::JournalState::closed, "closed by hand (recover close)", ctx.clock());
+    log::info("an unfinished run was closed by hand", {{"journal", record.id}});
+    ctx.out() << fmt::format("Run {} closed; no file was changed. The next sync plans from what the folders hold.\n",
+                             record.id);
+    return ExitCode::ok;
+  }
+
+private:
+  std::string m_id;
+};
+
 } // namespace
 
 std::unique_ptr<Command> make_recover_list() { return std::make_unique<RecoverListCommand>(); }
 std::unique_ptr<Command> make_recover_resume() { return std::make_unique<RecoverResumeCommand>(); }
 std::unique_ptr<Command> make_recover_rollback() { return std::make_unique<RecoverRollbackCommand>(); }
+std::unique_ptr<Command> make_recover_close() { return std::make_unique<RecoverCloseCommand>(); }
 
 } // namespace codexsync::commands

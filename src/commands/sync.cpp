@@ -108,6 +108,8 @@ private:
     ColdGate gate(ctx, cfg);
     if (apply) {
       gate.require();  // before looking: the plan must not be made while the agent writes
+      // A chat a killed run left half-appended is wholly old again before it is looked at.
+      engine::repair_interrupted_appends(cfg, ctx.clock());
     }
     const engine::PrepareOptions options{.install_id = state::install_id(util::user_state_dir(ctx.env())),
                                          .user_state_dir = util::user_state_dir(ctx.env()),

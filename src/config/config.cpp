@@ -49,6 +49,15 @@ std::string_view to_string(Compare v) {
   return "?";
 }
 
+std::string_view to_string(FastForward v) {
+  switch (v) {
+  case FastForward::automatic: return "auto";
+  case FastForward::in_place: return "in_place";
+  case FastForward::new_file: return "new_file";
+  }
+  return "?";
+}
+
 std::string_view to_string(EqualMtimeAction v) {
   switch (v) {
   case EqualMtimeAction::skip: return "skip";

@@ -546,6 +546,8 @@ void read_sync(Reader& r, Config& c) {
   r.read_bool("sync", "portable_names", s.portable_names);
   r.read_int("sync", "copy_threads", s.copy_threads, 0, 16);
   r.read_int("sync", "full_scan_hours", s.full_scan_hours, 0, 8760);
+  r.read_enum("sync", "fast_forward", s.fast_forward,
+              std::array{FastForward::automatic, FastForward::in_place, FastForward::new_file});
 
   const auto& profile = agent::profile(c.agent.kind);
   s.append_only_globs = read_globs(r, "sync", "append_only_globs").value_or(profile.append_only_globs);

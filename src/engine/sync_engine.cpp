@@ -384,10 +384,10 @@ private:
   // mirror (even when no record it read says anything of it: a peer's file
   // can be there before the peer's record).
   void withdraw(const std::vector<const plan::Action*>& writes) {
-    std::vector<std::string_view> paths;  // the plan's, in its order: sorted
+    std::vector<detail::Withdrawal> paths;  // the plan's, in its order: sorted
     for (const auto* action : writes) {
       if (action->kind == plan::ActionKind::merge || action->destination() == Side::cloud) {
-        paths.push_back(action->path);
+        paths.push_back({action->path, action->append_from.value_or(0)});
       }
     }
     m_withdrawn = !paths.empty() && detail::withdraw_claims(m_cfg, own_delivery(), paths, m_clock);
@@ -396,6 +396,15 @@ private:
   void lock() {
     m_lock.emplace(state::RunLock::acquire(m_cfg.paths.temp_dir, m_cfg.identity.effective_machine_id, "sync --apply",
                                            m_clock));
+  }
+
+  apply::FastForwardMode fast_forward_mode() const {
+    switch (m_cfg.sync.fast_forward) {
+    case config::FastForward::in_place: return apply::FastForwardMode::in_place;
+    case config::FastForward::new_file: return apply::FastForwardMode::new_file;
+    case config::FastForward::automatic: break;
+    }
+    return apply::FastForwardMode::automatic;
   }
 
   void last_chance() {
@@ -445,6 +454,11 @@ private:
         a.destination = action->destination();
         a.existed = action->replaces_existing() || action->append_from.has_value();
         a.append_from = action->append_from;
+        a.old_mtime_ns.reset();
+        if (const auto& old = action->destination() == Side::local ? action->local : action->cloud;
+            action->append_from && old) {
+          a.old_mtime_ns = old->mtime_ns;
+        }
         a.new_state.reset();
         if (action->kind == plan::ActionKind::copy_to_cloud) {
           a.new_state = action->local;
@@ -690,17 +704,22 @@ private:
         resume.from = point->state;
         resume.from_file = detail::identity_of(*point);
       }
+      bool appended_in_place = false;
       try {
         // The destination must still be as planned when the copy replaces it:
         // a version that arrived meanwhile is never overwritten unseen.
         lock.unlock();  // the copy itself runs beside the others
         const auto state = [&] {
           try {
-            return action.append_from ? apply::append_copy_atomic(source, dest, *action.append_from,
-                                                                  apply::Expect::as_planned(planned_dest),
-                                                                  &m_folder_syncs, resume_ptr)
-                                      : apply::copy_file_atomic(source, dest, apply::Expect::as_planned(planned_dest),
-                                                                &m_folder_syncs, resume_ptr);
+            if (action.append_from) {
+              auto done = apply::fast_forward(source, dest, *action.append_from,
+                                              apply::Expect::as_planned(planned_dest), fast_forward_mode(),
+                                              &m_folder_syncs, resume_ptr);
+              appended_in_place = done.in_place;
+              return done.state;
+            }
+            return apply::copy_file_atomic(source, dest, apply::Expect::as_planned(planned_dest), &m_folder_syncs,
+                                           resume_ptr);
           } catch (...) {
             lock.lock();
             throw;
@@ -735,7 +754,8 @@ private:
                        : planned_dest     ? "overwrite"
                                           : "copy",
                        action.path, side_name(dest_side),
-                       action.append_from ? "fast-forwarded (the old content is the start of the new)"
+                       appended_in_place    ? "fast-forwarded: the new tail appended to the file"
+                       : action.append_from ? "fast-forwarded (the old content is the start of the new)"
                        : planned_dest     ? "replaced (the old version is in the backup)"
                                           : "copied",
                        {{"bytes", std::to_string(action.bytes())}, {"reason", action.reason}});

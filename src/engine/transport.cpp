@@ -119,8 +119,8 @@ void stamp(const config::Config& cfg, state::DeliveryRecord& record, const util:
 // `own` with a pending claim on each of `paths` (sorted, no repeats) instead
 // of what it said of them, written statement by statement (a first sync of
 // 100,000 files withdraws them all: no second record or set of paths is made).
-bool withdraw_from(const config::Config& cfg, const state::DeliveryRecord& own,
-                   const std::vector<std::string_view>& paths, const util::Clock& clock) {
+bool withdraw_from(const config::Config& cfg, const state::DeliveryRecord& own, const std::vector<Withdrawal>& paths,
+                   const util::Clock& clock) {
   if (paths.empty()) {
     return false;
   }
@@ -128,10 +128,13 @@ bool withdraw_from(const config::Config& cfg, const state::DeliveryRecord& own,
   header.generation = own.generation;
   header.run = own.run;
   stamp(cfg, header, clock);
-  const auto withdrawn = [&paths](std::string_view path) { return std::binary_search(paths.begin(), paths.end(), path); };
+  const auto withdrawn = [&paths](std::string_view path) {
+    const auto at = std::lower_bound(paths.begin(), paths.end(), path,
+                                     [](const Withdrawal& w, std::string_view p) { return w.path < p; });
+    return at != paths.end() && at->path == path;
+  };
   // Newer than any statement about these paths, vouching for nothing: a run
-  // cut short leaves peers nothing to wait for.
-  const state::Claim pending{0, {}, header.written};
+  // cut short leaves peers nothing to wait for (but a partly appended tail).
   const auto feed = [&](const state::TombstoneSink* tombstone, const state::ClaimSink* claim) {
     if (tombstone != nullptr) {
       for (const auto& [path, at] : own.deleted) {
@@ -142,8 +145,8 @@ bool withdraw_from(const config::Config& cfg, const state::DeliveryRecord& own,
     }
     if (claim != nullptr) {
       state::merge_claims(
-        own.files, paths, [](std::string_view path) { return path; },
-        [&](std::string_view path) { (*claim)(path, pending); },
+        own.files, paths, [](const Withdrawal& w) { return w.path; },
+        [&](const Withdrawal& w) { (*claim)(w.path, state::Claim{w.appending_from, {}, header.written}); },
         [&](const std::string& path, const state::Claim& old) { (*claim)(path, old); });
     }
   };
@@ -585,12 +588,16 @@ void settle_marker(const config::Config& cfg, const Prepared& p, const util::Clo
 }
 
 bool withdraw_claims(const config::Config& cfg, const state::DeliveryRecord& own,
-                     const std::vector<std::string_view>& paths, const util::Clock& clock) {
+                     const std::vector<Withdrawal>& paths, const util::Clock& clock) {
   return withdraw_from(cfg, own, paths, clock);
 }
 
 bool withdraw_own_claims(const config::Config& cfg, const std::set<std::string>& paths, const util::Clock& clock) {
-  const std::vector<std::string_view> sorted(paths.begin(), paths.end());
+  std::vector<Withdrawal> sorted;
+  sorted.reserve(paths.size());
+  for (const auto& path : paths) {
+    sorted.push_back({path});
+  }
   return withdraw_from(cfg, own_record_or_stop(cfg), sorted, clock);
 }
 

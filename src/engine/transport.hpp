@@ -99,10 +99,17 @@ void settle_marker(const config::Config& cfg, const Prepared& p, const util::Clo
 // Before the first write of apply: publishes this machine's record with a
 // pending claim (newest, vouching for nothing) on every file the run is about
 // to write or delete in the mirror, so that a run cut short never leaves peers
-// waiting for a version that will not come. `paths`: sorted, no repeats
-// (views, e.g. of the plan's paths). Returns true when it published.
+// waiting for a version that will not come. A fast-forward's pending claim
+// carries the size it appends from (Claim::appending_from): a peer takes that
+// file only while it still has that size, never a partly appended tail.
+// `paths`: sorted by path, no repeats (views, e.g. of the plan's paths).
+// Returns true when it published.
+struct Withdrawal {
+  std::string_view path;
+  std::uint64_t appending_from = 0;  // a fast-forward from this size; 0 otherwise
+};
 bool withdraw_claims(const config::Config& cfg, const state::DeliveryRecord& own,
-                     const std::vector<std::string_view>& paths, const util::Clock& clock);
+                     const std::vector<Withdrawal>& paths, const util::Clock& clock);
 // The same for a run that did not prepare a sync (restore, rollback): reads
 // this machine's record first.
 bool withdraw_own_claims(const config::Config& cfg, const std::set<std::string>& paths, const util::Clock& clock);

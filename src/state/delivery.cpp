@@ -625,11 +625,26 @@ DeliveryCheck check_delivery(const std::vector<DeliveryRecord>& records, const s
     if (newest.empty() || !in_scope(path) || unavailable.count(path) != 0U) {
       return;
     }
-    if (std::any_of(newest.begin(), newest.end(),
-                    [](const StatementView& s) { return s.claim != nullptr && s.claim->pending(); })) {
-      return;  // a run that was writing it did not finish: nobody vouches for it
-    }
     const auto* now = cloud.find(path);
+    const auto pending = std::find_if(newest.begin(), newest.end(), [](const StatementView& s) {
+      return s.claim != nullptr && s.claim->pending();
+    });
+    if (pending != newest.end()) {
+      // A run that was writing it did not finish: nobody vouches for it. But a
+      // peer's run that appended in place may have left part of a tail: the
+      // file is taken only at the size it appended from. This machine's own
+      // such run is settled by its next sync, which cuts the tail back first.
+      const auto from = pending->claim->appending_from();
+      if (from > 0 && *pending->machine != self && (now == nullptr || now->size != from)) {
+        out.undelivered.push_back(Undelivered{
+          path, *pending->machine,
+          fmt::format("{} here; a sync of {} that began at {} was appending to it from {} and has not finished "
+                      "(its next sync settles it)",
+                      now == nullptr ? std::string("missing") : describe_size(now->size), *pending->machine,
+                      *pending->at, describe_size(from))});
+      }
+      return;
+    }
     const bool here = now != nullptr || present(path);
     if (now == nullptr && here) {
       return;  // there, but not something this machine syncs (filtered, a link): not its to check

@@ -34,6 +34,9 @@ nlohmann::json action_to_json(const JournalAction& a) {
   if (a.append_from) {
     j["append_from"] = *a.append_from;
   }
+  if (a.old_mtime_ns) {
+    j["old_mtime_ns"] = *a.old_mtime_ns;
+  }
   return j;
 }
 
@@ -48,6 +51,9 @@ JournalAction action_from_json(const nlohmann::json& a) {
   }
   if (a.contains("append_from")) {
     action.append_from = a["append_from"].get<std::uint64_t>();
+  }
+  if (a.contains("old_mtime_ns")) {
+    action.old_mtime_ns = a["old_mtime_ns"].get<std::int64_t>();
   }
   return action;
 }

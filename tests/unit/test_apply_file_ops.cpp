@@ -4,6 +4,7 @@
 // mount namespaces where the OS allows), removals, the temp sweep, free space.
 #include "support/catch.hpp"
 #include "support/platform.hpp"
+#include "support/child.hpp"
 #include "support/temp_dir.hpp"
 
 #include "../../src/apply/file_ops_detail.hpp"
@@ -44,6 +45,12 @@ namespace fs = std::filesystem;
 namespace apply = codexsync::apply;
 using codexsync::test::read_text;
 using codexsync::test::TempDir;
+#ifndef _WIN32
+using codexsync::test::run_in_child;
+#endif
+#ifdef __linux__
+using codexsync::test::private_mounts;
+#endif
 
 namespace {
 
@@ -117,57 +124,6 @@ codexsync::util::ManualClock clock_at_offset(std::chrono::seconds offset) {
   return codexsync::util::ManualClock(std::chrono::system_clock::now() + offset);
 }
 
-struct ChildResult {
-  int exit_code = -1; // -1 when killed by a signal
-  std::string output;
-};
-
-// Runs `body` in a forked child and returns its exit code and what it
-// returned. The child never returns into Catch.
-ChildResult run_in_child(const std::function<std::string()>& body) {
-  int fds[2];
-  REQUIRE(::pipe(fds) == 0);
-  const pid_t pid = ::fork();
-  REQUIRE(pid >= 0);
-  if (pid == 0) {
-    ::close(fds[0]);
-    std::string out;
-    try {
-      out = body();
-    } catch (const std::exception& e) {
-      out = std::string("exception: ") + e.what();
-    }
-    const char* data = out.data();
-    std::size_t left = out.size();
-    while (left > 0) {
-      const auto written = ::write(fds[1], data, left);
-      if (written <= 0) {
-        break;
-      }
-      data += written;
-      left -= static_cast<std::size_t>(written);
-    }
-    ::_exit(0);
-  }
-  ::close(fds[1]);
-  ChildResult result;
-  char buffer[4096];
-  while (true) {
-    const auto got = ::read(fds[0], buffer, sizeof buffer);
-    if (got <= 0) {
-      break;
-    }
-    result.output.append(buffer, static_cast<std::size_t>(got));
-  }
-  ::close(fds[0]);
-  int status = 0;
-  REQUIRE(::waitpid(pid, &status, 0) == pid);
-  if (WIFEXITED(status)) {
-    result.exit_code = WEXITSTATUS(status);
-  }
-  return result;
-}
-
 std::uint32_t mode_of(const fs::path& path) {
   struct stat st {};
   REQUIRE(::stat(path.c_str(), &st) == 0);
@@ -175,29 +131,6 @@ std::uint32_t mode_of(const fs::path& path) {
 }
 #endif
 
-#ifdef __linux__
-bool write_proc_file(const char* path, const std::string& text) {
-  std::ofstream out(path);
-  out << text;
-  out.flush();
-  return static_cast<bool>(out);
-}
-
-// Gives this (child) process its own mount table, so mounts vanish with it.
-// Without root, an unprivileged user namespace may allow it.
-bool private_mounts() {
-  if (::unshare(CLONE_NEWNS) != 0) {
-    const auto uid = ::geteuid();
-    const auto gid = ::getegid();
-    if (::unshare(CLONE_NEWUSER | CLONE_NEWNS) != 0 || !write_proc_file("/proc/self/setgroups", "deny") ||
-        !write_proc_file("/proc/self/uid_map", "0 " + std::to_string(uid) + " 1") ||
-        !write_proc_file("/proc/self/gid_map", "0 " + std::to_string(gid) + " 1")) {
-      return false;
-    }
-  }
-  return ::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) == 0;
-}
-#endif
 
 } // namespace
 

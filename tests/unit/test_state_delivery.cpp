@@ -119,10 +119,15 @@ TEST_CASE("delivery: what the mirror must hold (table)", "[state]") {
   peer.files["mine-later"] = claim(3, "aaa", at(1));
   peer.files["mine-matches"] = claim(3, "aaa", at(1));
   peer.files["in-flux"] = claim(3, "aaa", at(1));
+  // A peer's run appending in place from 5 bytes did not finish: taken only at 5 bytes.
+  peer.files["appending-untouched"] = claim(5, "", at(3));
+  peer.files["appending-part"] = claim(5, "", at(3));
+  peer.files["appending-gone"] = claim(5, "", at(3));
   auto me = record("me");
   me.files["mine-later"] = claim(4, "bbb", at(2));    // this machine wrote it last; the mirror lost it
   me.files["mine-matches"] = claim(4, "bbb", at(2));  // and here it still holds it
   me.files["in-flux"] = claim(0, "", at(2));          // a run of this machine was writing it (pending)
+  me.files["mine-appending"] = claim(5, "", at(2));   // this machine's own: its next sync cuts the tail back
   Index cloud;
   cloud.files["same"] = fs_of(3, "aaa");
   cloud.files["smaller"] = fs_of(4, "aaa");
@@ -131,13 +136,19 @@ TEST_CASE("delivery: what the mirror must hold (table)", "[state]") {
   cloud.files["lingering"] = fs_of(1, "x");
   cloud.files["mine-matches"] = fs_of(4, "bbb");
   cloud.files["in-flux"] = fs_of(9, "zzz");
+  cloud.files["appending-untouched"] = fs_of(5, "old");
+  cloud.files["appending-part"] = fs_of(7, "old+part");
+  cloud.files["mine-appending"] = fs_of(7, "old+part");
   const std::vector<DeliveryRecord> records{peer, me};  // need_hash views their paths: kept alive
   const auto result = check(records, cloud, {"filtered"}, {"evicted"});
   std::map<std::string, std::string> undelivered;
   for (const auto& u : result.undelivered) {
     undelivered[u.path] = u.why;
   }
-  CHECK(undelivered.size() == 5);
+  CHECK(undelivered.size() == 7);
+  CHECK_THAT(undelivered["appending-part"],
+             CS_CONTAINS("7 B here; a sync of peer that began at " + at(3) + " was appending to it from 5 B"));
+  CHECK_THAT(undelivered["appending-gone"], CS_CONTAINS("missing here; a sync of peer"));
   CHECK_THAT(undelivered["mine-later"], CS_CONTAINS("not what this machine wrote there"));
   CHECK_THAT(undelivered["missing"], CS_CONTAINS("missing; peer wrote it"));
   CHECK_THAT(undelivered["smaller"], CS_CONTAINS("4 B here, 9 B in peer's record"));

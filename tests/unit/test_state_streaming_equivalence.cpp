@@ -2,7 +2,8 @@
 // map-building code it replaced (kept here, as it was at 00430bd, as the
 // reference): the next baseline (actions recorded by index, a cursor over the
 // plan), the delivery check (the records' maps merged path by path) and the
-// next delivery record (statement by statement).
+// next delivery record (statement by statement). One rule was added to the
+// reference since: a peer's pending claim of an in-place append.
 #include "support/catch.hpp"
 #include "support/hashes.hpp"
 
@@ -147,10 +148,17 @@ RefCheck check_ref(const std::vector<DeliveryRecord>& records, const Index& clou
     if (newest.empty() || !in_scope(path) || unavailable.count(path) != 0U) {
       continue;
     }
-    if (std::any_of(newest.begin(), newest.end(), [](const RefStatement& s) { return s.claim && s.claim->pending(); })) {
+    const auto* now = cloud.find(path);
+    const auto pending =
+      std::find_if(newest.begin(), newest.end(), [](const RefStatement& s) { return s.claim && s.claim->pending(); });
+    if (pending != newest.end()) {
+      // Since the in-place fast-forward (not in 00430bd): a peer's pending
+      // claim with a size is an append from that size, delivered only at it.
+      if (pending->claim->size > 0 && pending->machine != "me" && (now == nullptr || now->size != pending->claim->size)) {
+        out.undelivered.emplace_back(path, pending->machine);
+      }
       continue;
     }
-    const auto* now = cloud.find(path);
     const bool here = now != nullptr || present(path);
     if (now == nullptr && here) {
       continue;

@@ -11,6 +11,7 @@
 #include <mutex>
 #include <optional>
 #include <set>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -116,6 +117,59 @@ FileState copy_file_atomic(const std::filesystem::path& source, const std::files
 FileState append_copy_atomic(const std::filesystem::path& source, const std::filesystem::path& dest,
                              std::uint64_t from, const Expect& expect, FolderSyncs* folders = nullptr,
                              HashResume* resume = nullptr);
+
+// How a fast-forward reaches the destination (config [sync] fast_forward).
+//  new_file: append_copy_atomic, a new file renamed over the old one: the
+//    destination is wholly old or wholly new at every moment; where the file
+//    system cannot clone (ext4, NTFS, APFS for now) every old byte is copied.
+//  in_place: the new tail is written after the old content in the file
+//    itself (see append_in_place); only the tail is written.
+//  automatic: new_file where the file system clones the old bytes for free
+//    (Btrfs, XFS), else in_place.
+enum class FastForwardMode { automatic, in_place, new_file };
+
+struct FastForwardDone {
+  FileState state;        // the destination's new state, with its sha256
+  bool in_place = false;  // appended to the file itself (else a new file renamed over it)
+};
+
+// A fast-forward that appends in place: `dest` must still be the file
+// `expect` names (Kind::state, size `from`); it is opened for writing,
+// source bytes `from`.. are written after its end (hashed on the way, with
+// the midstate of `resume->from` when it is of this very file, else the old
+// bytes are read to be hashed), its mtime set to the source's, fsync.
+// A failure on the way (no space, a read error, the source changing, `dest`
+// replaced) cuts `dest` back to `from` bytes and its old mtime before it
+// throws, so it is wholly old again. Only a run killed (or a power loss)
+// while the tail is being written leaves `dest` longer than its old content
+// and shorter than the new: the run's journal names it (append_from), and
+// engine::repair_interrupted_appends cuts it back on the next run.
+// A `dest` with more than one name (a hard link) is not changed in place:
+// nullopt, and the caller copies to a new file instead.
+std::optional<FileState> append_in_place(const std::filesystem::path& source, const std::filesystem::path& dest,
+                                         std::uint64_t from, const Expect& expect, HashResume* resume = nullptr);
+
+// A fast-forward in `mode`: append_in_place or append_copy_atomic.
+FastForwardDone fast_forward(const std::filesystem::path& source, const std::filesystem::path& dest,
+                             std::uint64_t from, const Expect& expect, FastForwardMode mode,
+                             FolderSyncs* folders = nullptr, HashResume* resume = nullptr);
+
+// What an interrupted in-place append left at `dest`, and what was done:
+//  untouched: `dest` holds no byte after `from` (or is gone): nothing to do;
+//  complete: it holds the whole tail the run meant (its first `new_size`
+//    bytes' tail equal the source's), perhaps more written since: kept;
+//  cut_back: it held part of the tail, byte for byte the source's: cut back
+//    to `from` bytes and `old_mtime_ns`: wholly old again;
+//  foreign: bytes after `from` that are not the source's (written after the
+//    run died, or the source changed since): nothing was changed, a person
+//    must look (`note` says what is where).
+struct AppendRepair {
+  enum class Outcome { untouched, complete, cut_back, foreign };
+  Outcome outcome = Outcome::untouched;
+  std::string note;
+};
+AppendRepair repair_append(const std::filesystem::path& source, const std::filesystem::path& dest,
+                           std::uint64_t from, std::uint64_t new_size, std::optional<std::int64_t> old_mtime_ns);
 
 // Removes `file` (retrying transient errors), then removes the parent folders
 // it leaves empty, up to but not including `stop_at`. A file already gone is

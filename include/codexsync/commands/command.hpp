@@ -123,6 +123,7 @@ std::unique_ptr<Command> make_unlock();
 std::unique_ptr<Command> make_recover_list();
 std::unique_ptr<Command> make_recover_resume();
 std::unique_ptr<Command> make_recover_rollback();
+std::unique_ptr<Command> make_recover_close();
 std::unique_ptr<Command> make_schedule_install();
 std::unique_ptr<Command> make_schedule_remove();
 std::unique_ptr<Command> make_schedule_status();

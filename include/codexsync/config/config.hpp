@@ -31,6 +31,9 @@ enum class LogFormat { text, json, logfmt };
 enum class ArchiveMode { text, zip };
 enum class AgentKind { codex, claude, gemini, pi, custom };
 enum class SecretAction { refuse, skip };
+// How a fast-forward of an append-only file reaches the destination
+// (apply::FastForwardMode): "auto", "in_place", "new_file".
+enum class FastForward { automatic, in_place, new_file };
 
 // Where a value came from in the file (1-based); line 0 when it was not in the file.
 struct SourcePos {
@@ -100,6 +103,10 @@ struct Sync {
   // taken as that run left it instead of walked, for up to this many hours
   // after the last full walk; 0 walks it on every run.
   std::int64_t full_scan_hours = 6;
+  // A fast-forward appends the new tail to the file itself (in_place), or
+  // writes a new file renamed over it (new_file); auto: new_file where the
+  // file system clones the old bytes for free, else in_place.
+  FastForward fast_forward = FastForward::automatic;
 };
 
 // What must never leave this machine: scanned in every file before it is
@@ -207,6 +214,7 @@ std::map<std::string, std::vector<std::string>> default_background_process_names
 // The enum <-> text tables; text is what the config file spells.
 std::string_view to_string(Direction v);
 std::string_view to_string(Compare v);
+std::string_view to_string(FastForward v);
 std::string_view to_string(EqualMtimeAction v);
 std::string_view to_string(DeletePolicy v);
 std::string_view to_string(SessionMode v);

@@ -183,4 +183,15 @@ struct ApplyHooks {
 ApplyReport apply(const config::Config& cfg, const Prepared& prepared, const util::Clock& clock,
                   const ApplyHooks& hooks = {});
 
+// The first step of `sync --apply`, before anything is looked at: every
+// fast-forward that one of this machine's unfinished syncs (its open
+// journals) meant to make is checked with apply::repair_append, under the run
+// lock. A partial tail (the run was killed while it appended in place) is cut
+// back, so the file is wholly old again and the plan makes the fast-forward
+// anew. Returns a note per file cut back (logged too). Throws FailSafeError
+// (exit 5) naming the files that hold bytes after their old content that are
+// not the source's (nothing is changed then: a person must look, then
+// `recover close`), and when the lock is held or a journal is damaged.
+std::vector<std::string> repair_interrupted_appends(const config::Config& cfg, const util::Clock& clock);
+
 } // namespace codexsync::engine

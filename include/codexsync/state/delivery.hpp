@@ -24,6 +24,7 @@
 namespace codexsync::state {
 
 struct Claim {
+  // Pending: 0, or the size a fast-forward appends from (appending_from).
   std::uint64_t size = 0;
   util::OptionalSha256 sha256;  // none while pending (written as "")
   SharedText at;                // UTC (util::utc_timestamp) by the writer's clock
@@ -32,6 +33,11 @@ struct Claim {
   // replaces, but vouching for nothing (a run cut short leaves peers nothing
   // to wait for, and no older statement resurfaces).
   bool pending() const { return !sha256; }
+  // A pending claim of a run that appends to the file in place from this
+  // size: until that run (or a later one) settles it, the file is delivered
+  // only at that size (a run cut short may have left part of a tail). 0 for
+  // any other claim. Records of earlier versions say 0.
+  std::uint64_t appending_from() const { return pending() ? size : 0; }
   bool operator==(const Claim&) const = default;
 };
 

@@ -31,6 +31,7 @@ struct JournalAction {
   bool existed = false;                 // the destination had a file (it is in the snapshot)
   std::optional<FileState> new_state;   // for copies: what the destination will hold
   std::optional<std::uint64_t> append_from;  // a fast-forward: the destination's old content is this long a prefix
+  std::optional<std::int64_t> old_mtime_ns;  // a fast-forward: the destination's mtime before it (to cut back to)
 };
 
 struct JournalRecord {
