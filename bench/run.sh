@@ -380,6 +380,35 @@ take_snapshot() {
   done
 }
 
+# keep_inodes / put_back_inodes, around a peer's measured run in S3 and S4:
+# rsync and Unison replace each file they change with a new one (temp file and
+# rename), and a reset only writes the old bytes back into whatever file is
+# there, so codexsync's next run would find its chats replaced by files it
+# never wrote: its resume points (the hash midstate of a chat as it left it,
+# valid only for that very file) unused, and every grown chat read whole. On a
+# real machine the agent appends to the file codexsync wrote. So before a
+# peer runs, the big trees are kept as hard links (metadata only; peers never
+# write into an existing file), and put back after it; the next reset then
+# restores bytes and times in the files codexsync made.
+keep_inodes() {
+  local t
+  discard "$WORK/keep"
+  for t in "${BIG_TREES[@]}"; do
+    [[ -d "$LIVE/$t" ]] || continue
+    mkdir -p "$(dirname "$WORK/keep/$t")"
+    cp -al "$LIVE/$t" "$WORK/keep/$t"
+  done
+}
+put_back_inodes() {
+  local t
+  for t in "${BIG_TREES[@]}"; do
+    [[ -d "$WORK/keep/$t" ]] || continue
+    discard "$LIVE/$t"
+    mv "$WORK/keep/$t" "$LIVE/$t"
+  done
+  discard "$WORK/keep"
+}
+
 is_big() {
   local t
   for t in "${BIG_TREES[@]}"; do
@@ -389,15 +418,18 @@ is_big() {
 }
 
 # reset_to NAME: makes $LIVE what snapshot NAME holds: the big trees with
-# `rsync -a --delete` (only files whose size or mtime differ are copied; every
-# tool here changes one of them when it changes a file), everything else
-# removed and copied whole. Not measured.
+# `rsync -a --inplace --delete` (only files whose size or mtime differ are
+# copied; every tool here changes one of them when it changes a file), in
+# place, so a file keeps its inode as it does on a real machine between two
+# syncs (an agent appends to its chat; it does not replace it) and the resume
+# points codexsync keeps for its chats stay valid; everything else removed
+# and copied whole. Not measured.
 reset_to() {
   local snap="$SNAPS/$1" t top entry rel
   for t in "${BIG_TREES[@]}"; do
     if [[ -d "$snap/$t" ]]; then
       mkdir -p "$LIVE/$t"
-      rsync -a --delete "$snap/$t/" "$LIVE/$t/"
+      rsync -a --inplace --delete "$snap/$t/" "$LIVE/$t/"
     else
       rm -rf "${LIVE:?}/$t"
     fi
@@ -630,16 +662,20 @@ run_s3() {
     verify_same "$WL S3 codexsync (run $r)" "$A" "$MIRROR" "$(check_mode "$r")"
     if want_tool rsync; then
       reset_to s3pre
+      keep_inodes
       measure S3 rsync "$r" sh -c 'rsync -a --fsync "$1/" "$2/" && rsync -a --fsync "$2/" "$1/"' sh "$A" "$MIRROR"
       expect_exit0 "$WL S3 rsync -a --fsync, both ways (run $r)"
       verify_same "$WL S3 rsync (run $r)" "$A" "$MIRROR" "$(check_mode "$r")"
+      put_back_inodes
     fi
     if want_tool unison; then
       reset_to s3pre
+      keep_inodes
       unison_cmd "$A" "$MIRROR"
       measure S3 unison "$r" "${UN[@]}"
       expect_exit0 "$WL S3 unison (run $r)"
       verify_same "$WL S3 unison (run $r)" "$A" "$MIRROR" "$(check_mode "$r")"
+      put_back_inodes
     fi
   done
   strace_pass S3 s3pre
@@ -668,16 +704,20 @@ run_s4() {
     verify_same "$WL S4 codexsync (run $r)" "$B" "$MIRROR" "$(check_mode "$r")"
     if want_tool rsync; then
       reset_to s4pre
+      keep_inodes
       measure S4 rsync "$r" sh -c 'rsync -a --fsync "$2/" "$1/" && rsync -a --fsync "$1/" "$2/"' sh "$B" "$MIRROR"
       expect_exit0 "$WL S4 rsync -a --fsync, both ways (run $r)"
       verify_same "$WL S4 rsync (run $r)" "$B" "$MIRROR" "$(check_mode "$r")"
+      put_back_inodes
     fi
     if want_tool unison; then
       reset_to s4pre
+      keep_inodes
       unison_cmd "$B" "$MIRROR"
       measure S4 unison "$r" "${UN[@]}"
       expect_exit0 "$WL S4 unison (run $r)"
       verify_same "$WL S4 unison (run $r)" "$B" "$MIRROR" "$(check_mode "$r")"
+      put_back_inodes
     fi
   done
   strace_pass S4 s4pre

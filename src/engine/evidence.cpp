@@ -18,7 +18,12 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr std::uint64_t k_head = 4096;
-constexpr std::uint64_t k_tail = 64 * 1024;
+// The last bytes of the common part. Sampling happens only where the baseline
+// vouches that the shorter side did not change since both were equal, so
+// both sides cannot have appended different lines there: what the samples
+// look for is a rewrite of the longer side, which shows at the start, spread
+// through the file, or just before the shorter side's end alike.
+constexpr std::uint64_t k_tail = 4096;
 constexpr std::uint64_t k_block = 4096;
 constexpr int k_spread_blocks = 8;
 constexpr std::size_t k_chunk = std::size_t{1} << 20;
@@ -35,7 +40,10 @@ constexpr std::size_t k_chunk = std::size_t{1} << 20;
 
 class Reader {
 public:
-  explicit Reader(const fs::path& file) : m_file(file), m_in(file, std::ios::binary) {
+  explicit Reader(const fs::path& file) : m_file(file) {
+    // Unbuffered: a 4 KiB sample reads 4 KiB, not the stream's whole buffer.
+    m_in.rdbuf()->pubsetbuf(nullptr, 0);
+    m_in.open(file, std::ios::binary);
     if (!m_in) {
       throw_unreadable(file);
     }
@@ -95,13 +103,12 @@ bool starts_with(const fs::path& longer, const fs::path& shorter, std::uint64_t 
   }
   Reader a(longer);
   Reader b(shorter);
-  std::vector<char> buf_a(check == PrefixCheck::full ? k_chunk : k_tail);
+  std::vector<char> buf_a(check == PrefixCheck::full ? k_chunk : std::max(k_tail, k_block));
   std::vector<char> buf_b(buf_a.size());
   if (check == PrefixCheck::full) {
     return same_range(a, b, 0, length, buf_a, buf_b);
   }
-  // A divergence shows near the end of the common part first (both sides
-  // appended different lines there), then at the start (a rewrite).
+  // The end of the common part first, then the start, then spread blocks.
   const auto tail = std::min(length, k_tail);
   if (!same_range(a, b, length - tail, tail, buf_a, buf_b)) {
     return false;

@@ -23,7 +23,7 @@ plan::Evidence gather_evidence(const config::Config& cfg, Index& local, Index& c
 enum class PrefixCheck { sampled, full };
 
 // True when the first `length` bytes of `shorter` equal those of `longer`.
-// `sampled` compares the first 4 KiB, the last 64 KiB and eight 4 KiB blocks
+// `sampled` compares the first 4 KiB, the last 4 KiB and eight 4 KiB blocks
 // spread between (a mismatch is proof of a divergence; a match is trusted only
 // when the baseline vouches for the shorter side); `full` compares every byte.
 // Throws as gather_evidence does.

@@ -783,7 +783,11 @@ std::vector<Finding> scan_text(std::string_view text) {
 
 std::vector<Finding> scan_file(const std::filesystem::path& file, std::uint64_t from, std::error_code& ec) {
   ec.clear();
-  std::ifstream in(file, std::ios::binary);
+  // Unbuffered: the reads below are large or exact (a probe, a look back,
+  // the tail); a stream buffer would only read more than asked around each seek.
+  std::ifstream in;
+  in.rdbuf()->pubsetbuf(nullptr, 0);
+  in.open(file, std::ios::binary);
   if (!in) {
     ec = open_error(file);
     return {};
