@@ -265,6 +265,32 @@ void load_fault_config(FaultConfig& config) {
   }
 }
 
+// The source's bytes from the copy's position on: taken from bytes already
+// read (Preread) when they stand for the opened file, else read from it.
+class SourceBytes {
+public:
+  SourceBytes(detail::OsFile& input, const Preread* preread, const util::FileStat& opened)
+      : m_input(input), m_preread(preread != nullptr && preread->stands_for(opened) ? preread : nullptr) {}
+
+  // Up to `size` bytes at position `at` of the source, which is also where
+  // the file is positioned for a read: a view of `buffer` or of the preread
+  // bytes; empty at the end; nullopt (and `ec`) when reading fails.
+  std::optional<std::string_view> next(char* buffer, std::size_t size, std::uint64_t at, std::error_code& ec) {
+    if (m_preread != nullptr && at >= m_preread->offset) {
+      return std::string_view(m_preread->bytes).substr(std::min<std::uint64_t>(at - m_preread->offset, m_preread->bytes.size()), size);
+    }
+    const auto got = m_input.read(buffer, size, ec);
+    if (!got) {
+      return std::nullopt;
+    }
+    return std::string_view(buffer, *got);
+  }
+
+private:
+  detail::OsFile& m_input;
+  const Preread* m_preread;
+};
+
 } // namespace
 
 namespace detail {
@@ -288,7 +314,7 @@ bool retry_transient(const std::function<bool(std::error_code&)>& attempt, std::
 
 FileState copy_file_atomic(const fs::path& source, const fs::path& dest, const CopyHooks& hooks,
                            const Expect& expect, std::optional<std::uint64_t> keep_prefix,
-                           FolderSyncs* folders, HashResume* resume) {
+                           FolderSyncs* folders, HashResume* resume, const Preread* preread) {
   std::error_code ec;
   const auto before = util::stat_no_follow(os_path(source), ec);
   if (!before) {
@@ -418,19 +444,20 @@ FileState copy_file_atomic(const fs::path& source, const fs::path& dest, const C
       throw_read_error(source, ec);
     }
   }
+  SourceBytes from_source(input, preread, *opened);
   while (true) {
-    const auto got = input.read(buffer.get(), buffer_size, ec);
+    const auto got = from_source.next(buffer.get(), buffer_size, copied, ec);
     if (!got) {
       throw_read_error(source, ec);
     }
-    if (*got == 0) {
+    if (got->empty()) {
       break;
     }
-    hash.update(buffer.get(), *got);
-    if (!output.write_all(buffer.get(), *got, ec)) {
+    hash.update(got->data(), got->size());
+    if (!output.write_all(got->data(), got->size(), ec)) {
       throw_write_error(dest, ec);
     }
-    copied += *got;
+    copied += got->size();
     if (copied > before->size) {
       throw_changed(source, dest); // it grew; no need to read the rest
     }
@@ -548,7 +575,8 @@ FailSafeError dest_changed(const fs::path& dest) {
 } // namespace
 
 std::optional<FileState> append_in_place(const fs::path& source, const fs::path& dest, std::uint64_t from,
-                                         const Expect& expect, HashResume* resume, const CopyHooks& hooks) {
+                                         const Expect& expect, HashResume* resume, const CopyHooks& hooks,
+                                         const Preread* preread) {
   if (expect.kind != Expect::Kind::state || expect.state.size != from) {
     throw RuntimeError("internal error: a fast-forward of " + show(dest) + " without its verified size");
   }
@@ -640,19 +668,20 @@ std::optional<FileState> append_in_place(const fs::path& source, const fs::path&
   CutBack cut_back(output, from, old->mtime_ns);
   cut_back.arm();
   std::uint64_t copied = from;
+  SourceBytes from_source(input, preread, *opened);
   while (true) {
-    const auto got = input.read(buffer.get(), buffer_size, ec);
+    const auto got = from_source.next(buffer.get(), buffer_size, copied, ec);
     if (!got) {
       throw_read_error(source, ec);
     }
-    if (*got == 0) {
+    if (got->empty()) {
       break;
     }
-    hash.update(buffer.get(), *got);
-    if (!output.write_all(buffer.get(), *got, ec)) {
+    hash.update(got->data(), got->size());
+    if (!output.write_all(got->data(), got->size(), ec)) {
       throw_write_error(dest, ec);
     }
-    copied += *got;
+    copied += got->size();
     if (copied > before->size) {
       throw_changed(source, dest);
     }
@@ -832,18 +861,18 @@ void FolderSyncs::flush() {
 }
 
 FileState copy_file_atomic(const fs::path& source, const fs::path& dest, const Expect& expect,
-                           FolderSyncs* folders, HashResume* resume) {
-  return detail::copy_file_atomic(source, dest, detail::CopyHooks{}, expect, std::nullopt, folders, resume);
+                           FolderSyncs* folders, HashResume* resume, const Preread* preread) {
+  return detail::copy_file_atomic(source, dest, detail::CopyHooks{}, expect, std::nullopt, folders, resume, preread);
 }
 
 FileState append_copy_atomic(const fs::path& source, const fs::path& dest, std::uint64_t from,
-                             const Expect& expect, FolderSyncs* folders, HashResume* resume) {
-  return detail::copy_file_atomic(source, dest, detail::CopyHooks{}, expect, from, folders, resume);
+                             const Expect& expect, FolderSyncs* folders, HashResume* resume, const Preread* preread) {
+  return detail::copy_file_atomic(source, dest, detail::CopyHooks{}, expect, from, folders, resume, preread);
 }
 
 std::optional<FileState> append_in_place(const fs::path& source, const fs::path& dest, std::uint64_t from,
-                                         const Expect& expect, HashResume* resume) {
-  return detail::append_in_place(source, dest, from, expect, resume, detail::CopyHooks{});
+                                         const Expect& expect, HashResume* resume, const Preread* preread) {
+  return detail::append_in_place(source, dest, from, expect, resume, detail::CopyHooks{}, preread);
 }
 
 AppendRepair repair_append(const fs::path& source, const fs::path& dest, std::uint64_t from, std::uint64_t new_size,
@@ -852,14 +881,14 @@ AppendRepair repair_append(const fs::path& source, const fs::path& dest, std::ui
 }
 
 FastForwardDone fast_forward(const fs::path& source, const fs::path& dest, std::uint64_t from, const Expect& expect,
-                             FastForwardMode mode, FolderSyncs* folders, HashResume* resume) {
+                             FastForwardMode mode, FolderSyncs* folders, HashResume* resume, const Preread* preread) {
   if (mode == FastForwardMode::in_place ||
       (mode == FastForwardMode::automatic && !detail::clones_beside(dest))) {
-    if (auto state = detail::append_in_place(source, dest, from, expect, resume, detail::CopyHooks{})) {
+    if (auto state = detail::append_in_place(source, dest, from, expect, resume, detail::CopyHooks{}, preread)) {
       return {std::move(*state), true};
     }
   }
-  return {append_copy_atomic(source, dest, from, expect, folders, resume), false};
+  return {append_copy_atomic(source, dest, from, expect, folders, resume, preread), false};
 }
 
 void remove_file(const fs::path& file, const fs::path& stop_at) {

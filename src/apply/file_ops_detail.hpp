@@ -27,12 +27,13 @@ struct CopyHooks {
 FileState copy_file_atomic(const std::filesystem::path& source, const std::filesystem::path& dest,
                            const CopyHooks& hooks, const Expect& expect = {},
                            std::optional<std::uint64_t> keep_prefix = std::nullopt,
-                           FolderSyncs* folders = nullptr, HashResume* resume = nullptr);
+                           FolderSyncs* folders = nullptr, HashResume* resume = nullptr,
+                           const Preread* preread = nullptr);
 
 // append_in_place and repair_append with hooks; the public ones pass none.
 std::optional<FileState> append_in_place(const std::filesystem::path& source, const std::filesystem::path& dest,
                                          std::uint64_t from, const Expect& expect, HashResume* resume,
-                                         const CopyHooks& hooks);
+                                         const CopyHooks& hooks, const Preread* preread = nullptr);
 AppendRepair repair_append(const std::filesystem::path& source, const std::filesystem::path& dest,
                            std::uint64_t from, std::uint64_t new_size, std::optional<std::int64_t> old_mtime_ns);
 

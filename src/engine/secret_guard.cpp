@@ -1,7 +1,9 @@
+#include <codexsync/apply/file_ops.hpp>
 #include <codexsync/core/error.hpp>
 #include <codexsync/engine/sync_engine.hpp>
 #include <codexsync/log/log.hpp>
 #include <codexsync/secrets/scanner.hpp>
+#include <codexsync/util/file_stat.hpp>
 #include <codexsync/util/fs.hpp>
 #include <codexsync/util/parallel.hpp>
 
@@ -15,6 +17,9 @@ namespace codexsync::engine {
 namespace {
 
 constexpr std::size_t k_parallel_scans_from = 16;  // fewer files: not worth the threads
+// The copies take the bytes the scan read (Prepared::preread) when all that a
+// run sends fits in this; a first sync, which sends everything, reads twice.
+constexpr std::uint64_t k_keep_scanned_bytes = std::uint64_t{16} << 20U;
 
 // True for the actions whose writing puts local content into the cloud folder:
 // copies to the cloud, merges, and a pull that replaces a local version a
@@ -52,16 +57,39 @@ void guard_secrets(const config::Config& cfg, Prepared& prepared) {
   struct Scanned {
     std::vector<secrets::Finding> findings;
     std::error_code ec;
+    std::optional<apply::Preread> kept;  // what was read, for the copy (copies to the cloud only)
   };
+  // A fast-forward sends only the new tail; the rest send the whole local file.
+  const auto from_of = [](const plan::Action& action) {
+    return action.kind == plan::ActionKind::copy_to_cloud ? action.append_from.value_or(0) : 0;
+  };
+  std::uint64_t to_send = 0;
+  for (const auto* action : sending) {
+    to_send += action->local ? action->local->size - std::min(action->local->size, from_of(*action)) : 0;
+  }
+  const bool keep = to_send <= k_keep_scanned_bytes;
   std::vector<Scanned> scanned(sending.size());
   util::parallel_for(sending.size(), sending.size() >= k_parallel_scans_from ? util::cpu_threads(4) : 1,
                      [&](std::size_t i) {
                        const auto& action = *sending[i];
-                       // A fast-forward sends only the new tail; the rest send the whole local file.
-                       const auto from =
-                         action.kind == plan::ActionKind::copy_to_cloud ? action.append_from.value_or(0) : 0;
-                       scanned[i].findings =
-                         secrets::scan_file(detail::file_on(cfg, Side::local, action.path), from, scanned[i].ec);
+                       const auto file = detail::file_on(cfg, Side::local, action.path);
+                       if (!keep || action.kind != plan::ActionKind::copy_to_cloud) {
+                         scanned[i].findings = secrets::scan_file(file, from_of(action), scanned[i].ec);
+                         return;
+                       }
+                       // The bytes are handed on only if the file stayed the very same while read.
+                       std::error_code ignored;
+                       const auto before = util::stat_no_follow(file, ignored);
+                       secrets::KeptBytes kept;
+                       scanned[i].findings = secrets::scan_file(file, from_of(action), scanned[i].ec, &kept);
+                       const auto after = util::stat_no_follow(file, ignored);
+                       if (!scanned[i].ec && kept.complete && before && after &&
+                           apply::FileIdentity::of(*before) == apply::FileIdentity::of(*after) &&
+                           before->change_ns == after->change_ns) {
+                         scanned[i].kept =
+                           apply::Preread{apply::FileIdentity::of(*after), after->change_ns, kept.offset,
+                                          std::move(kept.bytes)};
+                       }
                      });
   for (std::size_t i = 0; i < sending.size(); ++i) {
     auto& action = *sending[i];
@@ -71,6 +99,9 @@ void guard_secrets(const config::Config& cfg, Prepared& prepared) {
                                "check it for secrets before it goes to the cloud folder",
                                "nothing was written. Check its permissions, or exclude it in [filters] "
                                "exclude_globs");
+    }
+    if (scanned[i].kept) {
+      prepared.preread.emplace(action.path, std::move(*scanned[i].kept));
     }
     std::vector<secrets::Finding> refused;
     for (auto& finding : findings) {

@@ -705,6 +705,9 @@ private:
         resume.from_file = detail::identity_of(*point);
       }
       bool appended_in_place = false;
+      // What the secret guard read of the file, when it kept it (copies to the cloud).
+      const auto kept = dest_side == Side::cloud ? m_prepared.preread.find(action.path) : m_prepared.preread.end();
+      const apply::Preread* const preread = kept != m_prepared.preread.end() ? &kept->second : nullptr;
       try {
         // The destination must still be as planned when the copy replaces it:
         // a version that arrived meanwhile is never overwritten unseen.
@@ -714,12 +717,12 @@ private:
             if (action.append_from) {
               auto done = apply::fast_forward(source, dest, *action.append_from,
                                               apply::Expect::as_planned(planned_dest), fast_forward_mode(),
-                                              &m_folder_syncs, resume_ptr);
+                                              &m_folder_syncs, resume_ptr, preread);
               appended_in_place = done.in_place;
               return done.state;
             }
             return apply::copy_file_atomic(source, dest, apply::Expect::as_planned(planned_dest), &m_folder_syncs,
-                                           resume_ptr);
+                                           resume_ptr, preread);
           } catch (...) {
             lock.lock();
             throw;

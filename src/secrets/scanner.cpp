@@ -781,7 +781,8 @@ std::vector<Finding> scan_text(std::string_view text) {
   return stream.finish();
 }
 
-std::vector<Finding> scan_file(const std::filesystem::path& file, std::uint64_t from, std::error_code& ec) {
+std::vector<Finding> scan_file(const std::filesystem::path& file, std::uint64_t from, std::error_code& ec,
+                               KeptBytes* keep) {
   ec.clear();
   // Unbuffered: the reads below are large or exact (a probe, a look back,
   // the tail); a stream buffer would only read more than asked around each seek.
@@ -827,6 +828,10 @@ std::vector<Finding> scan_file(const std::filesystem::path& file, std::uint64_t 
     ec = std::make_error_code(std::errc::io_error);
     return {};
   }
+  if (keep != nullptr) {
+    keep->offset = line_start;
+    keep->bytes.clear();
+  }
   Stream stream(1);
   for (;;) {
     const auto got = read_some(in, chunk.data(), chunk.size());
@@ -835,9 +840,15 @@ std::vector<Finding> scan_file(const std::filesystem::path& file, std::uint64_t 
       return {};
     }
     stream.feed(std::string_view(chunk.data(), got));
+    if (keep != nullptr) {
+      keep->bytes.append(chunk.data(), got);
+    }
     if (got < chunk.size()) {
       break;
     }
+  }
+  if (keep != nullptr) {
+    keep->complete = true;
   }
   auto findings = stream.finish();
   if (!findings.empty() && line_start > 0) {

@@ -98,9 +98,27 @@ struct HashResume {
   bool used_from = false;                      // set: `from` was used
 };
 
+// Bytes of the source already read (the secret guard reads every file a run
+// sends, before the first write), for the copy to take instead of reading
+// them again: from `offset` to the end of the file. Used only while the source
+// opened for the copy is still the very file they were read from (`file`:
+// device, inode, size, mtime; and `change_ns`), else the copy reads the file
+// as usual.
+struct Preread {
+  FileIdentity file;
+  std::int64_t change_ns = 0;
+  std::uint64_t offset = 0;
+  std::string bytes;
+
+  bool stands_for(const util::FileStat& opened) const {
+    return FileIdentity::of(opened) == file && opened.change_ns == change_ns &&
+           offset + bytes.size() == opened.size;
+  }
+};
+
 FileState copy_file_atomic(const std::filesystem::path& source, const std::filesystem::path& dest,
                            const Expect& expect = {}, FolderSyncs* folders = nullptr,
-                           HashResume* resume = nullptr);
+                           HashResume* resume = nullptr, const Preread* preread = nullptr);
 
 // A fast-forward of an append-only file: like copy_file_atomic (a temp file,
 // fsync, rename: `dest` is wholly old or wholly new), but the first `from`
@@ -116,7 +134,7 @@ FileState copy_file_atomic(const std::filesystem::path& source, const std::files
 // state with the sha256 of the whole new content.
 FileState append_copy_atomic(const std::filesystem::path& source, const std::filesystem::path& dest,
                              std::uint64_t from, const Expect& expect, FolderSyncs* folders = nullptr,
-                             HashResume* resume = nullptr);
+                             HashResume* resume = nullptr, const Preread* preread = nullptr);
 
 // How a fast-forward reaches the destination (config [sync] fast_forward).
 //  new_file: append_copy_atomic, a new file renamed over the old one: the
@@ -147,12 +165,14 @@ struct FastForwardDone {
 // A `dest` with more than one name (a hard link) is not changed in place:
 // nullopt, and the caller copies to a new file instead.
 std::optional<FileState> append_in_place(const std::filesystem::path& source, const std::filesystem::path& dest,
-                                         std::uint64_t from, const Expect& expect, HashResume* resume = nullptr);
+                                         std::uint64_t from, const Expect& expect, HashResume* resume = nullptr,
+                                         const Preread* preread = nullptr);
 
 // A fast-forward in `mode`: append_in_place or append_copy_atomic.
 FastForwardDone fast_forward(const std::filesystem::path& source, const std::filesystem::path& dest,
                              std::uint64_t from, const Expect& expect, FastForwardMode mode,
-                             FolderSyncs* folders = nullptr, HashResume* resume = nullptr);
+                             FolderSyncs* folders = nullptr, HashResume* resume = nullptr,
+                             const Preread* preread = nullptr);
 
 // What an interrupted in-place append left at `dest`, and what was done:
 //  untouched: `dest` holds no byte after `from` (or is gone): nothing to do;

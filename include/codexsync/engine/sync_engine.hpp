@@ -1,5 +1,6 @@
 #pragma once
 
+#include <codexsync/apply/file_ops.hpp>
 #include <codexsync/config/config.hpp>
 #include <codexsync/core/index.hpp>
 #include <codexsync/plan/plan.hpp>
@@ -40,6 +41,12 @@ struct Prepared {
   // What the secret guard found in each file it withheld (guard_secrets), in
   // line order; findings that [secrets] allow accepts are not listed.
   std::map<std::string, std::vector<secrets::Finding>> secret_findings;
+  // The bytes the secret guard read of each file a copy sends to the cloud
+  // folder, for the copy to take instead of reading them again
+  // (apply::Preread, used only while the file is still the one read). Kept
+  // only when all a run sends is small (new tails, a few new files; not a
+  // first sync).
+  std::map<std::string, apply::Preread, std::less<>> preread;
 
   // The cloud folder as a transport.
   state::MachineListing machines;  // <workspace>/state/machines, read once

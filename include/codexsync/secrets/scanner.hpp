@@ -34,7 +34,17 @@ std::vector<Finding> scan_text(std::string_view text);
 // The findings in the file from byte `from` on (a fast-forward scans only the
 // new tail; it starts at the line holding `from`), read in chunks. Binary files
 // (a NUL byte in the first 8 KiB) yield nothing. Sets `ec` when unreadable.
-std::vector<Finding> scan_file(const std::filesystem::path& file, std::uint64_t from, std::error_code& ec);
+// With `keep`, also keeps the bytes it read, from the start of that line to
+// the end of the file (`keep->offset` says where they start), so a copy that
+// follows can take them instead of reading the file again; `keep->complete`
+// stays false for a binary file, which is not read past its first 8 KiB.
+struct KeptBytes {
+  std::uint64_t offset = 0;
+  std::string bytes;
+  bool complete = false;
+};
+std::vector<Finding> scan_file(const std::filesystem::path& file, std::uint64_t from, std::error_code& ec,
+                               KeptBytes* keep = nullptr);
 
 // "skills/x/SKILL.md:12 github-token ghp_****(40 chars), fingerprint cs1:…":
 // a finding for messages and logs (it holds no more than the redaction).
