@@ -17,9 +17,6 @@ namespace codexsync::engine {
 namespace {
 
 constexpr std::size_t k_parallel_scans_from = 16;  // fewer files: not worth the threads
-// The copies take the bytes the scan read (Prepared::preread) when all that a
-// run sends fits in this; a first sync, which sends everything, reads twice.
-constexpr std::uint64_t k_keep_scanned_bytes = std::uint64_t{16} << 20U;
 
 // True for the actions whose writing puts local content into the cloud folder:
 // copies to the cloud, merges, and a pull that replaces a local version a
@@ -67,7 +64,7 @@ void guard_secrets(const config::Config& cfg, Prepared& prepared) {
   for (const auto* action : sending) {
     to_send += action->local ? action->local->size - std::min(action->local->size, from_of(*action)) : 0;
   }
-  const bool keep = to_send <= k_keep_scanned_bytes;
+  const bool keep = to_send <= detail::k_keep_read_bytes;
   std::vector<Scanned> scanned(sending.size());
   util::parallel_for(sending.size(), sending.size() >= k_parallel_scans_from ? util::cpu_threads(4) : 1,
                      [&](std::size_t i) {
@@ -101,7 +98,7 @@ void guard_secrets(const config::Config& cfg, Prepared& prepared) {
                                "exclude_globs");
     }
     if (scanned[i].kept) {
-      prepared.preread.emplace(action.path, std::move(*scanned[i].kept));
+      prepared.preread.insert_or_assign(action.path, std::move(*scanned[i].kept));
     }
     std::vector<secrets::Finding> refused;
     for (auto& finding : findings) {

@@ -66,28 +66,47 @@ inline bool as_baseline_saw(const Index& index, const Baseline& baseline, Side s
   throw RuntimeError(fmt::format("cannot read {} to {} ({}); {}", util::display_path(file), why, ec.message(), advice));
 }
 
+// What a run reads of the files it will copy (the secret guard; the check
+// that a peer's files arrived) is kept for the copies (Prepared::preread)
+// when all of it together is at most this: new tails and a few new files,
+// not a first sync.
+inline constexpr std::uint64_t k_keep_read_bytes = std::uint64_t{16} << 20U;
+
 // Fills `state.sha256` (the state of `path` on `side`, as scanned) unless it
 // is known: from the baseline when size and mtime still match what it
 // recorded for that side, else by reading the file (throw_unreadable, with
-// `why`, when it cannot be read).
-inline void fill_hash(const config::Config& cfg, const Baseline& baseline, Side side, const std::string& path,
-                      FileState& state, std::string_view why) {
+// `why`, when it cannot be read). With `keep`, a file that is read is read
+// whole into `*keep` and hashed from there (true then).
+inline bool fill_hash(const config::Config& cfg, const Baseline& baseline, Side side, const std::string& path,
+                      FileState& state, std::string_view why, std::string* keep = nullptr) {
   if (state.sha256) {
-    return;
+    return false;
   }
   if (const auto base = baseline.find(path); base != baseline.end()) {
     const auto& then = side == Side::local ? base->second.local : base->second.cloud;
     if (then && then->sha256 && then->size == state.size && then->mtime_ns == state.mtime_ns) {
       state.sha256 = then->sha256;
-      return;
+      return false;
     }
   }
   std::error_code ec;
+  if (keep != nullptr) {
+    auto bytes = util::read_file(file_on(cfg, side, path), ec);
+    if (!bytes) {
+      throw_unreadable(file_on(cfg, side, path), ec, why, "check its permissions");
+    }
+    util::Sha256 hash;
+    hash.update(*bytes);
+    state.sha256 = hash.finish();
+    *keep = std::move(*bytes);
+    return true;
+  }
   const auto hash = util::sha256_file(file_on(cfg, side, path), ec);
   if (!hash) {
     throw_unreadable(file_on(cfg, side, path), ec, why, "check its permissions");
   }
   state.sha256 = *hash;
+  return false;
 }
 
 // The file a resume point was made from.

@@ -705,8 +705,9 @@ private:
         resume.from_file = detail::identity_of(*point);
       }
       bool appended_in_place = false;
-      // What the secret guard read of the file, when it kept it (copies to the cloud).
-      const auto kept = dest_side == Side::cloud ? m_prepared.preread.find(action.path) : m_prepared.preread.end();
+      // What this run already read of the source, when it kept it (the copy
+      // uses it only while the source is still that very file).
+      const auto kept = m_prepared.preread.find(action.path);
       const apply::Preread* const preread = kept != m_prepared.preread.end() ? &kept->second : nullptr;
       try {
         // The destination must still be as planned when the copy replaces it:

@@ -29,8 +29,12 @@ std::filesystem::path delivery_dir_of(const config::Config& cfg) {
 
 // Feeds `hash` the `size` bytes of `file` from `offset` on; false when they
 // cannot all be read.
-bool hash_range(util::Sha256& hash, const std::filesystem::path& file, std::uint64_t offset, std::uint64_t size) {
-  std::ifstream in(file, std::ios::binary);
+// Hashes `size` bytes of `file` from `offset`; with `keep`, also appends them there.
+bool hash_range(util::Sha256& hash, const std::filesystem::path& file, std::uint64_t offset, std::uint64_t size,
+                std::string* keep = nullptr) {
+  std::ifstream in;
+  in.rdbuf()->pubsetbuf(nullptr, 0);  // the reads are large; a stream buffer would only add a read around the seek
+  in.open(file, std::ios::binary);
   in.seekg(static_cast<std::streamoff>(offset));
   std::vector<char> buffer(static_cast<std::size_t>(std::min<std::uint64_t>(size, std::uint64_t{1} << 20U)));
   while (size > 0 && in) {
@@ -40,6 +44,9 @@ bool hash_range(util::Sha256& hash, const std::filesystem::path& file, std::uint
       return false;
     }
     hash.update(buffer.data(), want);
+    if (keep != nullptr) {
+      keep->append(buffer.data(), want);
+    }
     size -= want;
   }
   return size == 0;
@@ -56,8 +63,8 @@ bool hash_range(util::Sha256& hash, const std::filesystem::path& file, std::uint
 // not apply (no midstate, compare = "hash", a read failed): the whole cloud
 // copy is hashed then.
 std::optional<util::Sha256Digest> hash_as_fast_forward(const config::Config& cfg, const Prepared& p,
-                                                       const plan::Evidence& evidence,
-                                                       const std::string& path) {
+                                                       const plan::Evidence& evidence, const std::string& path,
+                                                       std::string* keep_tail = nullptr) {
   const auto relation = evidence.relations.find(path);
   const auto* here = p.local.find(path);
   const auto* there = p.cloud.find(path);
@@ -78,7 +85,10 @@ std::optional<util::Sha256Digest> hash_as_fast_forward(const config::Config& cfg
   const auto& mid = point->state;
   auto hash = util::Sha256::resume(mid);
   if (!hash || !hash_range(*hash, file_on(cfg, Side::local, path), mid.bytes, here->size - mid.bytes) ||
-      !hash_range(*hash, file_on(cfg, Side::cloud, path), here->size, there->size - here->size)) {
+      !hash_range(*hash, file_on(cfg, Side::cloud, path), here->size, there->size - here->size, keep_tail)) {
+    if (keep_tail != nullptr) {
+      keep_tail->clear();
+    }
     return std::nullopt;
   }
   return hash->finish();
@@ -246,13 +256,45 @@ void check_deliveries(const config::Config& cfg, const PrepareOptions& options, 
   };
   auto check = state::check_delivery(listing.records, self, p.cloud, in_scope, present, unavailable);
   if (!check.need_hash.empty()) {
+    // What is read here to be hashed is kept for the copies that will take it
+    // (Prepared::preread) when all of it is small: the new tails of chats
+    // and a few new files, not a first sync's every file.
+    std::uint64_t to_read = 0;
+    for (const auto view : check.need_hash) {
+      const std::string path(view);
+      const auto* there = p.cloud.find(path);
+      const auto* here = p.local.find(path);
+      const auto relation = evidence.relations.find(path);
+      const bool tail_only = relation != evidence.relations.end() &&
+                             relation->second == plan::Relation::local_prefix_of_cloud && here != nullptr;
+      to_read += there == nullptr ? 0 : there->size - (tail_only ? std::min(here->size, there->size) : 0);
+    }
+    const bool keep = to_read <= k_keep_read_bytes;
     for (const auto view : check.need_hash) {
       const std::string path(view);
       auto& state = p.cloud.files.at(path);
+      const auto file = file_on(cfg, Side::cloud, path);
+      std::error_code ignored;
+      const auto before = keep ? util::stat_no_follow(file, ignored) : std::nullopt;
+      std::string kept;
+      std::optional<std::uint64_t> kept_from;
       if (!state.sha256) {
-        state.sha256 = hash_as_fast_forward(cfg, p, evidence, path);
+        state.sha256 = hash_as_fast_forward(cfg, p, evidence, path, keep ? &kept : nullptr);
+        if (const auto* here = p.local.find(path); state.sha256 && keep && here != nullptr) {
+          kept_from = here->size;  // the tail, after this machine's own copy's length
+        }
       }
-      fill_hash(cfg, p.baseline.baseline, Side::cloud, path, state, "check that it arrived");
+      if (fill_hash(cfg, p.baseline.baseline, Side::cloud, path, state, "check that it arrived",
+                    keep ? &kept : nullptr)) {
+        kept_from = 0;
+      }
+      // Handed on only if the file stayed the very same while it was read.
+      const auto after = kept_from ? util::stat_no_follow(file, ignored) : std::nullopt;
+      if (before && after && apply::FileIdentity::of(*before) == apply::FileIdentity::of(*after) &&
+          before->change_ns == after->change_ns && *kept_from + kept.size() == after->size) {
+        p.preread.insert_or_assign(path, apply::Preread{apply::FileIdentity::of(*after), after->change_ns,
+                                                        *kept_from, std::move(kept)});
+      }
     }
     check = state::check_delivery(listing.records, self, p.cloud, in_scope, present, unavailable);
   }

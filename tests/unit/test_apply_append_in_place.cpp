@@ -413,3 +413,45 @@ TEST_CASE("repair_append tells its own bytes from others and changes only its ow
     CHECK(read_text(p.dest) == p.old_text);
   }
 }
+
+TEST_CASE("a copy takes bytes already read only while they stand for the very file", "[apply]") {
+  // Proof that the preread bytes are used: they differ from the file's (same
+  // length), and the copy writes them. Any change to the file since, and
+  // they are not.
+  TempDir dir;
+  const auto source = dir.write("a/new.jsonl", "the file's own bytes\n");
+  const auto opened = stat_of(source);
+  apply::Preread preread{apply::FileIdentity::of(opened), opened.change_ns, 0, "BYTES READ BEFOREHAN\n"};
+  REQUIRE(preread.bytes.size() == read_text(source).size());
+  SECTION("a new file") {
+    const auto state = apply::copy_file_atomic(source, dir / "b/new.jsonl", {}, nullptr, nullptr, &preread);
+    CHECK(read_text(dir / "b/new.jsonl") == preread.bytes);
+    CHECK(state.sha256->hex() == util::sha256_hex(preread.bytes));
+  }
+  SECTION("a tail appended in place, from where the bytes start") {
+    const auto dest = dir.write("b/new.jsonl", "the file's ");
+    set_mtime(dest, k_old_mtime_ns);
+    preread.offset = 11;
+    preread.bytes = "OWN BYTES\n";
+    const auto state = apply::append_in_place(source, dest, 11,
+                                              apply::Expect::as_planned(FileState{11, k_old_mtime_ns, {}}), nullptr,
+                                              &preread);
+    REQUIRE(state);
+    CHECK(read_text(dest) == "the file's OWN BYTES\n");
+  }
+  SECTION("not after the file changed") {
+    if (codexsync::test::running_under_wine()) {
+      WARN("Wine keeps no change time of its own: a rewrite with size and mtime put back does not show");
+      return;
+    }
+    std::ofstream(source, std::ios::binary | std::ios::trunc) << "THE FILE'S NEW BYTES\n";
+    set_mtime(source, opened.mtime_ns);  // same size and mtime: only the change time tells
+    apply::copy_file_atomic(source, dir / "b/new.jsonl", {}, nullptr, nullptr, &preread);
+    CHECK(read_text(dir / "b/new.jsonl") == "THE FILE'S NEW BYTES\n");
+  }
+  SECTION("not when they do not reach the end of the file") {
+    preread.bytes.pop_back();
+    apply::copy_file_atomic(source, dir / "b/new.jsonl", {}, nullptr, nullptr, &preread);
+    CHECK(read_text(dir / "b/new.jsonl") == "the file's own bytes\n");
+  }
+}

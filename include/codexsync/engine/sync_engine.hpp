@@ -41,10 +41,11 @@ struct Prepared {
   // What the secret guard found in each file it withheld (guard_secrets), in
   // line order; findings that [secrets] allow accepts are not listed.
   std::map<std::string, std::vector<secrets::Finding>> secret_findings;
-  // The bytes the secret guard read of each file a copy sends to the cloud
-  // folder, for the copy to take instead of reading them again
-  // (apply::Preread, used only while the file is still the one read). Kept
-  // only when all a run sends is small (new tails, a few new files; not a
+  // The bytes this run read of a file it will copy (the secret guard, of a
+  // file going to the cloud folder; the delivery check, of a peer's file
+  // arriving), for the copy to take instead of reading them again
+  // (apply::Preread, used only while the source is still the very file read).
+  // Kept only when all of them are small (new tails, a few new files; not a
   // first sync).
   std::map<std::string, apply::Preread, std::less<>> preread;
 
