@@ -77,17 +77,27 @@ inline constexpr std::uint64_t k_keep_read_bytes = std::uint64_t{16} << 20U;
 // recorded for that side, else by reading the file (throw_unreadable, with
 // `why`, when it cannot be read). With `keep`, a file that is read is read
 // whole into `*keep` and hashed from there (true then).
+// The hash the baseline recorded for `path` on `side` when that side still
+// has the size and mtime it recorded (nullptr otherwise).
+inline const util::Sha256Digest* baseline_hash(const Baseline& baseline, Side side, const std::string& path,
+                                               const FileState& state) {
+  const auto base = baseline.find(path);
+  if (base == baseline.end()) {
+    return nullptr;
+  }
+  const auto& then = side == Side::local ? base->second.local : base->second.cloud;
+  return then && then->sha256 && then->size == state.size && then->mtime_ns == state.mtime_ns ? &*then->sha256
+                                                                                                : nullptr;
+}
+
 inline bool fill_hash(const config::Config& cfg, const Baseline& baseline, Side side, const std::string& path,
                       FileState& state, std::string_view why, std::string* keep = nullptr) {
   if (state.sha256) {
     return false;
   }
-  if (const auto base = baseline.find(path); base != baseline.end()) {
-    const auto& then = side == Side::local ? base->second.local : base->second.cloud;
-    if (then && then->sha256 && then->size == state.size && then->mtime_ns == state.mtime_ns) {
-      state.sha256 = then->sha256;
-      return false;
-    }
+  if (const auto* known = baseline_hash(baseline, side, path, state)) {
+    state.sha256 = *known;
+    return false;
   }
   std::error_code ec;
   if (keep != nullptr) {

@@ -263,11 +263,14 @@ void check_deliveries(const config::Config& cfg, const PrepareOptions& options, 
     for (const auto view : check.need_hash) {
       const std::string path(view);
       const auto* there = p.cloud.find(path);
+      if (there == nullptr || there->sha256 || baseline_hash(p.baseline.baseline, Side::cloud, path, *there)) {
+        continue;  // known: nothing is read
+      }
       const auto* here = p.local.find(path);
       const auto relation = evidence.relations.find(path);
       const bool tail_only = relation != evidence.relations.end() &&
                              relation->second == plan::Relation::local_prefix_of_cloud && here != nullptr;
-      to_read += there == nullptr ? 0 : there->size - (tail_only ? std::min(here->size, there->size) : 0);
+      to_read += there->size - (tail_only ? std::min(here->size, there->size) : 0);
     }
     const bool keep = to_read <= k_keep_read_bytes;
     for (const auto view : check.need_hash) {
