@@ -172,6 +172,19 @@ plan::Evidence gather_evidence(const config::Config& cfg, Index& local, Index& c
         c.sha256 = l.sha256;
         continue;
       }
+      // One side's bytes the start of the other's (lines appended on one
+      // machine): the union is the longer side; a fast-forward copies only
+      // what was appended.
+      const bool local_shorter = local_text->size() < cloud_text->size();
+      const auto& shorter_text = local_shorter ? *local_text : *cloud_text;
+      const auto& longer_text = local_shorter ? *cloud_text : *local_text;
+      if (shorter_text.size() != longer_text.size() &&
+          std::string_view(longer_text).substr(0, shorter_text.size()) == shorter_text) {
+        evidence.relations[path] =
+          local_shorter ? plan::Relation::local_prefix_of_cloud : plan::Relation::cloud_prefix_of_local;
+        evidence.merges[path] = local_shorter ? plan::MergeOutcome::cloud_has_all : plan::MergeOutcome::local_has_all;
+        continue;
+      }
       const auto merged = merge::merge_lines(*local_text, *cloud_text);
       evidence.merges[path] = merged.a_has_all   ? plan::MergeOutcome::local_has_all
                               : merged.b_has_all ? plan::MergeOutcome::cloud_has_all

@@ -224,6 +224,7 @@ class Runner {
 public:
   Runner(const config::Config& cfg, const Prepared& prepared, const util::Clock& clock, const ApplyHooks& hooks)
     : m_cfg(cfg), m_prepared(prepared), m_clock(clock), m_hooks(hooks), m_append_only(cfg.sync.append_only_globs),
+      m_merge_lines(cfg.sync.merge_line_globs),
       m_applied(prepared.plan) {}
 
   ApplyReport run() {
@@ -694,7 +695,8 @@ private:
       // A chat's copy hands back the midstate of its hash for the next
       // fast-forward, which starts from the one the baseline vouches for.
       apply::HashResume resume;
-      apply::HashResume* const resume_ptr = m_append_only.matches(action.path) ? &resume : nullptr;
+      apply::HashResume* const resume_ptr =
+        m_append_only.matches(action.path) || m_merge_lines.matches(action.path) ? &resume : nullptr;
       std::optional<state::ResumePoint> point;
       if (resume_ptr != nullptr && action.append_from && planned_dest) {
         point = detail::vouched_point(m_cfg, m_prepared.baseline, m_prepared.resume_points, action.path, dest_side,
@@ -818,6 +820,7 @@ private:
   const util::Clock& m_clock;
   const ApplyHooks& m_hooks;
   scan::GlobSet m_append_only;
+  scan::GlobSet m_merge_lines;  // histories: a fast-forward of one resumes its hash too
   std::optional<state::RunLock> m_lock;
   plan::Applied m_applied;
   bool m_wrote_cloud = false;               // a copy or merge wrote to the mirror

@@ -251,7 +251,7 @@ private:
     if (m_append_only.matches(path) && append_only_differ(path, l, c, base)) {
       return;
     }
-    if (m_merge_lines.matches(path) && merge_lines_differ(path)) {
+    if (m_merge_lines.matches(path) && merge_lines_differ(path, l, c)) {
       return;
     }
     const auto tol = m_options.tolerance_ns;
@@ -285,18 +285,7 @@ private:
     const bool diverged = (found != m_evidence.relations.end() && found->second == Relation::diverged) ||
                           (l.size == c.size && l.sha256 && c.sha256 && *l.sha256 != *c.sha256);
     if (found != m_evidence.relations.end() && !diverged) {
-      const bool to_local = found->second == Relation::local_prefix_of_cloud;
-      const auto& shorter = to_local ? l : c;
-      const auto& longer = to_local ? c : l;
-      auto& action =
-        copy_towards(to_local ? Side::local : Side::cloud, path,
-                     fmt::format("fast-forward: the {} copy is the {} one plus {} more bytes (append-only; only the "
-                                 "new tail is copied)",
-                                 to_local ? "cloud" : "local", to_local ? "local" : "cloud",
-                                 longer.size - shorter.size));
-      if (action.writes()) {
-        action.append_from = shorter.size;
-      }
+      fast_forward(path, l, c, found->second, "fast-forward", "append-only; only the new tail is copied");
       return true;
     }
     if (!diverged) {
@@ -320,9 +309,32 @@ private:
     return true;
   }
 
-  // A merge-line file whose sides differ: the union of their lines. False when
-  // the evidence does not say.
-  bool merge_lines_differ(const std::string& path) {
+  // A copy towards the side whose bytes are the start of the other's, of
+  // only the bytes after them (Action::append_from).
+  void fast_forward(const std::string& path, const FileState& l, const FileState& c, Relation relation,
+                    std::string_view what, std::string_view why) {
+    const bool to_local = relation == Relation::local_prefix_of_cloud;
+    const auto& shorter = to_local ? l : c;
+    const auto& longer = to_local ? c : l;
+    auto& action = copy_towards(to_local ? Side::local : Side::cloud, path,
+                                fmt::format("{}: the {} copy is the {} one plus {} more bytes ({})", what,
+                                            to_local ? "cloud" : "local", to_local ? "local" : "cloud",
+                                            longer.size - shorter.size, why));
+    if (action.writes()) {
+      action.append_from = shorter.size;
+    }
+  }
+
+  // A merge-line file whose sides differ: the union of their lines. When one
+  // side's bytes are the start of the other's (lines appended on one machine,
+  // the usual case), the union is the longer side, and only its new lines are
+  // copied. False when the evidence does not say.
+  bool merge_lines_differ(const std::string& path, const FileState& l, const FileState& c) {
+    if (const auto relation = m_evidence.relations.find(path);
+        relation != m_evidence.relations.end() && relation->second != Relation::diverged) {
+      fast_forward(path, l, c, relation->second, "line merge", "lines appended; only they are copied");
+      return true;
+    }
     const auto found = m_evidence.merges.find(path);
     if (found == m_evidence.merges.end()) {
       return false;

@@ -130,6 +130,29 @@ TEST_CASE("gather_evidence: merge-line files with equal bytes are marked identic
   CHECK(local.files["history.jsonl"].sha256 == cloud.files["history.jsonl"].sha256);
 }
 
+TEST_CASE("gather_evidence: a merge-line file with lines appended on one side is a fast-forward", "[engine]") {
+  TempDir dir;
+  const auto cfg = config_for(dir);
+  const std::string old_lines = "{\"ts\":1}\n{\"ts\":2}\n";
+  dir.write("local/history.jsonl", old_lines + "{\"ts\":3}\n");
+  dir.write("cloud/history.jsonl", old_lines);
+  dir.write("local/session_index.jsonl", "{\"id\":\"a\"}\n");
+  dir.write("cloud/session_index.jsonl", "{\"id\":\"b\"}\n{\"id\":\"a\"}\n");  // not a prefix: a union
+  Index local;
+  Index cloud;
+  for (const auto* path : {"history.jsonl", "session_index.jsonl"}) {
+    local.files[path] = state_of(dir / (std::string("local/") + path));
+    cloud.files[path] = state_of(dir / (std::string("cloud/") + path));
+  }
+  plan::Options options;
+  options.merge_line_globs = {"history.jsonl", "session_index.jsonl"};
+  const auto evidence = engine::detail::gather_evidence(cfg, local, cloud, {}, options);
+  CHECK(evidence.relations.at("history.jsonl") == plan::Relation::cloud_prefix_of_local);
+  CHECK(evidence.merges.at("history.jsonl") == plan::MergeOutcome::local_has_all);
+  CHECK(evidence.relations.count("session_index.jsonl") == 0);
+  CHECK(evidence.merges.at("session_index.jsonl") == plan::MergeOutcome::cloud_has_all);
+}
+
 TEST_CASE("append_copy_atomic copies only the tail and hashes the whole result", "[engine][apply]") {
   TempDir dir;
   const auto old_text = chat(100);

@@ -176,6 +176,18 @@ TEST_CASE("decision table: merge-line files", "[plan]") {
      ActionKind::held, "merging writes both", {}, false, ConflictPolicy::manual_abort, DeletePolicy::never,
      Direction::to_cloud},
     {"only here: copied as usual", k_history, {}, {}, v1, {}, {}, {}, ActionKind::copy_to_cloud, "new here"},
+    {"lines appended here: only they go to the cloud", k_history, v1, v1, st(150, 200), v1,
+     Relation::cloud_prefix_of_local, MergeOutcome::local_has_all, ActionKind::copy_to_cloud,
+     "line merge: the local copy is the cloud one plus 50 more bytes (lines appended; only they are copied)", 100},
+    {"lines appended in the cloud: only they come here", k_history, v1, v1, v1, st(130, 300),
+     Relation::local_prefix_of_cloud, MergeOutcome::cloud_has_all, ActionKind::copy_to_local,
+     "line merge: the cloud copy is the local one plus 30 more bytes", 100},
+    {"appended lines, no history: still only they", k_history, {}, {}, st(100, 900), st(130, 300),
+     Relation::local_prefix_of_cloud, MergeOutcome::cloud_has_all, ActionKind::copy_to_local,
+     "plus 30 more bytes", 100},
+    {"a one-way run holds an appending copy the other way", k_history, v1, v1, v1, st(130, 300),
+     Relation::local_prefix_of_cloud, MergeOutcome::cloud_has_all, ActionKind::held, "", {}, false,
+     ConflictPolicy::manual_abort, DeletePolicy::never, Direction::to_cloud},
   };
   for (const auto& row : rows) {
     check_row(row);
