@@ -549,16 +549,19 @@ public:
   CutBack(const CutBack&) = delete;
   CutBack& operator=(const CutBack&) = delete;
   ~CutBack() {
-    if (!m_armed) {
-      return;
-    }
-    std::error_code ec;
-    m_file.truncate(m_size, ec);
-    m_file.set_time_and_mode(m_mtime_ns, std::nullopt, ec);
-    m_file.sync(ec);
+    std::error_code ignored;
+    undo(ignored);  // a last resort: callers undo first and report a failure
   }
   void arm() { m_armed = true; }
   void dismiss() { m_armed = false; }
+  // Cuts back now (once); false and `ec` when the OS refused.
+  bool undo(std::error_code& ec) {
+    if (!m_armed) {
+      return true;
+    }
+    m_armed = false;
+    return m_file.truncate(m_size, ec) && m_file.set_time_and_mode(m_mtime_ns, std::nullopt, ec) && m_file.sync(ec);
+  }
 
 private:
   OsFile& m_file;
@@ -574,9 +577,84 @@ FailSafeError dest_changed(const fs::path& dest) {
 
 } // namespace
 
+namespace {
+
+// The rest of append_in_place: the tail written after the old bytes, checked,
+// timed and fsynced. Throws as append_in_place says; the caller cuts back.
+FileState write_tail(const fs::path& source, const fs::path& dest, std::uint64_t from, const util::FileStat& before,
+                     const util::FileStat& opened, OsFile& input, OsFile& output, util::Sha256& hash,
+                     const Preread* preread, const CopyHooks& hooks, CutBack& cut_back, HashResume* resume,
+                     char* buffer, std::size_t buffer_size) {
+  std::error_code ec;
+  const auto os_dest = os_path(dest);
+  std::uint64_t copied = from;
+  SourceBytes from_source(input, preread, opened);
+  while (true) {
+    const auto got = from_source.next(buffer, buffer_size, copied, ec);
+    if (!got) {
+      throw_read_error(source, ec);
+    }
+    if (got->empty()) {
+      break;
+    }
+    hash.update(got->data(), got->size());
+    if (!output.write_all(got->data(), got->size(), ec)) {
+      throw_write_error(dest, ec);
+    }
+    copied += got->size();
+    if (copied > before.size) {
+      throw_changed(source, dest);
+    }
+    if (hooks.after_chunk) {
+      hooks.after_chunk(copied);
+    }
+    fault_point("apply.append.after_chunk");
+  }
+  const auto read_end = input.stat(ec);
+  if (copied != before.size || !read_end || !same_content_state(before, *read_end)) {
+    throw_changed(source, dest);
+  }
+  if (!output.set_time_and_mode(before.mtime_ns, std::nullopt, ec)) {
+    throw RuntimeError("cannot set the modification time of " + show(dest) + ": " + ec.message() + "; run again");
+  }
+  if (!output.sync(ec)) {
+    throw_write_error(dest, ec);
+  }
+  const auto written = output.stat(ec);
+  if (!written) {
+    throw_write_error(dest, ec);
+  }
+  if (written->size != copied) {
+    throw RuntimeError("short write: " + std::to_string(written->size) + " of " + std::to_string(copied) +
+                       " bytes reached " + show(dest) + "; check the disk and run again");
+  }
+  // Still the file at its name (a cloud client may have put another there),
+  // and the source still as read.
+  const auto now = util::stat_no_follow(os_dest, ec);
+  if (!now || !now->same_file(*written)) {
+    throw dest_changed(dest);
+  }
+  const auto after = util::stat_no_follow(os_path(source), ec);
+  if (!after || !same_content_state(before, *after)) {
+    throw_changed(source, dest);
+  }
+  cut_back.dismiss();
+  if (!output.close(ec)) {
+    throw_write_error(dest, ec);
+  }
+  fault_point("apply.append.done");
+  if (resume != nullptr) {
+    resume->result = hash.midstate();
+    resume->result_file = FileIdentity::of(*written);
+  }
+  return FileState{written->size, written->mtime_ns, hash.finish()};
+}
+
+} // namespace
+
 std::optional<FileState> append_in_place(const fs::path& source, const fs::path& dest, std::uint64_t from,
                                          const Expect& expect, HashResume* resume, const CopyHooks& hooks,
-                                         const Preread* preread) {
+                                         const Preread* preread, const std::function<void()>& before_writing) {
   if (expect.kind != Expect::Kind::state || expect.state.size != from) {
     throw RuntimeError("internal error: a fast-forward of " + show(dest) + " without its verified size");
   }
@@ -618,8 +696,7 @@ std::optional<FileState> append_in_place(const fs::path& source, const fs::path&
     if (classify(ec) == ErrorKind::not_found) {
       throw dest_changed(dest);
     }
-    throw RuntimeError("cannot append to " + show(dest) + ": " + ec.message() +
-                       "; check its permissions (or close programs that hold it open) and run again");
+    return std::nullopt;  // not this user's to write, or held: a new file renamed over it may still be
   }
   const auto old = output.stat(ec);
   if (!old || !old->same_file(*at_path) || old->size != from || old->mtime_ns != expect.state.mtime_ns) {
@@ -665,78 +742,39 @@ std::optional<FileState> append_in_place(const fs::path& source, const fs::path&
     throw_read_error(source, ec);
   }
 
+  if (before_writing) {
+    before_writing();
+  }
   CutBack cut_back(output, from, old->mtime_ns);
   cut_back.arm();
-  std::uint64_t copied = from;
-  SourceBytes from_source(input, preread, *opened);
-  while (true) {
-    const auto got = from_source.next(buffer.get(), buffer_size, copied, ec);
-    if (!got) {
-      throw_read_error(source, ec);
+  try {
+    return write_tail(source, dest, from, *before, *opened, input, output, hash, preread, hooks, cut_back, resume,
+                      buffer.get(), buffer_size);
+  } catch (const Error& e) {
+    std::error_code undo_ec;
+    if (!cut_back.undo(undo_ec)) {
+      throw RuntimeError(std::string(e.what()) + "; and " + show(dest) + " could not be cut back to its old " +
+                         std::to_string(from) + " bytes (" + undo_ec.message() +
+                         "): the next `codexsync sync --apply` does that first");
     }
-    if (got->empty()) {
-      break;
-    }
-    hash.update(got->data(), got->size());
-    if (!output.write_all(got->data(), got->size(), ec)) {
-      throw_write_error(dest, ec);
-    }
-    copied += got->size();
-    if (copied > before->size) {
-      throw_changed(source, dest);
-    }
-    if (hooks.after_chunk) {
-      hooks.after_chunk(copied);
-    }
-    fault_point("apply.append.after_chunk");
+    throw;
   }
-  const auto read_end = input.stat(ec);
-  if (copied != before->size || !read_end || !same_content_state(*before, *read_end)) {
-    throw_changed(source, dest);
-  }
-  if (!output.set_time_and_mode(before->mtime_ns, std::nullopt, ec)) {
-    throw RuntimeError("cannot set the modification time of " + show(dest) + ": " + ec.message() + "; run again");
-  }
-  if (!output.sync(ec)) {
-    throw_write_error(dest, ec);
-  }
-  const auto written = output.stat(ec);
-  if (!written) {
-    throw_write_error(dest, ec);
-  }
-  if (written->size != copied) {
-    throw RuntimeError("short write: " + std::to_string(written->size) + " of " + std::to_string(copied) +
-                       " bytes reached " + show(dest) + "; check the disk and run again");
-  }
-  // Still the file at its name (a cloud client may have put another there),
-  // and the source still as read.
-  const auto now = util::stat_no_follow(os_dest, ec);
-  if (!now || !now->same_file(*written)) {
-    throw dest_changed(dest);
-  }
-  const auto after = util::stat_no_follow(os_path(source), ec);
-  if (!after || !same_content_state(*before, *after)) {
-    throw_changed(source, dest);
-  }
-  cut_back.dismiss();
-  if (!output.close(ec)) {
-    throw_write_error(dest, ec);
-  }
-  fault_point("apply.append.done");
-  if (resume != nullptr) {
-    resume->result = hash.midstate();
-    resume->result_file = FileIdentity::of(*written);
-  }
-  return FileState{written->size, written->mtime_ns, hash.finish()};
 }
 
+
+
 AppendRepair repair_append(const fs::path& source, const fs::path& dest, std::uint64_t from, std::uint64_t new_size,
-                           std::optional<std::int64_t> old_mtime_ns) {
+                           std::optional<std::int64_t> old_mtime_ns, std::optional<std::int64_t> new_mtime_ns) {
   std::error_code ec;
   const auto os_dest = os_path(dest);
   const auto at_path = util::stat_no_follow(os_dest, ec);
   if (!at_path || at_path->type != util::FileType::regular || at_path->size <= from) {
     return {};
+  }
+  // Exactly the length the run meant, with the time it sets after the last
+  // byte: it finished (whatever the source holds by now).
+  if (at_path->size == new_size && new_mtime_ns && at_path->mtime_ns == *new_mtime_ns) {
+    return {AppendRepair::Outcome::complete, {}};
   }
   const auto foreign = [&](std::string why) {
     return AppendRepair{AppendRepair::Outcome::foreign,
@@ -785,6 +823,11 @@ AppendRepair repair_append(const fs::path& source, const fs::path& dest, std::ui
     at += *a;
   }
   if (at_path->size >= new_size) {
+    // Killed after the last byte, before the time was set: set it now.
+    if (at_path->size == new_size && new_mtime_ns && !output.set_time_and_mode(*new_mtime_ns, std::nullopt, ec)) {
+      throw RuntimeError("cannot set the modification time of " + show(dest) + ": " + ec.message() +
+                         "; check its permissions and run again");
+    }
     return {AppendRepair::Outcome::complete, {}};
   }
   const auto still = output.stat(ec);
@@ -871,20 +914,27 @@ FileState append_copy_atomic(const fs::path& source, const fs::path& dest, std::
 }
 
 std::optional<FileState> append_in_place(const fs::path& source, const fs::path& dest, std::uint64_t from,
-                                         const Expect& expect, HashResume* resume, const Preread* preread) {
-  return detail::append_in_place(source, dest, from, expect, resume, detail::CopyHooks{}, preread);
+                                         const Expect& expect, HashResume* resume, const Preread* preread,
+                                         const std::function<void()>& before_writing) {
+  return detail::append_in_place(source, dest, from, expect, resume, detail::CopyHooks{}, preread, before_writing);
 }
 
 AppendRepair repair_append(const fs::path& source, const fs::path& dest, std::uint64_t from, std::uint64_t new_size,
-                           std::optional<std::int64_t> old_mtime_ns) {
-  return detail::repair_append(source, dest, from, new_size, old_mtime_ns);
+                           std::optional<std::int64_t> old_mtime_ns, std::optional<std::int64_t> new_mtime_ns) {
+  return detail::repair_append(source, dest, from, new_size, old_mtime_ns, new_mtime_ns);
+}
+
+bool appends_in_place(const fs::path& dest, std::uint64_t from, FastForwardMode mode) {
+  return from > 0 && (mode == FastForwardMode::in_place ||
+                      (mode == FastForwardMode::automatic && !detail::clones_beside(dest)));
 }
 
 FastForwardDone fast_forward(const fs::path& source, const fs::path& dest, std::uint64_t from, const Expect& expect,
-                             FastForwardMode mode, FolderSyncs* folders, HashResume* resume, const Preread* preread) {
-  if (mode == FastForwardMode::in_place ||
-      (mode == FastForwardMode::automatic && !detail::clones_beside(dest))) {
-    if (auto state = detail::append_in_place(source, dest, from, expect, resume, detail::CopyHooks{}, preread)) {
+                             FastForwardMode mode, FolderSyncs* folders, HashResume* resume, const Preread* preread,
+                             const std::function<void()>& before_writing) {
+  if (appends_in_place(dest, from, mode)) {
+    if (auto state = detail::append_in_place(source, dest, from, expect, resume, detail::CopyHooks{}, preread,
+                                             before_writing)) {
       return {std::move(*state), true};
     }
   }

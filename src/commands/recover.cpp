@@ -1,10 +1,12 @@
 #include <codexsync/commands/command.hpp>
 #include <codexsync/core/error.hpp>
 #include <codexsync/engine/restore.hpp>
+#include <codexsync/engine/sync_engine.hpp>
 #include <codexsync/log/log.hpp>
 #include <codexsync/state/journal.hpp>
 #include <codexsync/state/run_lock.hpp>
 
+#include "cold_gate.hpp"
 #include "restore_output.hpp"
 
 #include <CLI/CLI.hpp>
@@ -96,6 +98,13 @@ public:
     const std::optional<Side> target = m_target.empty()         ? std::nullopt
                                        : m_target == "cloud" ? std::optional(Side::cloud)
                                                              : std::optional(Side::local);
+    if (m_apply) {
+      // A chat the run left half-appended is wholly old again first (or the
+      // rollback stops, exit 5, when others wrote to it since); never while
+      // the agent runs.
+      ColdGate(ctx, cfg).require();
+      engine::repair_interrupted_appends(cfg, ctx.clock(), record.id);
+    }
     const auto plan = engine::plan_rollback(cfg, record, target);
     const auto code = run_restore_plan(ctx, plan, m_apply, "Rollback of run " + record.id);
     if (!m_apply) {

@@ -291,6 +291,7 @@ private:
     // journal (a clean end remembers the stamp again).
     detail::forget_settled_deliveries(m_prepared);
     state::Journal journal = begin_journal(writes);
+    m_journal = &journal;
     m_report.journal_id = journal.record().id;
     try {
       last_chance();
@@ -337,7 +338,8 @@ private:
     // A record that could not be read is not remembered as settled: the next
     // run reads it again and says so again. A file not as planned may be one
     // the mirror walk would have seen: the next run walks it.
-    if (m_report.failed.empty() && m_report.changed_meanwhile.empty() && m_prepared.delivery_problems.empty()) {
+    if (m_report.failed.empty() && m_report.changed_meanwhile.empty() && m_prepared.delivery_problems.empty() &&
+        !m_prepared.in_flux_seen) {
       detail::remember_settled_deliveries(m_cfg, m_prepared, m_baseline_saved);
     } else {
       detail::forget_settled_deliveries(m_prepared);
@@ -388,7 +390,13 @@ private:
     std::vector<detail::Withdrawal> paths;  // the plan's, in its order: sorted
     for (const auto* action : writes) {
       if (action->kind == plan::ActionKind::merge || action->destination() == Side::cloud) {
-        paths.push_back({action->path, action->append_from.value_or(0)});
+        // A fast-forward appended in place says so: peers leave that file alone
+        // until this machine's next sync settles it.
+        const auto from = action->append_from.value_or(0);
+        const bool in_place = action->destination() == Side::cloud && action->kind != plan::ActionKind::merge &&
+                              apply::appends_in_place(file_on(m_cfg, Side::cloud, action->path), from,
+                                                      fast_forward_mode());
+        paths.push_back({action->path, in_place ? from : 0});
       }
     }
     m_withdrawn = !paths.empty() && detail::withdraw_claims(m_cfg, own_delivery(), paths, m_clock);
@@ -718,9 +726,12 @@ private:
         const auto state = [&] {
           try {
             if (action.append_from) {
+              // Noted in the journal before its first byte: only such files are
+              // ever cut back by the next run.
+              const auto note = [this, &action, dest_side] { m_journal->note_append(dest_side, action.path); };
               auto done = apply::fast_forward(source, dest, *action.append_from,
                                               apply::Expect::as_planned(planned_dest), fast_forward_mode(),
-                                              &m_folder_syncs, resume_ptr, preread);
+                                              &m_folder_syncs, resume_ptr, preread, note);
               appended_in_place = done.in_place;
               return done.state;
             }
@@ -822,6 +833,7 @@ private:
   scan::GlobSet m_append_only;
   scan::GlobSet m_merge_lines;  // histories: a fast-forward of one resumes its hash too
   std::optional<state::RunLock> m_lock;
+  state::Journal* m_journal = nullptr;  // this run's, while it writes
   plan::Applied m_applied;
   bool m_wrote_cloud = false;               // a copy or merge wrote to the mirror
   state::ResumePoints m_new_resume_points;  // midstates of the chats copied

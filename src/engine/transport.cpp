@@ -272,25 +272,33 @@ void check_deliveries(const config::Config& cfg, const PrepareOptions& options, 
                              relation->second == plan::Relation::local_prefix_of_cloud && here != nullptr;
       to_read += there->size - (tail_only ? std::min(here->size, there->size) : 0);
     }
+    // The estimate takes tails for what a midstate may hash; what is really
+    // kept is counted as it comes, and nothing more is kept past the budget.
     const bool keep = to_read <= k_keep_read_bytes;
+    std::uint64_t kept_total = 0;
     for (const auto view : check.need_hash) {
       const std::string path(view);
       auto& state = p.cloud.files.at(path);
       const auto file = file_on(cfg, Side::cloud, path);
       std::error_code ignored;
-      const auto before = keep ? util::stat_no_follow(file, ignored) : std::nullopt;
+      const auto* here = p.local.find(path);
+      const auto tail = here != nullptr && here->size < state.size ? state.size - here->size : state.size;
+      const bool keep_tail = keep && kept_total + tail <= k_keep_read_bytes;
+      const bool keep_whole = keep && kept_total + state.size <= k_keep_read_bytes;
+      const auto before = keep_tail ? util::stat_no_follow(file, ignored) : std::nullopt;
       std::string kept;
       std::optional<std::uint64_t> kept_from;
       if (!state.sha256) {
-        state.sha256 = hash_as_fast_forward(cfg, p, evidence, path, keep ? &kept : nullptr);
-        if (const auto* here = p.local.find(path); state.sha256 && keep && here != nullptr) {
+        state.sha256 = hash_as_fast_forward(cfg, p, evidence, path, keep_tail ? &kept : nullptr);
+        if (state.sha256 && keep_tail && here != nullptr) {
           kept_from = here->size;  // the tail, after this machine's own copy's length
         }
       }
       if (fill_hash(cfg, p.baseline.baseline, Side::cloud, path, state, "check that it arrived",
-                    keep ? &kept : nullptr)) {
+                    keep_whole ? &kept : nullptr)) {
         kept_from = 0;
       }
+      kept_total += kept.size();
       // Handed on only if the file stayed the very same while it was read.
       const auto after = kept_from ? util::stat_no_follow(file, ignored) : std::nullopt;
       if (before && after && apply::FileIdentity::of(*before) == apply::FileIdentity::of(*after) &&
@@ -314,6 +322,12 @@ void check_deliveries(const config::Config& cfg, const PrepareOptions& options, 
   } else {
     p.undelivered = std::move(check.undelivered);
   }
+  // Never accepted: a peer's partial tail must not travel on.
+  for (auto& u : check.in_flux) {
+    log::warn(fmt::format("{}: {}; left as it is for now", u.path, u.why), {{"machine", u.machine}});
+    evidence.in_flux.emplace(u.path, std::move(u.why));
+  }
+  p.in_flux_seen = !evidence.in_flux.empty();
   if (!options.accept_undelivered && !p.adopting) {
     evidence.cloud_deletions = std::move(check.tombstoned);
   }

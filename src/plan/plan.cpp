@@ -225,6 +225,12 @@ private:
   void decide(const std::string& path, const FileState* l, const FileState* c, const BaselineEntry* base) {
     const auto tol = m_options.tolerance_ns;
 
+    if (!m_evidence.in_flux.empty()) {
+      if (const auto found = m_evidence.in_flux.find(path); found != m_evidence.in_flux.end()) {
+        add(ActionKind::kept_apart, path, found->second + "; left as it is for now");
+        return;
+      }
+    }
     if (!m_evidence.unavailable.empty() && m_evidence.unavailable.count(path) != 0U) {
       add(ActionKind::kept_apart, path,
           "the cloud folder holds only a placeholder of it (not downloaded on this computer); nothing is copied "

@@ -636,7 +636,7 @@ DeliveryCheck check_delivery(const std::vector<DeliveryRecord>& records, const s
       // such run is settled by its next sync, which cuts the tail back first.
       const auto from = pending->claim->appending_from();
       if (from > 0 && *pending->machine != self && (now == nullptr || now->size != from)) {
-        out.undelivered.push_back(Undelivered{
+        out.in_flux.push_back(Undelivered{
           path, *pending->machine,
           fmt::format("{} here; a sync of {} that began at {} was appending to it from {} and has not finished "
                       "(its next sync settles it)",

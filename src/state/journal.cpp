@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <array>
+#include <fstream>
 #include <set>
 #include <stdexcept>
 #include <tuple>
@@ -20,6 +21,11 @@ constexpr std::string_view k_format_inline = "codexsync-journal-v1";  // earlier
 constexpr std::string_view k_format = "codexsync-journal-v2";         // a header and an actions file
 constexpr std::string_view k_actions_format = "codexsync-journal-actions-v1";
 constexpr std::string_view k_actions_suffix = ".actions.jsonl";
+constexpr std::string_view k_appends_suffix = ".appends";
+
+fs::path appends_file_of(const JournalRecord& r) {
+  return r.file.parent_path() / util::path_from_utf8(r.id + std::string(k_appends_suffix));
+}
 
 constexpr std::array k_states{JournalState::planned,   JournalState::backed_up, JournalState::committing,
                               JournalState::committed, JournalState::failed,    JournalState::closed};
@@ -426,6 +432,7 @@ std::size_t prune_journals(const std::filesystem::path& temp_dir, const std::str
       if (!finished[i]->actions_file.empty()) {
         fs::remove(finished[i]->actions_file, ec);  // a leftover is removed by the next prune
       }
+      fs::remove(appends_file_of(*finished[i]), ec);
     }
   }
   // Actions files no header names: the run died between writing it and its header.
@@ -441,6 +448,35 @@ std::size_t prune_journals(const std::filesystem::path& temp_dir, const std::str
     fs::remove(file, ec);
   }
   return removed;
+}
+
+std::string append_key(Side destination, std::string_view path) {
+  return std::string(side_name(destination)) + "/" + std::string(path);
+}
+
+void Journal::note_append(Side destination, std::string_view path) {
+  const std::lock_guard lock(*m_appends_mutex);
+  const auto file = appends_file_of(m_record);
+  std::ofstream out(file, std::ios::binary | std::ios::app);
+  out << append_key(destination, path) << '\n';
+  out.flush();
+  if (!out) {
+    throw RuntimeError("cannot write " + util::display_path(file) +
+                       " (the list of files this run appends to); check that the folder is writable and has space, "
+                       "and run again");
+  }
+}
+
+std::set<std::string> appends_started(const JournalRecord& record) {
+  std::set<std::string> out;
+  std::ifstream in(appends_file_of(record), std::ios::binary);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (!line.empty()) {
+      out.insert(line);
+    }
+  }
+  return out;
 }
 
 void close_journal(JournalRecord record, JournalState state, const std::string& note, const util::Clock& clock) {

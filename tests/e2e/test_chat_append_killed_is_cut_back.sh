@@ -7,7 +7,9 @@
 # not the source's were written after the kill (the agent was started on the
 # half-appended chat), the next run changes nothing and stops with exit 5
 # naming the file; once a person has looked, `recover close` lets syncs go on.
-# Meanwhile the other machine never takes the half-appended chat.
+# Meanwhile the other machine never takes the half-appended chat. Only files
+# the run began to append to are judged so (a run killed before reaching a
+# chat leaves it to the plan), and `recover rollback` cuts back first.
 source "$(dirname "$0")/lib.sh"
 
 chat=sessions/2026/11/20/rollout-2026-11-20T10-00-00-a.jsonl
@@ -43,11 +45,14 @@ push_killed_then_repaired() {
   [[ ${#ids[@]} -eq 1 ]] || cs_fail "expected one unfinished run, found: ${ids[*]}"
 
   # B, meanwhile, never takes the half-appended chat: A's record says A was
-  # appending to it from its old size, so it waits for A (exit 5, retry later).
+  # appending to it from its old size, so B leaves that chat alone (kept
+  # apart, said so) and syncs the rest.
+  put_file "$STATE_B/skills/from-b/SKILL.md" "a skill made on B" "2026-11-21 10:00:00"
   cs_b sync --apply
-  assert_exit 5
-  assert_stderr_contains "was appending to it from"
+  assert_exit 0
+  assert_output_contains "was appending to it from"
   [[ "$(sha_of "$STATE_B/$chat")" == "$OLD_SHA" ]] || cs_fail "B took a half-appended chat"
+  assert_same_file "$STATE_B/skills/from-b/SKILL.md" "$SYNC_DIR/skills/from-b/SKILL.md"
 
   cs_a sync --apply
   assert_exit 0
@@ -118,7 +123,59 @@ pull_killed_then_agent_wrote() {
   assert_file_is "$STATE_B/$chat" "$(cat "$CASE_DIR/fixed")"
 }
 
+# Killed after the last byte, before the time was set: the next run finds the
+# whole tail, keeps it and gives it A's time (else the cloud copy, then B's,
+# would keep the time of the kill).
+killed_before_the_time() {
+  prepare_chat
+  local chunks=$(( ($(stat -c %s "$STATE_A/$chat") - OLD_SIZE + 1048575) / 1048576 ))
+  CODEXSYNC_TEST_FAULT="apply.append.after_chunk:$chunks" cs_a sync --apply
+  assert_exit 86
+  [[ "$(stat -c %s "$SYNC_DIR/$chat")" == "$(stat -c %s "$STATE_A/$chat")" ]] || cs_fail "expected the whole tail written"
+  [[ "$(mtime_of "$SYNC_DIR/$chat")" != "$(mtime_of "$STATE_A/$chat")" ]] || cs_fail "expected the time not yet set"
+  sync_ok a
+  assert_same_file "$STATE_A/$chat" "$SYNC_DIR/$chat"
+  [[ "$(mtime_of "$SYNC_DIR/$chat")" == "$(mtime_of "$STATE_A/$chat")" ]] || cs_fail "expected A's mtime on the cloud copy"
+  sync_ok b
+  [[ "$(mtime_of "$STATE_B/$chat")" == "$(mtime_of "$STATE_A/$chat")" ]] || cs_fail "expected A's mtime on B's copy"
+}
+
+# A pull killed before it reached the chat, then the agent went on in that
+# chat on B: nothing of the run is in it, so this is an ordinary divergence
+# for conflict.policy (manual_abort: exit 2, nothing written), not a repair.
+killed_before_the_chat_then_agent_wrote() {
+  prepare_chat
+  sync_ok a
+  CODEXSYNC_TEST_FAULT=engine.after_backup cs_b sync --apply
+  assert_exit 86
+  printf '{"type":"response_item","text":"typed on B"}\n' >>"$STATE_B/$chat"
+  cs_b sync --apply
+  assert_exit 2
+  assert_stderr_not_contains "interrupted run was appending"
+}
+
+# `recover rollback --apply` of a run killed mid-append cuts the chat back
+# first, then closes the run; nothing is left half-appended.
+rollback_cuts_back() {
+  prepare_chat
+  CODEXSYNC_TEST_FAULT=apply.append.after_chunk:1 cs_a sync --apply
+  assert_exit 86
+  assert_torn "$SYNC_DIR/$chat"
+  local id
+  id="$(open_run_ids | head -1)"
+  cs_a recover rollback "$id" --apply
+  assert_exit 0
+  [[ "$(sha_of "$SYNC_DIR/$chat")" == "$OLD_SHA" ]] || cs_fail "expected the rollback to cut the cloud chat back"
+  cs_a recover list
+  assert_stdout_contains "No unfinished runs."
+  sync_ok a
+  assert_same_file "$STATE_A/$chat" "$SYNC_DIR/$chat"
+}
+
 run_case "push killed mid-append, then repaired" push_killed_then_repaired
+run_case "killed before the time was set" killed_before_the_time
+run_case "killed before the chat, then the agent wrote" killed_before_the_chat_then_agent_wrote
+run_case "rollback cuts back" rollback_cuts_back
 run_case "the cut restores the old mtime" cut_back_restores_old_mtime
 run_case "pull killed mid-append, then the agent wrote" pull_killed_then_agent_wrote
 finish_cases

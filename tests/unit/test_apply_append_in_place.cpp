@@ -27,6 +27,7 @@
 #ifndef _WIN32
 #include <csignal>
 #include <sys/resource.h>
+#include <unistd.h>
 #endif
 #ifdef __linux__
 #include <sys/mount.h>
@@ -453,5 +454,69 @@ TEST_CASE("a copy takes bytes already read only while they stand for the very fi
     preread.bytes.pop_back();
     apply::copy_file_atomic(source, dir / "b/new.jsonl", {}, nullptr, nullptr, &preread);
     CHECK(read_text(dir / "b/new.jsonl") == "the file's own bytes\n");
+  }
+}
+
+TEST_CASE("fast_forward never appends in place from an empty file", "[apply]") {
+  // An empty destination's pending claim could not say where appending began;
+  // a copy from 0 bytes is a whole copy anyway.
+  TempDir dir;
+  const auto p = make_pair(dir, "", chat(5, "new"));
+  CHECK_FALSE(apply::appends_in_place(p.dest, 0, apply::FastForwardMode::in_place));
+  CHECK(apply::appends_in_place(p.dest, 1, apply::FastForwardMode::in_place));
+  CHECK_FALSE(apply::appends_in_place(p.dest, 1, apply::FastForwardMode::new_file));
+  const auto done = apply::fast_forward(p.source, p.dest, 0, p.expect(), apply::FastForwardMode::in_place);
+  CHECK_FALSE(done.in_place);
+  CHECK(read_text(p.dest) == p.new_text);
+}
+
+CS_POSIX_ONLY("a destination this user may not write is replaced by a new file, not appended to",
+              "needs POSIX permissions (a file another user owns, or mode 0444, in a folder this user may write)")
+#ifndef _WIN32
+TEST_CASE("a destination this user may not write is replaced by a new file, not appended to", "[apply]") {
+  TempDir dir;
+  const auto p = make_pair(dir, chat(20, "old"), chat(3, "new"));
+  fs::permissions(dir / "a", fs::perms::all);
+  fs::permissions(dir / "b", fs::perms::all);
+  fs::permissions(p.source, fs::perms::owner_read | fs::perms::group_read | fs::perms::others_read);
+  fs::permissions(p.dest, fs::perms::owner_read | fs::perms::group_read | fs::perms::others_read);
+  const auto result = codexsync::test::run_in_child([&] {
+    // Root may write any file: be someone else then (the folders stay open to all).
+    if (::geteuid() == 0 && ::setuid(65534) != 0) {
+      return std::string("cannot drop root");
+    }
+    std::string out = apply::append_in_place(p.source, p.dest, p.from(), p.expect()) ? "appended" : "not in place";
+    const auto done = apply::fast_forward(p.source, p.dest, p.from(),
+                                          apply::Expect::as_planned(FileState{p.from(), k_old_mtime_ns, {}}),
+                                          apply::FastForwardMode::in_place);
+    out += done.in_place ? " then appended" : " then a new file";
+    return out;
+  });
+  if (result.output == "cannot drop root") {
+    WARN("cannot drop root here; skipped");
+    return;
+  }
+  CHECK(result.output == "not in place then a new file");
+  CHECK(read_text(p.dest) == p.new_text);
+}
+#endif
+
+TEST_CASE("repair_append finds a finished append without its source and gives it its time", "[apply]") {
+  TempDir dir;
+  const auto p = make_pair(dir, chat(100, "old"), chat(50, "new"));
+  std::ofstream(p.dest, std::ios::binary | std::ios::trunc) << p.new_text;
+  const auto new_size = p.new_text.size();
+  SECTION("killed before the time was set: the bytes say it finished, the time is set") {
+    set_mtime(p.dest, k_old_mtime_ns + 5);
+    const auto repair = apply::repair_append(p.source, p.dest, p.from(), new_size, k_old_mtime_ns, k_new_mtime_ns);
+    CHECK(repair.outcome == apply::AppendRepair::Outcome::complete);
+    CHECK(stat_of(p.dest).mtime_ns == k_new_mtime_ns);
+  }
+  SECTION("the source gone since: its length and time say it finished") {
+    set_mtime(p.dest, k_new_mtime_ns);
+    fs::remove(p.source);
+    const auto repair = apply::repair_append(p.source, p.dest, p.from(), new_size, k_old_mtime_ns, k_new_mtime_ns);
+    CHECK(repair.outcome == apply::AppendRepair::Outcome::complete);
+    CHECK(read_text(p.dest) == p.new_text);
   }
 }

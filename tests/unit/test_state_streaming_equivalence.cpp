@@ -136,6 +136,7 @@ std::map<std::string, std::vector<RefStatement>> newest_ref(const std::vector<De
 // and kind of statement, not their text).
 struct RefCheck {
   std::vector<std::pair<std::string, std::string>> undelivered;  // path, machine
+  std::vector<std::pair<std::string, std::string>> in_flux;      // path, machine
   std::set<std::string> tombstoned;
   std::vector<std::string> need_hash;
 };
@@ -155,7 +156,7 @@ RefCheck check_ref(const std::vector<DeliveryRecord>& records, const Index& clou
       // Since the in-place fast-forward (not in 00430bd): a peer's pending
       // claim with a size is an append from that size, delivered only at it.
       if (pending->claim->size > 0 && pending->machine != "me" && (now == nullptr || now->size != pending->claim->size)) {
-        out.undelivered.emplace_back(path, pending->machine);
+        out.in_flux.emplace_back(path, pending->machine);
       }
       continue;
     }
@@ -337,6 +338,11 @@ TEST_CASE("streaming equivalence: check_delivery over the records gives 00430bd'
       undelivered.emplace_back(u.path, u.machine);
     }
     CHECK(undelivered == expected.undelivered);
+    std::vector<std::pair<std::string, std::string>> in_flux;
+    for (const auto& u : got.in_flux) {
+      in_flux.emplace_back(u.path, u.machine);
+    }
+    CHECK(in_flux == expected.in_flux);
     CHECK(got.tombstoned == expected.tombstoned);
     CHECK(std::vector<std::string>(got.need_hash.begin(), got.need_hash.end()) == expected.need_hash);
   }

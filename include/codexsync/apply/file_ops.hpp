@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -164,20 +165,36 @@ struct FastForwardDone {
 // engine::repair_interrupted_appends cuts it back on the next run.
 // A `dest` with more than one name (a hard link) is not changed in place:
 // nullopt, and the caller copies to a new file instead.
+// `before_writing` is called once right before the first byte is written
+// (the engine notes the file in the run's journal then: only such files are
+// ever cut back by the next run). Returns nullopt, having written nothing,
+// when `dest` has a second name or cannot be opened for writing (not this
+// user's to write, held by another program): the caller copies to a new
+// file instead. A failure to cut back is reported in the error thrown (the
+// next run's repair cuts back then).
 std::optional<FileState> append_in_place(const std::filesystem::path& source, const std::filesystem::path& dest,
                                          std::uint64_t from, const Expect& expect, HashResume* resume = nullptr,
-                                         const Preread* preread = nullptr);
+                                         const Preread* preread = nullptr,
+                                         const std::function<void()>& before_writing = {});
+
+// Whether fast_forward in `mode` appends to `dest` (an existing file) in
+// place: never from 0 bytes (that is a whole copy); `automatic` where the
+// file system cannot clone.
+bool appends_in_place(const std::filesystem::path& dest, std::uint64_t from, FastForwardMode mode);
 
 // A fast-forward in `mode`: append_in_place or append_copy_atomic.
 FastForwardDone fast_forward(const std::filesystem::path& source, const std::filesystem::path& dest,
                              std::uint64_t from, const Expect& expect, FastForwardMode mode,
                              FolderSyncs* folders = nullptr, HashResume* resume = nullptr,
-                             const Preread* preread = nullptr);
+                             const Preread* preread = nullptr, const std::function<void()>& before_writing = {});
 
 // What an interrupted in-place append left at `dest`, and what was done:
 //  untouched: `dest` holds no byte after `from` (or is gone): nothing to do;
 //  complete: it holds the whole tail the run meant (its first `new_size`
-//    bytes' tail equal the source's), perhaps more written since: kept;
+//    bytes' tail equal the source's; or, the source gone or changed, exactly
+//    `new_size` bytes with `new_mtime_ns`), perhaps more written since: kept,
+//    its mtime set to `new_mtime_ns` when it is exactly that long (a kill
+//    between the last byte and the time);
 //  cut_back: it held part of the tail, byte for byte the source's: cut back
 //    to `from` bytes and `old_mtime_ns`: wholly old again;
 //  foreign: bytes after `from` that are not the source's (written after the
@@ -189,7 +206,8 @@ struct AppendRepair {
   std::string note;
 };
 AppendRepair repair_append(const std::filesystem::path& source, const std::filesystem::path& dest,
-                           std::uint64_t from, std::uint64_t new_size, std::optional<std::int64_t> old_mtime_ns);
+                           std::uint64_t from, std::uint64_t new_size, std::optional<std::int64_t> old_mtime_ns,
+                           std::optional<std::int64_t> new_mtime_ns = std::nullopt);
 
 // Removes `file` (retrying transient errors), then removes the parent folders
 // it leaves empty, up to but not including `stop_at`. A file already gone is

@@ -58,6 +58,7 @@ struct Prepared {
   // (empty with --accept-undelivered); a sync stops on them with exit 5.
   std::vector<state::Undelivered> undelivered;
   std::vector<std::string> delivery_problems;  // records that could not be read
+  bool in_flux_seen = false;  // a peer's unfinished in-place append kept a file apart (plan::Evidence::in_flux)
   state::DeliveryRecord own_delivery;          // this machine's last record (empty when none)
   // The records were not read: they and the mirror are as the last clean run
   // left them (detail::deliveries_settled); own_delivery is then read on demand.
@@ -191,15 +192,19 @@ struct ApplyHooks {
 ApplyReport apply(const config::Config& cfg, const Prepared& prepared, const util::Clock& clock,
                   const ApplyHooks& hooks = {});
 
-// The first step of `sync --apply`, before anything is looked at: every
-// fast-forward that one of this machine's unfinished syncs (its open
-// journals) meant to make is checked with apply::repair_append, under the run
-// lock. A partial tail (the run was killed while it appended in place) is cut
+// The first step of `sync --apply` (and of `recover rollback --apply`, for
+// its run), before anything is looked at: every file one of this machine's
+// unfinished syncs (its open journals, with this config's folders) began to
+// append to in place (Journal::note_append) is checked with
+// apply::repair_append, under the run lock, each by the newest run that
+// began on it. A partial tail (the run was killed while it appended) is cut
 // back, so the file is wholly old again and the plan makes the fast-forward
 // anew. Returns a note per file cut back (logged too). Throws FailSafeError
 // (exit 5) naming the files that hold bytes after their old content that are
 // not the source's (nothing is changed then: a person must look, then
-// `recover close`), and when the lock is held or a journal is damaged.
-std::vector<std::string> repair_interrupted_appends(const config::Config& cfg, const util::Clock& clock);
+// `recover close`), and when the lock is held. `only_run`: that run's
+// journal alone.
+std::vector<std::string> repair_interrupted_appends(const config::Config& cfg, const util::Clock& clock,
+                                                    const std::optional<std::string>& only_run = std::nullopt);
 
 } // namespace codexsync::engine

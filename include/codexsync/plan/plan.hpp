@@ -104,6 +104,9 @@ struct Evidence {
   // Paths the cloud client has not downloaded here (an iCloud placeholder
   // stands in for them): neither copied nor deleted.
   std::set<std::string> unavailable;
+  // Paths a peer's unfinished sync was appending to (path -> why): kept
+  // apart, neither copied nor deleted, until that peer settles them.
+  std::map<std::string, std::string> in_flux;
 };
 
 // Returns the planner options a config asks for.

@@ -87,6 +87,10 @@ struct Undelivered {
 
 struct DeliveryCheck {
   std::vector<Undelivered> undelivered;
+  // Files a peer's unfinished sync was appending to in place (its pending
+  // claim's appending_from) that no longer have the size it appended from:
+  // left alone (neither taken nor replaced) until that peer settles them.
+  std::vector<Undelivered> in_flux;
   // Paths absent from the mirror that a peer's newest statement says it
   // deleted: their absence is a deletion. Absent paths not listed here are
   // never taken for one.

@@ -6,8 +6,12 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <memory>
+#include <mutex>
+#include <set>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 // The record of one run that writes: its intent before the first write, and
@@ -76,6 +80,14 @@ public:
   const JournalRecord& record() const { return m_record; }
 
 
+  // Notes, before its first byte is written, that the run is about to append
+  // to `path` on `destination` in place (a fast-forward that writes into the
+  // file itself): one line in `<id>.appends` beside the header, flushed to
+  // the OS, not fsynced (a kill keeps it; after a power cut without it the
+  // partial tail is still the source's bytes, a shorter start the plan
+  // fast-forwards again). Thread-safe. Throws RuntimeError naming the file.
+  void note_append(Side destination, std::string_view path);
+
   // Moves to `state` (and records the snapshot name or a note), atomically;
   // rewrites the header only.
   void set_state(JournalState state, const std::string& note = {});
@@ -87,7 +99,15 @@ private:
 
   JournalRecord m_record;
   const util::Clock* m_clock;
+  std::unique_ptr<std::mutex> m_appends_mutex = std::make_unique<std::mutex>();
 };
+
+// What a run noted with Journal::note_append: the paths it began to append
+// to in place on each side ("local/<path>" or "cloud/<path>" per line). Empty
+// when none (and for journals of earlier versions, which never appended in
+// place). Never throws.
+std::set<std::string> appends_started(const JournalRecord& record);
+std::string append_key(Side destination, std::string_view path);
 
 // Every journal in `<temp_dir>/journals`, oldest first, read from the headers
 // only: `actions` is empty (but for an earlier version's inline ones) and
