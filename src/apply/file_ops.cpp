@@ -291,6 +291,62 @@ private:
   const Preread* m_preread;
 };
 
+// The rest of a copy: the source's bytes from `copied` to its end (as
+// `from_source` gives them) hashed and written to `output`, the source
+// checked to have ended where and as it was stat'ed (`before`), `output`
+// given the source's time (and `mode`) and fsynced. Returns `output`'s stat.
+// `chunk_fault`: a fault point after each chunk ("" for none); `written_as`
+// names `output` in messages ("the copy of <dest>", or "<dest>" itself).
+util::FileStat copy_rest_and_seal(const fs::path& source, const fs::path& dest, SourceBytes& from_source,
+                                  detail::OsFile& input, detail::OsFile& output, util::Sha256& hash,
+                                  std::uint64_t copied, const util::FileStat& before, std::optional<std::uint32_t> mode,
+                                  const detail::CopyHooks& hooks, std::string_view chunk_fault,
+                                  const std::string& written_as, char* buffer, std::size_t buffer_size) {
+  std::error_code ec;
+  while (true) {
+    const auto got = from_source.next(buffer, buffer_size, copied, ec);
+    if (!got) {
+      throw_read_error(source, ec);
+    }
+    if (got->empty()) {
+      break;
+    }
+    hash.update(got->data(), got->size());
+    if (!output.write_all(got->data(), got->size(), ec)) {
+      throw_write_error(dest, ec);
+    }
+    copied += got->size();
+    if (copied > before.size) {
+      throw_changed(source, dest); // it grew; no need to read the rest
+    }
+    if (hooks.after_chunk) {
+      hooks.after_chunk(copied);
+    }
+    if (!chunk_fault.empty()) {
+      fault_point(chunk_fault);
+    }
+  }
+  const auto read_end = input.stat(ec);
+  if (copied != before.size || !read_end || !same_content_state(before, *read_end)) {
+    throw_changed(source, dest);
+  }
+  if (!output.set_time_and_mode(before.mtime_ns, mode, ec)) {
+    throw RuntimeError("cannot set the modification time of " + written_as + ": " + ec.message() + "; run again");
+  }
+  if (!output.sync(ec)) {
+    throw_write_error(dest, ec);
+  }
+  const auto written = output.stat(ec);
+  if (!written) {
+    throw_write_error(dest, ec);
+  }
+  if (written->size != copied) {
+    throw RuntimeError("short write: " + std::to_string(written->size) + " of " + std::to_string(copied) +
+                       " bytes reached " + written_as + "; check the disk and run again");
+  }
+  return *written;
+}
+
 } // namespace
 
 namespace detail {
@@ -445,47 +501,10 @@ FileState copy_file_atomic(const fs::path& source, const fs::path& dest, const C
     }
   }
   SourceBytes from_source(input, preread, *opened);
-  while (true) {
-    const auto got = from_source.next(buffer.get(), buffer_size, copied, ec);
-    if (!got) {
-      throw_read_error(source, ec);
-    }
-    if (got->empty()) {
-      break;
-    }
-    hash.update(got->data(), got->size());
-    if (!output.write_all(got->data(), got->size(), ec)) {
-      throw_write_error(dest, ec);
-    }
-    copied += got->size();
-    if (copied > before->size) {
-      throw_changed(source, dest); // it grew; no need to read the rest
-    }
-    if (hooks.after_chunk) {
-      hooks.after_chunk(copied);
-    }
-  }
+  const auto written =
+    copy_rest_and_seal(source, dest, from_source, input, output, hash, copied, *before, mode, hooks, {},
+                       "the new copy of " + show(dest), buffer.get(), buffer_size);
   fault_point("apply.copy.after_temp_write");
-
-  const auto read_end = input.stat(ec);
-  if (copied != before->size || !read_end || !same_content_state(*before, *read_end)) {
-    throw_changed(source, dest);
-  }
-  if (!output.set_time_and_mode(before->mtime_ns, mode, ec)) {
-    throw RuntimeError("cannot set the modification time of a new copy of " + show(dest) + ": " +
-                       ec.message() + "; run again");
-  }
-  if (!output.sync(ec)) {
-    throw_write_error(dest, ec);
-  }
-  const auto written = output.stat(ec);
-  if (!written) {
-    throw_write_error(dest, ec);
-  }
-  if (written->size != copied) {
-    throw RuntimeError("short write: " + std::to_string(written->size) + " of " + std::to_string(copied) +
-                       " bytes reached the copy of " + show(dest) + "; check the disk and run again");
-  }
   if (!output.close(ec)) {
     throw_write_error(dest, ec);
   }
@@ -497,7 +516,7 @@ FileState copy_file_atomic(const fs::path& source, const fs::path& dest, const C
   }
   if (resume != nullptr) {
     resume->result = hash.midstate();
-    resume->result_file = FileIdentity::of(*written);
+    resume->result_file = FileIdentity::of(written);
   }
   const auto sha256 = hash.finish();
   fault_point("apply.copy.before_rename");
@@ -536,7 +555,7 @@ FileState copy_file_atomic(const fs::path& source, const fs::path& dest, const C
       sync_dir(dir.parent_path()); // make the new folder's own entry durable
     }
   }
-  return FileState{written->size, written->mtime_ns, sha256};
+  return FileState{written.size, written.mtime_ns, sha256};
 }
 
 namespace {
@@ -587,51 +606,14 @@ FileState write_tail(const fs::path& source, const fs::path& dest, std::uint64_t
                      char* buffer, std::size_t buffer_size) {
   std::error_code ec;
   const auto os_dest = os_path(dest);
-  std::uint64_t copied = from;
   SourceBytes from_source(input, preread, opened);
-  while (true) {
-    const auto got = from_source.next(buffer, buffer_size, copied, ec);
-    if (!got) {
-      throw_read_error(source, ec);
-    }
-    if (got->empty()) {
-      break;
-    }
-    hash.update(got->data(), got->size());
-    if (!output.write_all(got->data(), got->size(), ec)) {
-      throw_write_error(dest, ec);
-    }
-    copied += got->size();
-    if (copied > before.size) {
-      throw_changed(source, dest);
-    }
-    if (hooks.after_chunk) {
-      hooks.after_chunk(copied);
-    }
-    fault_point("apply.append.after_chunk");
-  }
-  const auto read_end = input.stat(ec);
-  if (copied != before.size || !read_end || !same_content_state(before, *read_end)) {
-    throw_changed(source, dest);
-  }
-  if (!output.set_time_and_mode(before.mtime_ns, std::nullopt, ec)) {
-    throw RuntimeError("cannot set the modification time of " + show(dest) + ": " + ec.message() + "; run again");
-  }
-  if (!output.sync(ec)) {
-    throw_write_error(dest, ec);
-  }
-  const auto written = output.stat(ec);
-  if (!written) {
-    throw_write_error(dest, ec);
-  }
-  if (written->size != copied) {
-    throw RuntimeError("short write: " + std::to_string(written->size) + " of " + std::to_string(copied) +
-                       " bytes reached " + show(dest) + "; check the disk and run again");
-  }
+  const auto written = copy_rest_and_seal(source, dest, from_source, input, output, hash, from, before,
+                                          std::nullopt, hooks, "apply.append.after_chunk", show(dest), buffer,
+                                          buffer_size);
   // Still the file at its name (a cloud client may have put another there),
   // and the source still as read.
   const auto now = util::stat_no_follow(os_dest, ec);
-  if (!now || !now->same_file(*written)) {
+  if (!now || !now->same_file(written)) {
     throw dest_changed(dest);
   }
   const auto after = util::stat_no_follow(os_path(source), ec);
@@ -645,9 +627,9 @@ FileState write_tail(const fs::path& source, const fs::path& dest, std::uint64_t
   fault_point("apply.append.done");
   if (resume != nullptr) {
     resume->result = hash.midstate();
-    resume->result_file = FileIdentity::of(*written);
+    resume->result_file = FileIdentity::of(written);
   }
-  return FileState{written->size, written->mtime_ns, hash.finish()};
+  return FileState{written.size, written.mtime_ns, hash.finish()};
 }
 
 } // namespace

@@ -265,11 +265,7 @@ TEST_CASE("append_in_place cuts the file back when a write fails", "[apply]") {
   const auto before = stat_of(p.dest);
   const auto result = codexsync::test::run_in_child([&] {
     // Writes past 64 KiB fail with EFBIG, like a full disk at that point.
-    std::signal(SIGXFSZ, SIG_IGN);
-    struct rlimit limit {};
-    limit.rlim_cur = 64U << 10U;
-    limit.rlim_max = 64U << 10U;
-    if (::setrlimit(RLIMIT_FSIZE, &limit) != 0) {
+    if (!codexsync::test::limit_file_size(64U << 10U)) {
       return std::string("setrlimit failed");
     }
     return try_append(p);

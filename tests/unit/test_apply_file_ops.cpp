@@ -423,11 +423,7 @@ TEST_CASE("a failed write leaves the destination untouched and no temp file", "[
   const auto dest = dir.write("out/big.bin", "old");
   const auto result = run_in_child([&] {
     // Writes past 64 KiB fail with EFBIG, like a full disk at that point.
-    std::signal(SIGXFSZ, SIG_IGN);
-    struct rlimit limit {};
-    limit.rlim_cur = 64U << 10U;
-    limit.rlim_max = 64U << 10U;
-    if (::setrlimit(RLIMIT_FSIZE, &limit) != 0) {
+    if (!codexsync::test::limit_file_size(64U << 10U)) {
       return std::string("setrlimit failed");
     }
     return try_copy(source, dest);

@@ -6,6 +6,8 @@
 #include <string>
 
 #ifndef _WIN32
+#include <csignal>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #endif
@@ -59,6 +61,14 @@ ChildResult run_in_child(const std::function<std::string()>& body) {
     result.exit_code = WEXITSTATUS(status);
   }
   return result;
+}
+
+bool limit_file_size(std::uint64_t bytes) {
+  std::signal(SIGXFSZ, SIG_IGN);
+  struct rlimit limit {};
+  limit.rlim_cur = static_cast<rlim_t>(bytes);
+  limit.rlim_max = static_cast<rlim_t>(bytes);
+  return ::setrlimit(RLIMIT_FSIZE, &limit) == 0;
 }
 #endif
 

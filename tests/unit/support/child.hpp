@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <string>
 
@@ -17,6 +18,10 @@ struct ChildResult {
 // returned (an exception's message as "exception: ..."). The child never
 // returns into Catch.
 ChildResult run_in_child(const std::function<std::string()>& body);
+
+// In a (child) process: writes past `bytes` of a file fail with EFBIG from
+// now on, like a full disk at that point. False when the OS refuses.
+bool limit_file_size(std::uint64_t bytes);
 #endif
 
 #ifdef __linux__
