@@ -291,6 +291,21 @@ private:
   const Preread* m_preread;
 };
 
+// The source's stat, before a copy: it must be a regular file.
+std::optional<util::FileStat> stat_source(const fs::path& source) {
+  std::error_code ec;
+  auto before = util::stat_no_follow(detail::os_path(source), ec);
+  if (!before) {
+    throw_read_error(source, ec);
+  }
+  if (before->type != util::FileType::regular) {
+    throw RuntimeError("cannot copy " + show(source) +
+                       ": it is not a regular file (a link or a folder?); "
+                       "run again once it is a plain file or exclude it");
+  }
+  return before;
+}
+
 // The rest of a copy: the source's bytes from `copied` to its end (as
 // `from_source` gives them) hashed and written to `output`, the source
 // checked to have ended where and as it was stat'ed (`before`), `output`
@@ -372,15 +387,7 @@ FileState copy_file_atomic(const fs::path& source, const fs::path& dest, const C
                            const Expect& expect, std::optional<std::uint64_t> keep_prefix,
                            FolderSyncs* folders, HashResume* resume, const Preread* preread) {
   std::error_code ec;
-  const auto before = util::stat_no_follow(os_path(source), ec);
-  if (!before) {
-    throw_read_error(source, ec);
-  }
-  if (before->type != util::FileType::regular) {
-    throw RuntimeError("cannot copy " + show(source) +
-                       ": it is not a regular file (a link or a folder?); "
-                       "run again once it is a plain file or exclude it");
-  }
+  const auto before = stat_source(source);
   if (dest.filename().empty() || dest.filename() == "." || dest.filename() == "..") {
     throw RuntimeError("cannot copy to " + show(dest) + ": not a file path");
   }
@@ -641,15 +648,7 @@ std::optional<FileState> append_in_place(const fs::path& source, const fs::path&
     throw RuntimeError("internal error: a fast-forward of " + show(dest) + " without its verified size");
   }
   std::error_code ec;
-  const auto before = util::stat_no_follow(os_path(source), ec);
-  if (!before) {
-    throw_read_error(source, ec);
-  }
-  if (before->type != util::FileType::regular) {
-    throw RuntimeError("cannot copy " + show(source) +
-                       ": it is not a regular file (a link or a folder?); "
-                       "run again once it is a plain file or exclude it");
-  }
+  const auto before = stat_source(source);
   if (before->size < from) {
     throw_changed(source, dest);
   }
