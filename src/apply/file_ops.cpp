@@ -96,6 +96,13 @@ bool same_content_state(const util::FileStat& a, const util::FileStat& b) {
                       " was left as it was; run again once nothing is writing to it");
 }
 
+// The destination is no longer what the plan saw (a version arrived, the
+// cloud client replaced it): nothing of it was changed.
+FailSafeError dest_changed(const fs::path& dest) {
+  return FailSafeError(show(dest) + " changed while the new version was being copied; it was left as it is "
+                                    "and the next run decides again");
+}
+
 [[noreturn]] void throw_read_error(const fs::path& source, const std::error_code& ec) {
   if (detail::classify(ec) == ErrorKind::not_found) {
     throw RuntimeError("cannot copy " + show(source) + ": it no longer exists; run again");
@@ -292,9 +299,9 @@ private:
 };
 
 // The source's stat, before a copy: it must be a regular file.
-std::optional<util::FileStat> stat_source(const fs::path& source) {
+util::FileStat stat_source(const fs::path& source) {
   std::error_code ec;
-  auto before = util::stat_no_follow(detail::os_path(source), ec);
+  const auto before = util::stat_no_follow(detail::os_path(source), ec);
   if (!before) {
     throw_read_error(source, ec);
   }
@@ -303,7 +310,40 @@ std::optional<util::FileStat> stat_source(const fs::path& source) {
                        ": it is not a regular file (a link or a folder?); "
                        "run again once it is a plain file or exclude it");
   }
-  return before;
+  return *before;
+}
+
+// Opens the source stat'ed as `before` for `input`; returns the open file's
+// stat, which must still be `before` (else it changed: FailSafeError).
+util::FileStat open_as_stated(detail::OsFile& input, const fs::path& source, const fs::path& dest,
+                              const util::FileStat& before) {
+  open_source(input, source);
+  std::error_code ec;
+  const auto opened = input.stat(ec);
+  if (!opened) {
+    throw_read_error(source, ec);
+  }
+  if (!same_content_state(before, *opened)) {
+    throw_changed(source, dest);
+  }
+  return *opened;
+}
+
+// Starts `hash` from `resume->from` when that midstate is of the file `old`
+// (and of no more than its first `limit` bytes): returns how many bytes it
+// covers (0 when it is not used).
+std::uint64_t resume_hash(HashResume* resume, std::uint64_t limit, const util::FileStat& old, util::Sha256& hash) {
+  if (resume == nullptr || !resume->from || resume->from->bytes > limit ||
+      resume->from_file != FileIdentity::of(old)) {
+    return 0;
+  }
+  auto resumed = util::Sha256::resume(*resume->from);
+  if (!resumed) {
+    return 0;
+  }
+  hash = std::move(*resumed);
+  resume->used_from = true;
+  return resume->from->bytes;
 }
 
 // The rest of a copy: the source's bytes from `copied` to its end (as
@@ -402,14 +442,7 @@ FileState copy_file_atomic(const fs::path& source, const fs::path& dest, const C
   }
 
   OsFile input;
-  open_source(input, source);
-  const auto opened = input.stat(ec);
-  if (!opened) {
-    throw_read_error(source, ec);
-  }
-  if (!same_content_state(*before, *opened)) {
-    throw_changed(source, dest);
-  }
+  const auto opened = open_as_stated(input, source, dest, before);
   auto mode = regular_file_mode(os_path(dest));
   if (!mode) {
     mode = input.mode();
@@ -423,49 +456,37 @@ FileState copy_file_atomic(const fs::path& source, const fs::path& dest, const C
   // No bigger than the file needs (plus one byte to see it grow), and not
   // zero-filled: most agent files are far smaller than the largest chunk.
   const auto buffer_size = static_cast<std::size_t>(
-      std::clamp<std::uint64_t>(before->size + 1, k_min_buffer_size, k_buffer_size));
+      std::clamp<std::uint64_t>(before.size + 1, k_min_buffer_size, k_buffer_size));
   const auto buffer = std::make_unique_for_overwrite<char[]>(buffer_size);
   util::Sha256 hash;
   std::uint64_t copied = 0;
   if (keep_prefix) {
     // A fast-forward: the first bytes come from the destination itself, which
     // the caller verified to equal the source's; the source is read from there.
-    if (expect.kind != Expect::Kind::state || expect.state.size != *keep_prefix || *keep_prefix > before->size) {
+    if (expect.kind != Expect::Kind::state || expect.state.size != *keep_prefix || *keep_prefix > before.size) {
       throw RuntimeError("internal error: a fast-forward of " + show(dest) + " without its verified size");
     }
-    const auto changed = [&] {
-      return FailSafeError(show(dest) + " changed while the new version was being copied; it was left as it is "
-                                        "and the next run decides again");
-    };
     OsFile old;
     open_source(old, dest);
     const auto old_stat = old.stat(ec);
     if (!old_stat || old_stat->size != expect.state.size || old_stat->mtime_ns != expect.state.mtime_ns) {
-      throw changed();
+      throw dest_changed(dest);
     }
     // With a midstate of the old content, its bytes are not hashed again.
-    std::uint64_t hashed_from = 0;
-    if (resume != nullptr && resume->from && resume->from->bytes <= *keep_prefix &&
-        resume->from_file == FileIdentity::of(*old_stat)) {
-      if (auto resumed = util::Sha256::resume(*resume->from)) {
-        hash = std::move(*resumed);
-        hashed_from = resume->from->bytes;
-        resume->used_from = true;
-      }
-    }
+    const auto hashed_from = resume_hash(resume, *keep_prefix, *old_stat, hash);
     const auto kernel_copy =
       hooks.no_kernel_copy ? OsFile::KernelCopy::unsupported : output.copy_from(old, *keep_prefix, ec);
     if (kernel_copy == OsFile::KernelCopy::failed) {
       throw_write_error(dest, ec);
     }
     if (kernel_copy == OsFile::KernelCopy::changed) {
-      throw changed();
+      throw dest_changed(dest);
     }
     const bool placed_by_kernel = kernel_copy == OsFile::KernelCopy::done;
     if (placed_by_kernel) {
       const auto placed = output.stat(ec);
       if (!placed || placed->size != *keep_prefix) {
-        throw changed();
+        throw dest_changed(dest);
       }
       if (!old.seek(hashed_from, ec)) {
         throw_read_error(dest, ec);
@@ -483,7 +504,7 @@ FileState copy_file_atomic(const fs::path& source, const fs::path& dest, const C
         throw_read_error(dest, ec);
       }
       if (*got == 0) {
-        throw changed();
+        throw dest_changed(dest);
       }
       if (at + *got > hashed_from) {
         const auto skip = static_cast<std::size_t>(hashed_from > at ? hashed_from - at : 0);
@@ -500,16 +521,16 @@ FileState copy_file_atomic(const fs::path& source, const fs::path& dest, const C
     const auto old_end = old.stat(ec);
     if (!old_end || old_end->size != old_stat->size || old_end->mtime_ns != old_stat->mtime_ns ||
         old_end->change_ns != old_stat->change_ns || !old_end->same_file(*old_stat)) {
-      throw changed();
+      throw dest_changed(dest);
     }
     old.close(ec);
     if (!input.seek(copied, ec)) {
       throw_read_error(source, ec);
     }
   }
-  SourceBytes from_source(input, preread, *opened);
+  SourceBytes from_source(input, preread, opened);
   const auto written =
-    copy_rest_and_seal(source, dest, from_source, input, output, hash, copied, *before, mode, hooks, {},
+    copy_rest_and_seal(source, dest, from_source, input, output, hash, copied, before, mode, hooks, {},
                        "the new copy of " + show(dest), buffer.get(), buffer_size);
   fault_point("apply.copy.after_temp_write");
   if (!output.close(ec)) {
@@ -518,7 +539,7 @@ FileState copy_file_atomic(const fs::path& source, const fs::path& dest, const C
   input.close(ec);
 
   const auto after = util::stat_no_follow(os_path(source), ec);
-  if (!after || !same_content_state(*before, *after)) {
+  if (!after || !same_content_state(before, *after)) {
     throw_changed(source, dest);
   }
   if (resume != nullptr) {
@@ -533,8 +554,7 @@ FileState copy_file_atomic(const fs::path& source, const fs::path& dest, const C
     const auto now = util::stat_no_follow(os_dest, ec);
     if (!now || now->type != util::FileType::regular || now->size != expect.state.size ||
         now->mtime_ns != expect.state.mtime_ns) {
-      throw FailSafeError(show(dest) + " changed while the new version was being copied; it was left as it is "
-                                       "and the next run decides again");
+      throw dest_changed(dest);
     }
   }
   const bool placed =
@@ -596,15 +616,6 @@ private:
   bool m_armed = false;
 };
 
-FailSafeError dest_changed(const fs::path& dest) {
-  return FailSafeError(show(dest) + " changed while the new version was being copied; it was left as it was "
-                                    "and the next run decides again");
-}
-
-} // namespace
-
-namespace {
-
 // The rest of append_in_place: the tail written after the old bytes, checked,
 // timed and fsynced. Throws as append_in_place says; the caller cuts back.
 FileState write_tail(const fs::path& source, const fs::path& dest, std::uint64_t from, const util::FileStat& before,
@@ -649,18 +660,11 @@ std::optional<FileState> append_in_place(const fs::path& source, const fs::path&
   }
   std::error_code ec;
   const auto before = stat_source(source);
-  if (before->size < from) {
+  if (before.size < from) {
     throw_changed(source, dest);
   }
   OsFile input;
-  open_source(input, source);
-  const auto opened = input.stat(ec);
-  if (!opened) {
-    throw_read_error(source, ec);
-  }
-  if (!same_content_state(*before, *opened)) {
-    throw_changed(source, dest);
-  }
+  const auto opened = open_as_stated(input, source, dest, before);
 
   const auto os_dest = os_path(dest);
   const auto at_path = util::stat_no_follow(os_dest, ec);
@@ -688,18 +692,10 @@ std::optional<FileState> append_in_place(const fs::path& source, const fs::path&
   }
 
   const auto buffer_size =
-    static_cast<std::size_t>(std::clamp<std::uint64_t>(before->size - from + 1, k_min_buffer_size, k_buffer_size));
+    static_cast<std::size_t>(std::clamp<std::uint64_t>(before.size - from + 1, k_min_buffer_size, k_buffer_size));
   const auto buffer = std::make_unique_for_overwrite<char[]>(buffer_size);
   util::Sha256 hash;
-  std::uint64_t hashed = 0;
-  if (resume != nullptr && resume->from && resume->from->bytes <= from &&
-      resume->from_file == FileIdentity::of(*old)) {
-    if (auto resumed = util::Sha256::resume(*resume->from)) {
-      hash = std::move(*resumed);
-      hashed = resume->from->bytes;
-      resume->used_from = true;
-    }
-  }
+  auto hashed = resume_hash(resume, from, *old, hash);
   // What the midstate does not cover of the old content is read to be hashed.
   if (hashed < from && !output.seek(hashed, ec)) {
     throw_read_error(dest, ec);
@@ -729,7 +725,7 @@ std::optional<FileState> append_in_place(const fs::path& source, const fs::path&
   CutBack cut_back(output, from, old->mtime_ns);
   cut_back.arm();
   try {
-    return write_tail(source, dest, from, *before, *opened, input, output, hash, preread, hooks, cut_back, resume,
+    return write_tail(source, dest, from, before, opened, input, output, hash, preread, hooks, cut_back, resume,
                       buffer.get(), buffer_size);
   } catch (const Error& e) {
     std::error_code undo_ec;
@@ -740,91 +736,6 @@ std::optional<FileState> append_in_place(const fs::path& source, const fs::path&
     }
     throw;
   }
-}
-
-
-
-AppendRepair repair_append(const fs::path& source, const fs::path& dest, std::uint64_t from, std::uint64_t new_size,
-                           std::optional<std::int64_t> old_mtime_ns, std::optional<std::int64_t> new_mtime_ns) {
-  std::error_code ec;
-  const auto os_dest = os_path(dest);
-  const auto at_path = util::stat_no_follow(os_dest, ec);
-  if (!at_path || at_path->type != util::FileType::regular || at_path->size <= from) {
-    return {};
-  }
-  // Exactly the length the run meant, with the time it sets after the last
-  // byte: it finished (whatever the source holds by now).
-  if (at_path->size == new_size && new_mtime_ns && at_path->mtime_ns == *new_mtime_ns) {
-    return {AppendRepair::Outcome::complete, {}};
-  }
-  const auto foreign = [&](std::string why) {
-    return AppendRepair{AppendRepair::Outcome::foreign,
-                        show(dest) + " holds " + std::to_string(at_path->size - from) + " bytes after its first " +
-                          std::to_string(from) + " (its content before an interrupted run appended to it) that " +
-                          std::move(why)};
-  };
-  OsFile output;
-  if (!retry_transient([&](std::error_code& e) { return output.open_update(os_dest, e); }, ec)) {
-    throw RuntimeError("cannot open " + show(dest) + " to check what an interrupted run appended to it: " +
-                       ec.message() + "; check its permissions and run again");
-  }
-  const auto opened = output.stat(ec);
-  if (!opened || !opened->same_file(*at_path) || opened->size != at_path->size) {
-    throw RuntimeError(show(dest) + " changed while it was being checked; run again once nothing writes to it");
-  }
-  OsFile input;
-  if (!input.open_read(os_path(source), ec)) {
-    return foreign("cannot be compared with " + show(source) + " (" + ec.message() + ")");
-  }
-  const auto source_stat = input.stat(ec);
-  const auto compared = std::min(at_path->size, new_size);
-  if (!source_stat || source_stat->size < compared) {
-    return foreign("are not the start of " + show(source) + "'s tail (it is shorter now)");
-  }
-  const auto buffer_size = static_cast<std::size_t>(std::clamp<std::uint64_t>(compared - from, 1, k_buffer_size));
-  const auto mine = std::make_unique_for_overwrite<char[]>(buffer_size);
-  const auto theirs = std::make_unique_for_overwrite<char[]>(buffer_size);
-  if (!output.seek(from, ec) || !input.seek(from, ec)) {
-    throw_read_error(dest, ec);
-  }
-  for (auto at = from; at < compared;) {
-    const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(buffer_size, compared - at));
-    const auto a = output.read(mine.get(), want, ec);
-    if (!a) {
-      throw_read_error(dest, ec);
-    }
-    const auto b = input.read(theirs.get(), *a, ec);
-    if (!b) {
-      throw_read_error(source, ec);
-    }
-    if (*a == 0 || *b != *a || std::memcmp(mine.get(), theirs.get(), *a) != 0) {
-      return foreign("differ from " + show(source) + "'s bytes there (written after that run stopped, or " +
-                     show(source) + " changed since)");
-    }
-    at += *a;
-  }
-  if (at_path->size >= new_size) {
-    // Killed after the last byte, before the time was set: set it now.
-    if (at_path->size == new_size && new_mtime_ns && !output.set_time_and_mode(*new_mtime_ns, std::nullopt, ec)) {
-      throw RuntimeError("cannot set the modification time of " + show(dest) + ": " + ec.message() +
-                         "; check its permissions and run again");
-    }
-    return {AppendRepair::Outcome::complete, {}};
-  }
-  const auto still = output.stat(ec);
-  if (!still || still->size != at_path->size || still->mtime_ns != at_path->mtime_ns) {
-    throw RuntimeError(show(dest) + " changed while it was being checked; run again once nothing writes to it");
-  }
-  if (!output.truncate(from, ec) ||
-      (old_mtime_ns && !output.set_time_and_mode(*old_mtime_ns, std::nullopt, ec)) || !output.sync(ec)) {
-    throw RuntimeError("cannot cut " + show(dest) + " back to its first " + std::to_string(from) +
-                       " bytes (its content before an interrupted run appended part of a new tail): " + ec.message() +
-                       "; check its permissions and run again");
-  }
-  return {AppendRepair::Outcome::cut_back,
-          show(dest) + " was cut back to its first " + std::to_string(from) + " bytes: an interrupted run had "
-            "appended " + std::to_string(at_path->size - from) + " of the " + std::to_string(new_size - from) +
-            " new bytes"};
 }
 
 bool clones_beside(const fs::path& dest) {
@@ -902,7 +813,86 @@ std::optional<FileState> append_in_place(const fs::path& source, const fs::path&
 
 AppendRepair repair_append(const fs::path& source, const fs::path& dest, std::uint64_t from, std::uint64_t new_size,
                            std::optional<std::int64_t> old_mtime_ns, std::optional<std::int64_t> new_mtime_ns) {
-  return detail::repair_append(source, dest, from, new_size, old_mtime_ns, new_mtime_ns);
+  using detail::OsFile;
+  std::error_code ec;
+  const auto os_dest = detail::os_path(dest);
+  const auto at_path = util::stat_no_follow(os_dest, ec);
+  if (!at_path || at_path->type != util::FileType::regular || at_path->size <= from) {
+    return {};
+  }
+  // Exactly the length the run meant, with the time it sets after the last
+  // byte: it finished (whatever the source holds by now).
+  if (at_path->size == new_size && new_mtime_ns && at_path->mtime_ns == *new_mtime_ns) {
+    return {AppendRepair::Outcome::complete, {}};
+  }
+  const auto foreign = [&](std::string why) {
+    return AppendRepair{AppendRepair::Outcome::foreign,
+                        show(dest) + " holds " + std::to_string(at_path->size - from) + " bytes after its first " +
+                          std::to_string(from) + " (its content before an interrupted run appended to it) that " +
+                          std::move(why)};
+  };
+  OsFile output;
+  if (!detail::retry_transient([&](std::error_code& e) { return output.open_update(os_dest, e); }, ec)) {
+    throw RuntimeError("cannot open " + show(dest) + " to check what an interrupted run appended to it: " +
+                       ec.message() + "; check its permissions and run again");
+  }
+  const auto opened = output.stat(ec);
+  if (!opened || !opened->same_file(*at_path) || opened->size != at_path->size) {
+    throw RuntimeError(show(dest) + " changed while it was being checked; run again once nothing writes to it");
+  }
+  OsFile input;
+  if (!input.open_read(detail::os_path(source), ec)) {
+    return foreign("cannot be compared with " + show(source) + " (" + ec.message() + ")");
+  }
+  const auto source_stat = input.stat(ec);
+  const auto compared = std::min(at_path->size, new_size);
+  if (!source_stat || source_stat->size < compared) {
+    return foreign("are not the start of " + show(source) + "'s tail (it is shorter now)");
+  }
+  const auto buffer_size = static_cast<std::size_t>(std::clamp<std::uint64_t>(compared - from, 1, k_buffer_size));
+  const auto mine = std::make_unique_for_overwrite<char[]>(buffer_size);
+  const auto theirs = std::make_unique_for_overwrite<char[]>(buffer_size);
+  if (!output.seek(from, ec) || !input.seek(from, ec)) {
+    throw_read_error(dest, ec);
+  }
+  for (auto at = from; at < compared;) {
+    const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(buffer_size, compared - at));
+    const auto a = output.read(mine.get(), want, ec);
+    if (!a) {
+      throw_read_error(dest, ec);
+    }
+    const auto b = input.read(theirs.get(), *a, ec);
+    if (!b) {
+      throw_read_error(source, ec);
+    }
+    if (*a == 0 || *b != *a || std::memcmp(mine.get(), theirs.get(), *a) != 0) {
+      return foreign("differ from " + show(source) + "'s bytes there (written after that run stopped, or " +
+                     show(source) + " changed since)");
+    }
+    at += *a;
+  }
+  if (at_path->size >= new_size) {
+    // Killed after the last byte, before the time was set: set it now.
+    if (at_path->size == new_size && new_mtime_ns && !output.set_time_and_mode(*new_mtime_ns, std::nullopt, ec)) {
+      throw RuntimeError("cannot set the modification time of " + show(dest) + ": " + ec.message() +
+                         "; check its permissions and run again");
+    }
+    return {AppendRepair::Outcome::complete, {}};
+  }
+  const auto still = output.stat(ec);
+  if (!still || still->size != at_path->size || still->mtime_ns != at_path->mtime_ns) {
+    throw RuntimeError(show(dest) + " changed while it was being checked; run again once nothing writes to it");
+  }
+  if (!output.truncate(from, ec) ||
+      (old_mtime_ns && !output.set_time_and_mode(*old_mtime_ns, std::nullopt, ec)) || !output.sync(ec)) {
+    throw RuntimeError("cannot cut " + show(dest) + " back to its first " + std::to_string(from) +
+                       " bytes (its content before an interrupted run appended part of a new tail): " + ec.message() +
+                       "; check its permissions and run again");
+  }
+  return {AppendRepair::Outcome::cut_back,
+          show(dest) + " was cut back to its first " + std::to_string(from) + " bytes: an interrupted run had "
+            "appended " + std::to_string(at_path->size - from) + " of the " + std::to_string(new_size - from) +
+            " new bytes"};
 }
 
 bool appends_in_place(const fs::path& dest, std::uint64_t from, FastForwardMode mode) {

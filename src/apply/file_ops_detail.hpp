@@ -30,14 +30,11 @@ FileState copy_file_atomic(const std::filesystem::path& source, const std::files
                            FolderSyncs* folders = nullptr, HashResume* resume = nullptr,
                            const Preread* preread = nullptr);
 
-// append_in_place and repair_append with hooks; the public ones pass none.
+// append_in_place with hooks; the public one passes none.
 std::optional<FileState> append_in_place(const std::filesystem::path& source, const std::filesystem::path& dest,
                                          std::uint64_t from, const Expect& expect, HashResume* resume,
                                          const CopyHooks& hooks, const Preread* preread = nullptr,
                                          const std::function<void()>& before_writing = {});
-AppendRepair repair_append(const std::filesystem::path& source, const std::filesystem::path& dest,
-                           std::uint64_t from, std::uint64_t new_size, std::optional<std::int64_t> old_mtime_ns,
-                           std::optional<std::int64_t> new_mtime_ns);
 
 // Whether the file system holding `dest` (an existing file) clones blocks
 // (OsFile::clones_into), asked once per volume and process.

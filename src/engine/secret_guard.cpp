@@ -79,13 +79,8 @@ void guard_secrets(const config::Config& cfg, Prepared& prepared) {
                        const auto before = util::stat_no_follow(file, ignored);
                        secrets::KeptBytes kept;
                        scanned[i].findings = secrets::scan_file(file, from_of(action), scanned[i].ec, &kept);
-                       const auto after = util::stat_no_follow(file, ignored);
-                       if (!scanned[i].ec && kept.complete && before && after &&
-                           apply::FileIdentity::of(*before) == apply::FileIdentity::of(*after) &&
-                           before->change_ns == after->change_ns) {
-                         scanned[i].kept =
-                           apply::Preread{apply::FileIdentity::of(*after), after->change_ns, kept.offset,
-                                          std::move(kept.bytes)};
+                       if (!scanned[i].ec && kept.complete) {
+                         scanned[i].kept = detail::kept_read(file, before, kept.offset, std::move(kept.bytes));
                        }
                      });
   for (std::size_t i = 0; i < sending.size(); ++i) {

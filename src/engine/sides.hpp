@@ -72,6 +72,24 @@ inline bool as_baseline_saw(const Index& index, const Baseline& baseline, Side s
 // not a first sync.
 inline constexpr std::uint64_t k_keep_read_bytes = std::uint64_t{16} << 20U;
 
+// The bytes read of `file` from `offset` to its end, kept for a copy
+// (apply::Preread), when the file is after the read the very one stat'ed
+// `before` it (else nullopt: the copy reads it again).
+inline std::optional<apply::Preread> kept_read(const std::filesystem::path& file,
+                                               const std::optional<util::FileStat>& before, std::uint64_t offset,
+                                               std::string bytes) {
+  if (!before) {
+    return std::nullopt;
+  }
+  apply::Preread kept{apply::FileIdentity::of(*before), before->change_ns, offset, std::move(bytes)};
+  std::error_code ec;
+  const auto after = util::stat_no_follow(file, ec);
+  if (!after || !kept.stands_for(*after)) {
+    return std::nullopt;
+  }
+  return kept;
+}
+
 // Fills `state.sha256` (the state of `path` on `side`, as scanned) unless it
 // is known: from the baseline when size and mtime still match what it
 // recorded for that side, else by reading the file (throw_unreadable, with

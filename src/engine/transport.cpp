@@ -299,12 +299,10 @@ void check_deliveries(const config::Config& cfg, const PrepareOptions& options, 
         kept_from = 0;
       }
       kept_total += kept.size();
-      // Handed on only if the file stayed the very same while it was read.
-      const auto after = kept_from ? util::stat_no_follow(file, ignored) : std::nullopt;
-      if (before && after && apply::FileIdentity::of(*before) == apply::FileIdentity::of(*after) &&
-          before->change_ns == after->change_ns && *kept_from + kept.size() == after->size) {
-        p.preread.insert_or_assign(path, apply::Preread{apply::FileIdentity::of(*after), after->change_ns,
-                                                        *kept_from, std::move(kept)});
+      if (kept_from) {
+        if (auto read = kept_read(file, before, *kept_from, std::move(kept))) {
+          p.preread.insert_or_assign(path, std::move(*read));
+        }
       }
     }
     check = state::check_delivery(listing.records, self, p.cloud, in_scope, present, unavailable);
